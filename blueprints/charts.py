@@ -1,0 +1,63 @@
+"""One cdk8s Chart per rendered part: `shared`, or the services of a color (or of `app`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cdk8s import Chart
+from constructs import Construct
+
+from blueprints.k8s import Manifest
+from blueprints.model import Catalog, Color, Environment
+from blueprints.platform import PlatformConfig, PlatformNamespace
+from blueprints.tiers import BLUEPRINTS
+from blueprints.workload import WorkloadProps
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Which blueprint made an object, and the overlay file it is written to."""
+
+    blueprint: str
+    source: str  # file stem under overlays/<env>/<part>/resources/
+
+
+class PartChart(Chart):
+    """A part's chart. `origins` maps (kind, name) to the blueprint that made each object; it is
+    kept on the Python side so that naming files costs no jsii round trips."""
+
+    def __init__(self, scope: Construct, id: str) -> None:
+        super().__init__(scope, id)
+        self.origins: dict[tuple[str, str], Origin] = {}
+
+    def record(self, construct: Construct, source: str) -> None:
+        manifests: list[Manifest] = getattr(construct, "manifests")
+        for manifest in manifests:
+            key = (manifest["kind"], manifest["metadata"]["name"])
+            self.origins[key] = Origin(type(construct).__name__, source)
+
+
+class SharedChart(PartChart):
+    def __init__(self, scope: Construct, id: str, catalog: Catalog, env: Environment) -> None:
+        super().__init__(scope, id)
+        self.record(PlatformNamespace(self, "namespace", env), "namespace")
+        self.record(PlatformConfig(self, "config", catalog, env), "config")
+
+
+class ServicesChart(PartChart):
+    """The 20 services of one color (or of the color-less `app` part)."""
+
+    def __init__(self, scope: Construct, id: str, catalog: Catalog, env: Environment, color: Color | None) -> None:
+        super().__init__(scope, id)
+        for service in catalog.services.services:
+            blueprint = BLUEPRINTS[service.tier]
+            props = WorkloadProps(service=service, environment=env, color=color)
+            self.record(blueprint(self, service.name, props), service.name)
+
+
+def part_chart(scope: Construct, catalog: Catalog, env: Environment, part: str) -> PartChart:
+    """The chart of `part` of `env` under `scope`."""
+    if part == "shared":
+        return SharedChart(scope, f"{env.name}-shared", catalog, env)
+    color = None if part == "app" else Color(part)
+    return ServicesChart(scope, f"{env.name}-{part}", catalog, env, color)

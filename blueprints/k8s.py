@@ -1,0 +1,29 @@
+"""The one bridge from plain manifests to cdk8s ApiObjects.
+
+Blueprints build each object as a plain dict and hand it to cdk8s once: every jsii call costs
+about a millisecond, so an object costs one constructor plus one patch, whatever its size.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cdk8s import ApiObject, JsonPatch
+from constructs import Construct
+
+Manifest = dict[str, Any]
+
+
+def api_object(scope: Construct, manifest: Manifest) -> ApiObject:
+    """Add `manifest` (apiVersion, kind, metadata, ...) under `scope`, with the kind as its id."""
+    body = {k: v for k, v in manifest.items() if k not in ("apiVersion", "kind", "metadata")}
+    obj = ApiObject(
+        scope,
+        manifest["kind"],
+        api_version=manifest["apiVersion"],
+        kind=manifest["kind"],
+        metadata=manifest["metadata"],
+    )
+    if body:
+        obj.add_json_patch(*(JsonPatch.add(f"/{key}", value) for key, value in body.items()))
+    return obj

@@ -1,0 +1,14 @@
+"""Label keys the blueprints share. Environment-wide labels are added by the overlays."""
+
+NAME = "app.kubernetes.io/name"
+COMPONENT = "app.kubernetes.io/component"
+PART_OF = "app.kubernetes.io/part-of"
+MANAGED_BY = "app.kubernetes.io/managed-by"
+ENVIRONMENT = "therapeutic-ai.io/environment"
+COMPLIANCE = "therapeutic-ai.io/compliance"
+DATA_CLASS = "therapeutic-ai.io/data-class"
+# The seed's own key for the blue-green color (`kubectl patch ... selector: {version: green}`).
+VERSION = "version"
+
+PLATFORM = "therapeutic-ai"
+MANAGER = "gen"

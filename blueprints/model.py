@@ -1,0 +1,324 @@
+"""The typed catalog: services, environment profiles and the clusters they declare.
+
+Every model forbids unknown keys, so a misspelled key in `blueprints/catalog/*.yaml` is an
+error naming that key, never a value silently ignored. Cross-field rules (unique names and
+ports, GPU mode against the declared cluster) raise `CatalogProblem`, which carries the path of
+the offending field so the loader can name file, line and field in one line.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from functools import cached_property
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from blueprints.quantity import parse_cpu, parse_bytes
+
+# Service names become Service objects, which need DNS-1035 labels (DNS-1123 labels that start
+# with a letter); colored parts append "-green", so leave room for the longest suffix.
+COLOR_SUFFIX_ROOM = len("-green")
+DNS_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
+MAX_SERVICE_NAME = 63 - COLOR_SUFFIX_ROOM
+
+
+class CatalogProblem(ValueError):
+    """A rule that spans fields broke; `loc` is the path of the field to blame."""
+
+    def __init__(self, loc: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.loc = loc
+        self.message = message
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Tier(str, enum.Enum):
+    """The three kinds of workload the seed counts (12 Go, 6 Python AI, 2 GPU hosts)."""
+
+    GO = "go"
+    PYTHON_AI = "python-ai"
+    GPU_HOST = "gpu-host"
+
+
+class Color(str, enum.Enum):
+    BLUE = "blue"
+    GREEN = "green"
+
+
+class GpuMode(str, enum.Enum):
+    """How an environment runs the GPU hosts."""
+
+    GPU = "gpu"  # on GPU nodes: nvidia.com/gpu limit, toleration, node selector
+    CPU = "cpu"  # no GPU nodes: the service's smaller `cpu_model` on ordinary nodes
+    OFF = "off"  # not run: zero replicas
+
+
+Cpu = Annotated[str, Field(pattern=r"^([0-9]+m|[0-9]+(\.[0-9]+)?)$")]
+Bytes = Annotated[str, Field(pattern=r"^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$")]
+
+
+class ResourceAmounts(Strict):
+    cpu: Cpu | None = None
+    memory: Bytes | None = None
+    ephemeral_storage: Bytes | None = Field(default=None, alias="ephemeral-storage")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    def as_k8s(self) -> dict[str, str]:
+        """The non-empty amounts under Kubernetes' key names."""
+        pairs = {"cpu": self.cpu, "memory": self.memory, "ephemeral-storage": self.ephemeral_storage}
+        return {k: v for k, v in pairs.items() if v is not None}
+
+
+class Resources(Strict):
+    """Requests and limits; a service's entry overrides its tier's defaults key by key."""
+
+    requests: ResourceAmounts = ResourceAmounts()
+    limits: ResourceAmounts = ResourceAmounts()
+
+    @model_validator(mode="after")
+    def _limits_cover_requests(self) -> "Resources":
+        for key, request in self.requests.as_k8s().items():
+            limit = self.limits.as_k8s().get(key)
+            if limit is None:
+                continue
+            parse = parse_cpu if key == "cpu" else parse_bytes
+            if parse(limit) < parse(request):
+                raise CatalogProblem(("limits", key), f"limit {limit} is below the request {request}")
+        return self
+
+
+class Service(Strict):
+    """One of the platform's services, as the seed describes it."""
+
+    name: str
+    tier: Tier
+    port: int = Field(ge=1, le=65535)
+    replicas: int = Field(ge=0, description="production replicas (the seed's production-config)")
+    role: str
+    resources: Resources | None = None
+    model: str | None = Field(default=None, description="GPU hosts: the model served on GPU nodes")
+    cpu_model: str | None = Field(default=None, description="GPU hosts: the smaller model for CPU mode")
+
+    @field_validator("name")
+    @classmethod
+    def _dns_label(cls, name: str) -> str:
+        if not DNS_LABEL.match(name):
+            raise ValueError(
+                f"{name!r} is not a DNS-1035 label (lower-case letters, digits and '-', "
+                "starting with a letter, not ending with '-')"
+            )
+        if len(name) > MAX_SERVICE_NAME:
+            raise ValueError(
+                f"{name!r} is {len(name)} characters; at most {MAX_SERVICE_NAME} leave room for '-green'"
+            )
+        return name
+
+    @model_validator(mode="after")
+    def _models_for_gpu_hosts(self) -> "Service":
+        if self.tier is Tier.GPU_HOST:
+            for field in ("model", "cpu_model"):
+                if not getattr(self, field):
+                    raise CatalogProblem((field,), f"a gpu-host service needs {field}")
+        else:
+            for field in ("model", "cpu_model"):
+                if getattr(self, field):
+                    raise CatalogProblem((field,), f"only gpu-host services take {field} (tier is {self.tier.value})")
+        return self
+
+    @property
+    def config_key(self) -> str:
+        """The seed's ConfigMap key for this service's replicas: `api_gateway_replicas`."""
+        return self.name.replace("-", "_") + "_replicas"
+
+
+class ServiceCatalog(Strict):
+    """`blueprints/catalog/services.yaml`."""
+
+    version: Literal[1]
+    services: list[Service] = Field(min_length=1)
+    settings: dict[str, str] = Field(default_factory=dict, description="performance keys of <env>-config")
+
+    @field_validator("services")
+    @classmethod
+    def _unique(cls, services: list[Service]) -> list[Service]:
+        for field in ("name", "port"):
+            seen: dict[object, int] = {}
+            for index, service in enumerate(services):
+                value = getattr(service, field)
+                if value in seen:
+                    first = services[seen[value]].name
+                    raise CatalogProblem(
+                        (index, field), f"duplicate {field} {value!r} (already used by {first})"
+                    )
+                seen[value] = index
+        return services
+
+    @field_validator("settings")
+    @classmethod
+    def _settings_keys(cls, settings: dict[str, str]) -> dict[str, str]:
+        for key in settings:
+            if not re.match(r"^[a-z][a-z0-9_]*$", key) or key.endswith("_replicas"):
+                raise CatalogProblem((key,), f"{key!r} is not a snake_case setting key (and *_replicas is reserved)")
+        return settings
+
+    def by_tier(self, tier: Tier) -> list[Service]:
+        return [s for s in self.services if s.tier is tier]
+
+
+class ReplicaPolicy(Strict):
+    """How an environment derives replicas from the catalog's production counts."""
+
+    max: int | None = Field(default=None, ge=1, description="cap on each service's replicas; none = as catalogued")
+
+    def apply(self, catalogued: int) -> int:
+        return catalogued if self.max is None else min(catalogued, self.max)
+
+
+class Images(Strict):
+    """Where an environment pulls images from. Image references are built only by `image_for`."""
+
+    registry: str = Field(pattern=r"^[a-z0-9.:-]+(/[a-z0-9._-]+)*$")
+    tag: str = Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
+    color_tags: dict[Color, str] = Field(default_factory=dict, description="per-color tag, for a release in one color")
+
+    @field_validator("tag")
+    @classmethod
+    def _not_latest(cls, tag: str) -> str:
+        if tag == "latest":
+            raise ValueError("'latest' is not a release: pin a version tag")
+        return tag
+
+    @field_validator("color_tags")
+    @classmethod
+    def _colors_not_latest(cls, tags: dict[Color, str]) -> dict[Color, str]:
+        for color, tag in tags.items():
+            cls._not_latest(tag)
+            if not re.match(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", tag):
+                raise CatalogProblem((color.value,), f"{tag!r} is not a valid image tag")
+        return tags
+
+    def image_for(self, service: str, color: Color | None) -> str:
+        tag = self.color_tags.get(color, self.tag) if color else self.tag
+        return f"{self.registry}/{service}:{tag}"
+
+
+class GpuNodes(Strict):
+    count: int = Field(ge=1)
+    gpus_per_node: int = Field(ge=1)
+    node_selector: dict[str, str] = Field(default_factory=lambda: {"nvidia.com/gpu.present": "true"})
+    taint_key: str = "nvidia.com/gpu"
+
+
+class Cluster(Strict):
+    """The cluster an environment declares; `gen capacity` holds the environment to it."""
+
+    description: str
+    workers: int = Field(ge=1)
+    cpu: int = Field(ge=1, description="cores across the workers")
+    memory: Bytes
+    storage: Bytes = Field(description="persistent storage")
+    gpu_nodes: GpuNodes | None = None
+
+    @property
+    def gpus(self) -> int:
+        return self.gpu_nodes.count * self.gpu_nodes.gpus_per_node if self.gpu_nodes else 0
+
+
+class DatabaseTopology(Strict):
+    """The seed's database keys of <env>-config."""
+
+    postgres_replicas: int = Field(ge=1)
+    mongodb_replica_set: bool
+    redis_cluster_mode: bool
+    scylla_datacenter_count: int = Field(ge=1)
+
+    def config_data(self) -> dict[str, str]:
+        return {
+            "postgres_replicas": str(self.postgres_replicas),
+            "mongodb_replica_set": str(self.mongodb_replica_set).lower(),
+            "redis_cluster_mode": str(self.redis_cluster_mode).lower(),
+            "scylla_datacenter_count": str(self.scylla_datacenter_count),
+        }
+
+
+class Environment(Strict):
+    """One environment profile."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    purpose: str
+    compliance: Literal["none", "basic", "hipaa-like", "full-hipaa"]
+    data_class: Literal["synthetic", "de-identified", "anonymized", "real-phi"]
+    blue_green: bool
+    namespace: str = Field(default="therapeutic-ai", pattern=r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+    replicas: ReplicaPolicy
+    images: Images
+    gpu_hosts: GpuMode
+    cluster: Cluster
+    databases: DatabaseTopology
+
+    @model_validator(mode="after")
+    def _gpu_mode_fits_cluster(self) -> "Environment":
+        if self.gpu_hosts is GpuMode.GPU and self.cluster.gpu_nodes is None:
+            raise CatalogProblem(("gpu_hosts",), "'gpu' needs cluster.gpu_nodes; declare them or use 'cpu' or 'off'")
+        if self.images.color_tags and not self.blue_green:
+            raise CatalogProblem(("images", "color_tags"), "only blue-green environments have colors")
+        return self
+
+    @property
+    def config_map_name(self) -> str:
+        return f"{self.name}-config"
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        """The rendered parts, in order: `shared`, then the colors or `app`."""
+        return ("shared", *(c.value for c in Color)) if self.blue_green else ("shared", "app")
+
+    def replicas_for(self, service: Service) -> int:
+        """The one place a service's replicas in this environment are decided."""
+        if service.tier is Tier.GPU_HOST and self.gpu_hosts is GpuMode.OFF:
+            return 0
+        return self.replicas.apply(service.replicas)
+
+
+class EnvironmentCatalog(Strict):
+    """`blueprints/catalog/environments.yaml`."""
+
+    version: Literal[1]
+    environments: list[Environment] = Field(min_length=1)
+
+    @field_validator("environments")
+    @classmethod
+    def _unique(cls, environments: list[Environment]) -> list[Environment]:
+        seen: set[str] = set()
+        for index, env in enumerate(environments):
+            if env.name in seen:
+                raise CatalogProblem((index, "name"), f"duplicate environment {env.name!r}")
+            seen.add(env.name)
+        return environments
+
+
+class Catalog(Strict):
+    """The whole catalog: what every render reads."""
+
+    services: ServiceCatalog
+    environments: EnvironmentCatalog
+
+    @cached_property
+    def env_by_name(self) -> dict[str, Environment]:
+        return {e.name: e for e in self.environments.environments}
+
+    def environment(self, name: str) -> Environment:
+        return self.env_by_name[name]
+
+    def config_data(self, env: Environment) -> dict[str, str]:
+        """`<env>-config`: replica keys, database keys and settings, from their single sources."""
+        data = {s.config_key: str(env.replicas_for(s)) for s in self.services.services}
+        data.update(env.databases.config_data())
+        data.update(self.services.settings)
+        return data

@@ -1,0 +1,39 @@
+"""Blueprints of the `shared` part: what exists once per environment, whatever the color."""
+
+from __future__ import annotations
+
+from constructs import Construct
+
+from blueprints import labels
+from blueprints.k8s import Manifest, api_object
+from blueprints.model import Catalog, Environment
+
+
+class PlatformNamespace(Construct):
+    """The platform's namespace, admitted under Pod Security Standards `restricted`."""
+
+    def __init__(self, scope: Construct, id: str, env: Environment) -> None:
+        super().__init__(scope, id)
+        psa = {f"pod-security.kubernetes.io/{mode}": "restricted" for mode in ("enforce", "audit", "warn")}
+        psa.update({f"pod-security.kubernetes.io/{mode}-version": "latest" for mode in ("enforce", "audit", "warn")})
+        self.manifests: list[Manifest] = [
+            {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": env.namespace, "labels": psa}}
+        ]
+        api_object(self, self.manifests[0])
+
+
+class PlatformConfig(Construct):
+    """`<env>-config`: the seed's ConfigMap. Replica keys come from the same function as the
+    Deployments' replicas (`Environment.replicas_for`), so the two cannot disagree."""
+
+    def __init__(self, scope: Construct, id: str, catalog: Catalog, env: Environment) -> None:
+        super().__init__(scope, id)
+        self.manifests: list[Manifest] = [
+            {
+                "apiVersion": "v1",
+                "kind": "ConfigMap",
+                "metadata": {"name": env.config_map_name, "labels": {labels.NAME: env.config_map_name}},
+                "data": catalog.config_data(env),
+            }
+        ]
+        api_object(self, self.manifests[0])

@@ -1,0 +1,221 @@
+"""What every service shares: the base construct the three tiers extend.
+
+A `ServiceWorkload` is one catalog service in one environment: its ServiceAccount, Deployment and
+Service, plus a PodDisruptionBudget and spread over nodes when it runs two or more replicas.
+Containers pass Pod Security Standards `restricted`. Tiers change only what differs: default
+resources, extra environment, volumes and scheduling.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from constructs import Construct
+from pydantic import BaseModel, ConfigDict
+
+from blueprints import labels
+from blueprints.k8s import Manifest, api_object
+from blueprints.model import Color, Environment, ResourceAmounts, Resources, Service, Tier
+
+# Pod Security Standards `restricted`, plus the project's rule of UID and GID >= 10000.
+RUN_AS_USER = 10001
+RUN_AS_GROUP = 10001
+
+# The seed's probes (deployment-guide.md, "Readiness vs Liveness").
+READINESS = {"path": "/health/ready", "initialDelaySeconds": 10, "periodSeconds": 5}
+LIVENESS = {"path": "/health/live", "initialDelaySeconds": 30, "periodSeconds": 10}
+
+TMP_SIZE = "64Mi"
+
+
+class WorkloadProps(BaseModel):
+    """What a tier blueprint needs: the service and the environment (and color) it runs in."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    service: Service
+    environment: Environment
+    color: Color | None = None
+
+
+def merge_resources(base: Resources, override: Resources | None) -> Resources:
+    """The tier's defaults with the service's override laid over them, key by key."""
+    if override is None:
+        return base
+
+    def merged(a: ResourceAmounts, b: ResourceAmounts) -> ResourceAmounts:
+        return ResourceAmounts(**{**a.model_dump(exclude_none=True), **b.model_dump(exclude_none=True)})
+
+    return Resources(requests=merged(base.requests, override.requests), limits=merged(base.limits, override.limits))
+
+
+def http_probe(port: int, path: str, **timing: int) -> dict[str, Any]:
+    return {"httpGet": {"path": path, "port": port, "scheme": "HTTP"}, **timing}
+
+
+class ServiceWorkload(Construct):
+    """Base of the tier blueprints. Subclasses set `tier` and `default_resources`."""
+
+    tier: ClassVar[Tier]
+    default_resources: ClassVar[Resources]
+
+    def __init__(self, scope: Construct, id: str, props: WorkloadProps) -> None:
+        super().__init__(scope, id)
+        if props.service.tier is not self.tier:
+            raise ValueError(
+                f"service {props.service.name!r} is tier {props.service.tier.value!r}; "
+                f"{type(self).__name__} builds {self.tier.value!r}"
+            )
+        self.props = props
+        self.service = props.service
+        self.env = props.environment
+        self.replicas = self.env.replicas_for(self.service)
+        self.image = self.env.images.image_for(self.service.name, props.color)
+        self.resources = merge_resources(self.default_resources_for(self.env), self.service.resources)
+        self.selector = {labels.NAME: self.service.name}
+        self.labels = {**self.selector, labels.COMPONENT: self.tier.value}
+
+        self.manifests: list[Manifest] = [self.service_account(), self.deployment(), self.cluster_service()]
+        if self.replicas >= 2:
+            self.manifests.append(self.disruption_budget())
+        for manifest in self.manifests:
+            api_object(self, manifest)
+
+    # --- what tiers override -------------------------------------------------------------
+
+    def default_resources_for(self, env: Environment) -> Resources:
+        return self.default_resources
+
+    def extra_env(self) -> list[dict[str, Any]]:
+        return []
+
+    def extra_volumes(self) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        """(volume, mount) pairs beyond the `/tmp` every container gets."""
+        return []
+
+    def extra_probes(self) -> dict[str, Any]:
+        return {}
+
+    def scheduling(self) -> dict[str, Any]:
+        """Pod spec fields that place the pod (tolerations, nodeSelector)."""
+        return {}
+
+    # --- the objects ----------------------------------------------------------------------
+
+    def metadata(self) -> dict[str, Any]:
+        return {"name": self.service.name, "labels": dict(self.labels)}
+
+    def service_account(self) -> Manifest:
+        return {
+            "apiVersion": "v1",
+            "kind": "ServiceAccount",
+            "metadata": self.metadata(),
+            "automountServiceAccountToken": False,
+        }
+
+    def container(self) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """The service's container and the volumes its mounts need."""
+        port = self.service.port
+        volumes = [({"name": "tmp", "emptyDir": {"sizeLimit": TMP_SIZE}}, {"name": "tmp", "mountPath": "/tmp"})]
+        volumes += self.extra_volumes()
+        return {
+            "name": self.service.name,
+            "image": self.image,
+            "imagePullPolicy": "Always",
+            "ports": [{"name": "http", "containerPort": port, "protocol": "TCP"}],
+            "env": [
+                {"name": "SERVICE_NAME", "value": self.service.name},
+                {"name": "SERVICE_PORT", "value": str(port)},
+                {"name": "ENVIRONMENT", "value": self.env.name},
+                *self.extra_env(),
+            ],
+            "envFrom": [{"configMapRef": {"name": self.env.config_map_name}}],
+            "readinessProbe": http_probe(port, **READINESS),
+            "livenessProbe": http_probe(port, **LIVENESS),
+            **self.extra_probes(),
+            "resources": {"requests": self.resources.requests.as_k8s(), "limits": self.resources.limits.as_k8s()},
+            "securityContext": {
+                "allowPrivilegeEscalation": False,
+                "privileged": False,
+                "readOnlyRootFilesystem": True,
+                "runAsNonRoot": True,
+                "runAsUser": RUN_AS_USER,
+                "runAsGroup": RUN_AS_GROUP,
+                "capabilities": {"drop": ["ALL"]},
+                "seccompProfile": {"type": "RuntimeDefault"},
+            },
+            "volumeMounts": [mount for _, mount in volumes],
+        }, [volume for volume, _ in volumes]
+
+    def spread(self) -> list[dict[str, Any]]:
+        """Replicas spread over nodes (hard) and zones (soft); per ReplicaSet, so rollouts are not blocked."""
+        if self.replicas < 2:
+            return []
+        common = {
+            "maxSkew": 1,
+            "labelSelector": {"matchLabels": dict(self.selector)},
+            "matchLabelKeys": ["pod-template-hash"],
+            # Only nodes this pod may run on count as domains (GPU nodes are tainted).
+            "nodeTaintsPolicy": "Honor",
+        }
+        return [
+            {**common, "topologyKey": "kubernetes.io/hostname", "whenUnsatisfiable": "DoNotSchedule"},
+            {**common, "topologyKey": "topology.kubernetes.io/zone", "whenUnsatisfiable": "ScheduleAnyway"},
+        ]
+
+    def deployment(self) -> Manifest:
+        container, volumes = self.container()
+        pod_spec: dict[str, Any] = {
+            "serviceAccountName": self.service.name,
+            "automountServiceAccountToken": False,
+            "enableServiceLinks": False,
+            "securityContext": {
+                "runAsNonRoot": True,
+                "runAsUser": RUN_AS_USER,
+                "runAsGroup": RUN_AS_GROUP,
+                "fsGroup": RUN_AS_GROUP,
+                "seccompProfile": {"type": "RuntimeDefault"},
+            },
+            "containers": [container],
+            "volumes": volumes,
+            **self.scheduling(),
+        }
+        spread = self.spread()
+        if spread:
+            pod_spec["topologySpreadConstraints"] = spread
+        return {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": self.metadata(),
+            "spec": {
+                "replicas": self.replicas,
+                "revisionHistoryLimit": 5,
+                "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}},
+                "selector": {"matchLabels": dict(self.selector)},
+                "template": {"metadata": {"labels": dict(self.labels)}, "spec": pod_spec},
+            },
+        }
+
+    def cluster_service(self) -> Manifest:
+        return {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": self.metadata(),
+            "spec": {
+                "type": "ClusterIP",
+                "selector": dict(self.selector),
+                "ports": [{"name": "http", "port": self.service.port, "targetPort": "http", "protocol": "TCP"}],
+            },
+        }
+
+    def disruption_budget(self) -> Manifest:
+        return {
+            "apiVersion": "policy/v1",
+            "kind": "PodDisruptionBudget",
+            "metadata": self.metadata(),
+            "spec": {
+                "maxUnavailable": 1,
+                "unhealthyPodEvictionPolicy": "AlwaysAllow",
+                "selector": {"matchLabels": dict(self.selector)},
+            },
+        }

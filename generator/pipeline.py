@@ -1,0 +1,125 @@
+"""The render pipeline, one named stage per step, usable without the CLI.
+
+  load catalog -> synthesize (cdk8s) -> overlays -> kustomize build -> split into rendered files
+  -> compare with the tree -> replace the scope's folders (render) or report (check)
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from blueprints.model import Catalog
+from generator import kustomize, tree
+from generator.catalog import load_catalog
+from generator.overlays import overlay_files, patches_scaffold
+from generator.parts import OVERLAYS, PATCHES, RENDERED, Part, Selection, select
+from generator.rendered import rendered_files
+from generator.synth import synthesize
+from generator.tree import Changes, Files
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """One `gen render` (or `gen check`): which project, which environments and color."""
+
+    project: Path
+    env: str | None = None
+    color: str | None = None
+    everything: bool = False
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a selection renders to: the folders it owns and their desired files."""
+
+    selection: Selection
+    scope: list[PurePosixPath]
+    files: Files
+    new_patches: Files  # scaffolds for environments that have no patches folder yet
+
+
+def plan(options: RenderOptions, catalog: Catalog | None = None) -> Plan:
+    """Everything up to the write: nothing in the project changes."""
+    catalog = catalog or load_catalog(options.project)
+    selection = select(catalog, options.env, options.color, options.everything)
+    synths = synthesize(catalog, selection.parts)
+
+    files: Files = {}
+    for synth in synths:
+        files.update(overlay_files(catalog, synth))
+    envs = sorted({part.env for part in selection.parts})
+    existing_patches = {env: options.project / OVERLAYS / env / PATCHES for env in envs}
+    new_patches: Files = {}
+    for env, folder in existing_patches.items():
+        if not folder.is_dir():
+            new_patches.update(patches_scaffold(env))
+
+    with tempfile.TemporaryDirectory(prefix="gen-kustomize-") as workspace:
+        root = Path(workspace)
+        for path, content in {**files, **new_patches}.items():
+            (root / path).parent.mkdir(parents=True, exist_ok=True)
+            (root / path).write_bytes(content)
+        for env, folder in existing_patches.items():
+            if folder.is_dir():
+                shutil.copytree(folder, root / OVERLAYS / env / PATCHES)
+        outputs = kustomize.build_many(root, [synth.part.overlay_dir for synth in synths])
+    for synth, output in zip(synths, outputs):
+        files.update(rendered_files(synth, output))
+
+    return Plan(selection, scope(options.project, selection), files, new_patches)
+
+
+def scope(project: Path, selection: Selection) -> list[PurePosixPath]:
+    """The folders a selection owns: its parts, and stale parts of the environments it renders
+    whole (and stale environments, for --all). Hand patches are never in scope."""
+    folders = {p.overlay_dir for p in selection.parts} | {p.rendered_dir for p in selection.parts}
+    for env in selection.whole_envs:
+        folders |= stale(project, OVERLAYS / env, keep={PATCHES})
+        folders |= stale(project, RENDERED / env)
+    if selection.everything:
+        rendered = {PurePosixPath(RENDERED / env) for env in selection.whole_envs}
+        for env_dir in stale(project, RENDERED):
+            if env_dir not in rendered:
+                folders.add(env_dir)
+        for env_dir in stale(project, OVERLAYS):
+            if env_dir.name not in selection.whole_envs:
+                folders |= stale(project, env_dir, keep={PATCHES})
+    # a folder inside another would be swapped twice
+    return sorted(f for f in folders if not any(o != f and tree.under(f, o) for o in folders))
+
+
+def stale(project: Path, folder: PurePosixPath, keep: set[str] = frozenset()) -> set[PurePosixPath]:
+    base = project / folder
+    if not base.is_dir():
+        return set()
+    return {folder / child.name for child in base.iterdir() if child.is_dir() and child.name not in keep}
+
+
+def render(options: RenderOptions) -> Changes:
+    """Render and write; returns what changed on disk."""
+    result = plan(options)
+    changes = diff(options.project, result)
+    if changes:
+        tree.replace(options.project, result.scope, result.files)
+    for path, content in result.new_patches.items():
+        (options.project / path).parent.mkdir(parents=True, exist_ok=True)
+        (options.project / path).write_bytes(content)
+    return changes
+
+
+def check(project: Path) -> Changes:
+    """Compare the committed overlays/ and rendered/ with a fresh render of everything."""
+    return diff(project, plan(RenderOptions(project, everything=True)))
+
+
+def diff(project: Path, result: Plan) -> Changes:
+    current = tree.read(project, result.scope)
+    changes = tree.compare(current, result.files)
+    return Changes(sorted(changes.added + list(result.new_patches)), changes.changed, changes.removed)
+
+
+def parts_of(catalog: Catalog) -> list[Part]:
+    return [Part(e.name, name) for e in catalog.environments.environments for name in e.parts]
