@@ -6,10 +6,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+import yaml
 from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError
 
 from blueprints.model import Catalog, CatalogProblem, EnvironmentCatalog, ServiceCatalog
+from generator import yamlio
 from generator.errors import CatalogError
 
 CATALOG_DIR = Path("blueprints") / "catalog"
@@ -34,15 +35,16 @@ def load_file(project: Path, relative: Path, model: type[M]) -> M:
     except OSError as exc:
         raise CatalogError(f"{relative}: cannot read ({exc.strerror}); is {project} a gen project?") from None
     try:
-        data = YAML(typ="rt").load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark
+        data = yamlio.load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""
-        raise CatalogError(f"{relative}{line}: not valid YAML: {exc.problem}") from None
+        raise CatalogError(f"{relative}{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise CatalogError(describe(relative, data, exc)) from None
+        # Only now pay for ruamel's round-trip parse: it keeps the line of every key.
+        raise CatalogError(describe(relative, YAML(typ="rt").load(text), exc)) from None
 
 
 def describe(relative: Path, data: Any, exc: ValidationError) -> str:

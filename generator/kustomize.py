@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 
 from generator.errors import KustomizeError
@@ -24,9 +23,3 @@ def build(workspace: Path, overlay: PurePosixPath) -> str:
         message = " ".join(result.stderr.replace(f"{workspace}/", "").split())
         raise KustomizeError(f"{overlay}: kustomize failed: {message}")
     return result.stdout
-
-
-def build_many(workspace: Path, overlays: list[PurePosixPath]) -> list[str]:
-    """Several overlays at once: each kustomize is a process of its own, so threads suffice."""
-    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
-        return list(pool.map(lambda overlay: build(workspace, overlay), overlays))

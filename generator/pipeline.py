@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -45,31 +46,37 @@ def plan(options: RenderOptions, catalog: Catalog | None = None) -> Plan:
     """Everything up to the write: nothing in the project changes."""
     catalog = catalog or load_catalog(options.project)
     selection = select(catalog, options.env, options.color, options.everything)
-    synths = synthesize(catalog, selection.parts)
+    patches = {OVERLAYS / env / PATCHES for env in {part.env for part in selection.parts}}
+    new_patches: Files = {}
+    for folder in sorted(patches):
+        if not (options.project / folder).is_dir():
+            new_patches.update(patches_scaffold(folder.parent.name))
 
     files: Files = {}
-    for synth in synths:
-        files.update(overlay_files(catalog, synth))
-    envs = sorted({part.env for part in selection.parts})
-    existing_patches = {env: options.project / OVERLAYS / env / PATCHES for env in envs}
-    new_patches: Files = {}
-    for env, folder in existing_patches.items():
-        if not folder.is_dir():
-            new_patches.update(patches_scaffold(env))
-
-    with tempfile.TemporaryDirectory(prefix="gen-kustomize-") as workspace:
+    with tempfile.TemporaryDirectory(prefix="gen-kustomize-") as workspace, ThreadPoolExecutor() as pool:
+        # the overlays are built in a scratch copy, with the project's hand patches as they are
         root = Path(workspace)
-        for path, content in {**files, **new_patches}.items():
-            (root / path).parent.mkdir(parents=True, exist_ok=True)
-            (root / path).write_bytes(content)
-        for env, folder in existing_patches.items():
-            if folder.is_dir():
-                shutil.copytree(folder, root / OVERLAYS / env / PATCHES)
-        outputs = kustomize.build_many(root, [synth.part.overlay_dir for synth in synths])
-    for synth, output in zip(synths, outputs):
-        files.update(rendered_files(synth, output))
+        write(root, new_patches)
+        for folder in patches:
+            if (options.project / folder).is_dir():
+                shutil.copytree(options.project / folder, root / folder)
+        builds = []
+        # kustomize runs on each part (its own process) while cdk8s synthesizes the next one
+        for synth in synthesize(catalog, selection.parts):
+            overlay = overlay_files(catalog, synth)
+            write(root, overlay)
+            files.update(overlay)
+            builds.append((synth, pool.submit(kustomize.build, root, synth.part.overlay_dir)))
+        for synth, build in builds:
+            files.update(rendered_files(synth, build.result()))
 
     return Plan(selection, scope(options.project, selection), files, new_patches)
+
+
+def write(root: Path, files: Files) -> None:
+    for path, content in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_bytes(content)
 
 
 def scope(project: Path, selection: Selection) -> list[PurePosixPath]:
@@ -104,9 +111,7 @@ def render(options: RenderOptions) -> Changes:
     changes = diff(options.project, result)
     if changes:
         tree.replace(options.project, result.scope, result.files)
-    for path, content in result.new_patches.items():
-        (options.project / path).parent.mkdir(parents=True, exist_ok=True)
-        (options.project / path).write_bytes(content)
+    write(options.project, result.new_patches)
     return changes
 
 

@@ -31,8 +31,25 @@ def split_documents(stream: str) -> list[str]:
     return [doc for doc in documents if doc.strip()]
 
 
-def file_name(obj: dict) -> str:
-    return f"{obj['kind'].lower()}-{obj['metadata']['name']}.yaml"
+def identity(document: str) -> tuple[str, str]:
+    """(kind, name) of one kustomize document, read from its top lines: kustomize writes
+    `kind:` and `metadata:` at column 0 and metadata's fields two spaces in. Parsing whole
+    objects just to name their files would cost more than the rest of the split."""
+    kind = name = None
+    in_metadata = False
+    for line in document.splitlines():
+        if line.startswith("kind: "):
+            kind = yamlio.load(line[6:])
+        elif line == "metadata:":
+            in_metadata = True
+        elif in_metadata and line.startswith("  name: "):
+            name = yamlio.load(line[8:])
+        elif not line.startswith(" "):
+            in_metadata = False
+        if kind and name:
+            return str(kind), str(name)
+    obj = yamlio.load(document)  # not kustomize's canonical layout: parse it whole
+    return obj["kind"], obj["metadata"]["name"]
 
 
 def rendered_files(synth: SynthPart, stream: str) -> dict[PurePosixPath, bytes]:
@@ -40,9 +57,8 @@ def rendered_files(synth: SynthPart, stream: str) -> dict[PurePosixPath, bytes]:
     part = synth.part
     files: dict[PurePosixPath, bytes] = {}
     for text in split_documents(stream):
-        obj = yamlio.load(text)
-        kind, name = obj["kind"], obj["metadata"]["name"]
-        path = part.rendered_dir / file_name(obj)
+        kind, name = identity(text)
+        path = part.rendered_dir / f"{kind.lower()}-{name}.yaml"
         if path in files:
             raise RenderError(f"{path}: two objects of kind {kind} are named {name}; rename one")
         files[path] = (header(synth, part, kind, name) + text).encode()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterator
 
 from blueprints.model import Catalog
 from generator.parts import Part
@@ -18,13 +18,15 @@ class SynthPart:
     origins: dict[tuple[str, str], Any]
 
 
-def synthesize(catalog: Catalog, parts: tuple[Part, ...]) -> list[SynthPart]:
-    """One cdk8s App, one Chart per part; each chart is turned to JSON once (one jsii call)."""
+def synthesize(catalog: Catalog, parts: tuple[Part, ...]) -> Iterator[SynthPart]:
+    """One cdk8s App, one Chart per part, each turned to JSON once (one jsii call). Parts are
+    yielded as they are done, so the caller can start kustomize on one while the next builds."""
     ensure_node()
     from cdk8s import App  # imported late: importing cdk8s starts the jsii runtime
 
     from blueprints.charts import part_chart
 
     app = App()
-    charts = [(part, part_chart(app, catalog, catalog.environment(part.env), part.name)) for part in parts]
-    return [SynthPart(part, list(chart.to_json()), chart.origins) for part, chart in charts]
+    for part in parts:
+        chart = part_chart(app, catalog, catalog.environment(part.env), part.name)
+        yield SynthPart(part, list(chart.to_json()), chart.origins)
