@@ -1,0 +1,52 @@
+"""Shared fixtures: the real project, a fresh in-memory render of it, scratch copies."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path, PurePosixPath
+
+import pytest
+
+from generator import yamlio
+from generator.pipeline import Plan, RenderOptions, plan
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def fresh() -> Plan:
+    """Every environment rendered now, in memory, from the committed catalog and blueprints."""
+    return plan(RenderOptions(PROJECT, everything=True))
+
+
+@pytest.fixture(scope="session")
+def objects(fresh: Plan) -> dict[PurePosixPath, dict]:
+    """The rendered objects of the fresh render, by file path."""
+    return {
+        path: yamlio.load(content.decode())
+        for path, content in fresh.files.items()
+        if path.parts[0] == "rendered"
+    }
+
+
+def part_objects(objects: dict[PurePosixPath, dict], env: str, part: str) -> list[dict]:
+    folder = PurePosixPath("rendered", env, part)
+    return [obj for path, obj in objects.items() if path.parent == folder]
+
+
+def find(objs: list[dict], kind: str, name: str) -> dict:
+    matches = [o for o in objs if o["kind"] == kind and o["metadata"]["name"] == name]
+    assert len(matches) == 1, f"{kind}/{name}: {len(matches)} objects"
+    return matches[0]
+
+
+@pytest.fixture
+def scratch(tmp_path: Path) -> Path:
+    """A project holding a copy of the real catalog and nothing else."""
+    shutil.copytree(PROJECT / "blueprints" / "catalog", tmp_path / "blueprints" / "catalog")
+    return tmp_path
+
+
+def snapshot_tree(root: Path) -> dict[str, bytes]:
+    """Every file under root (for 'nothing was written' checks)."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}

@@ -1,0 +1,215 @@
+"""The CLI end to end on scratch projects: exact exit codes, messages, and what is (not) written."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import cli
+from tests.conftest import snapshot_tree
+
+SERVICES = Path("blueprints/catalog/services.yaml")
+ENVIRONMENTS = Path("blueprints/catalog/environments.yaml")
+
+
+def gen(project: Path, *args: str):
+    return CliRunner().invoke(cli, ["--project", str(project), *args])
+
+
+def edit(project: Path, relative: Path, old: str, new: str) -> None:
+    path = project / relative
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {relative}"
+    path.write_text(text.replace(old, new, 1))
+
+
+@pytest.fixture(scope="module")
+def rendered_project(tmp_path_factory) -> Path:
+    """A scratch project rendered once (every environment)."""
+    import shutil
+
+    from tests.conftest import PROJECT
+
+    root = tmp_path_factory.mktemp("project")
+    shutil.copytree(PROJECT / "blueprints" / "catalog", root / "blueprints" / "catalog")
+    result = gen(root, "render", "--all", "--quiet")
+    assert result.exit_code == 0, result.output
+    return root
+
+
+# --- bad command lines: exit 2, the valid choices, nothing written ------------------------------
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["render", "prod"], "unknown environment 'prod'; choose one of: local, development, staging, production"),
+        (["render", "local", "--color", "green"], "local has no blue-green (its part is 'app'); drop --color"),
+        (["render", "development", "--color", "blue"], "development has no blue-green"),
+        (["render"], "name an environment (local, development, staging, production) or give --all"),
+        (["render", "--all", "staging"], "--all renders every environment: give no ENV and no --color with it"),
+        (["render", "production", "--color", "red"], "'red' is not one of 'blue', 'green'"),
+    ],
+)
+def test_bad_arguments_exit_2_with_choices_and_write_nothing(scratch, args, message):
+    before = snapshot_tree(scratch)
+    result = gen(scratch, *args)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert snapshot_tree(scratch) == before
+
+
+# --- bad catalogs: exit 2, one line naming file, line and field, nothing written ----------------
+
+@pytest.mark.parametrize(
+    "relative,old,new,expected",
+    [
+        (SERVICES, "port: 8080, replicas: 3", "port: 8090, replicas: 3",
+         "blueprints/catalog/services.yaml:10: services[1].port: duplicate port 8090 (already used by api-gateway)"),
+        (SERVICES, "name: billing,", "name: api-gateway,",
+         "blueprints/catalog/services.yaml:13: services[4].name: duplicate name 'api-gateway' (already used by api-gateway)"),
+        (SERVICES, "name: consent,", "name: Consent_Svc,",
+         "blueprints/catalog/services.yaml:16: services[7].name: 'Consent_Svc' is not a DNS-1035 label"),
+        (SERVICES, "port: 8083, replicas: 2", "port: 8083, replicas: -1",
+         "blueprints/catalog/services.yaml:16: services[7].replicas: Input should be greater than or equal to 0"),
+        (SERVICES, "tier: go, port: 8083", "tier: rust, port: 8083",
+         "blueprints/catalog/services.yaml:16: services[7].tier: Input should be 'go', 'python-ai' or 'gpu-host'"),
+        (SERVICES, "    model: BAAI/bge-large-en-v1.5\n", "",
+         "blueprints/catalog/services.yaml:32: services[18].model: a gpu-host service needs model"),
+        (ENVIRONMENTS, "    gpu_hosts: gpu\n", "    gpu_hosts: gpu\n    gpu_host: gpu\n",
+         "blueprints/catalog/environments.yaml:63: environments[3].gpu_host: Extra inputs are not permitted"),
+        (ENVIRONMENTS, "tag: 3.0.0}\n    gpu_hosts: gpu", "tag: latest}\n    gpu_hosts: gpu",
+         "blueprints/catalog/environments.yaml:61: environments[3].images.tag: 'latest' is not a release"),
+        (ENVIRONMENTS, "      gpu_nodes: {count: 4, gpus_per_node: 2}", "",
+         "blueprints/catalog/environments.yaml:62: environments[3].gpu_hosts: 'gpu' needs cluster.gpu_nodes"),
+        (ENVIRONMENTS, "    replicas: {max: 2}", "    replicas: {max: 0}",
+         "blueprints/catalog/environments.yaml:44: environments[2].replicas.max: Input should be greater than or equal to 1"),
+    ],
+    ids=["duplicate-port", "duplicate-name", "not-dns", "negative-replicas", "unknown-tier", "gpu-host-without-model",
+         "unknown-key", "latest-tag", "gpu-without-nodes", "zero-replica-cap"],
+)
+def test_bad_catalog_exits_2_with_one_line_and_writes_nothing(rendered_project, tmp_path, relative, old, new, expected):
+    import shutil
+
+    project = tmp_path / "p"
+    shutil.copytree(rendered_project, project)
+    edit(project, relative, old, new)
+    before = snapshot_tree(project)
+    result = gen(project, "render", "--all")
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("gen: error: " + expected), lines[0]
+    assert snapshot_tree(project) == before
+
+
+def test_missing_catalog_names_the_file(tmp_path):
+    result = gen(tmp_path, "list")
+    assert result.exit_code == 2
+    assert "blueprints/catalog/services.yaml: cannot read" in result.output
+
+
+# --- render, check, and the hand patches ----------------------------------------------------------
+
+def test_render_prints_what_it_wrote_then_is_up_to_date(scratch):
+    first = gen(scratch, "render", "production", "--color", "green")
+    assert first.exit_code == 0, first.output
+    assert "added    rendered/production/green/deployment-api-gateway-green.yaml" in first.output
+    assert "added    overlays/production/patches/kustomization.yaml" in first.output
+    assert first.output.strip().splitlines()[-1] == "gen render production --color green: 102 added, 0 changed, 0 removed"
+    assert not (scratch / "rendered/production/blue").exists()  # one color only
+    assert not (scratch / "rendered/production/shared").exists()
+
+    second = gen(scratch, "render", "production", "--color", "green")
+    assert second.output == "gen render production --color green: up to date\n"
+
+
+def test_check_reports_missing_changed_and_extra_files_and_writes_nothing(rendered_project, tmp_path):
+    import shutil
+
+    project = tmp_path / "p"
+    shutil.copytree(rendered_project, project)
+    assert gen(project, "check").exit_code == 0
+
+    (project / "rendered/staging/blue/service-billing-blue.yaml").unlink()
+    edited = project / "rendered/production/green/deployment-consent-green.yaml"
+    edited.write_text(edited.read_text().replace("replicas: 2", "replicas: 7"))
+    (project / "rendered/local/app/extra.yaml").write_text("kind: ConfigMap\n")
+    (project / "rendered/qa").mkdir()
+    (project / "rendered/qa/stray.yaml").write_text("kind: ConfigMap\n")
+    before = snapshot_tree(project)
+
+    result = gen(project, "check")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "missing  rendered/staging/blue/service-billing-blue.yaml",
+        "changed  rendered/production/green/deployment-consent-green.yaml",
+        "extra    rendered/local/app/extra.yaml",
+        "extra    rendered/qa/stray.yaml",
+        "gen check: 4 files differ from a fresh render; run `gen render --all` and commit",
+    ]
+    assert snapshot_tree(project) == before
+
+
+def test_render_env_removes_stale_parts_but_keeps_hand_patches(rendered_project, tmp_path):
+    import shutil
+
+    project = tmp_path / "p"
+    shutil.copytree(rendered_project, project)
+    edit(project, ENVIRONMENTS, "    blue_green: false\n    replicas: {max: 1}\n    images: {registry: registry",
+         "    blue_green: true\n    replicas: {max: 1}\n    images: {registry: registry")  # development
+    patches = (project / "overlays/development/patches/kustomization.yaml").read_bytes()
+    result = gen(project, "render", "development", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (project / "rendered/development").iterdir()) == ["blue", "green", "shared"]
+    assert sorted(p.name for p in (project / "overlays/development").iterdir()) == ["blue", "green", "patches", "shared"]
+    assert (project / "overlays/development/patches/kustomization.yaml").read_bytes() == patches
+
+
+def test_hand_patch_is_applied_to_every_color(rendered_project, tmp_path):
+    import shutil
+
+    project = tmp_path / "p"
+    shutil.copytree(rendered_project, project)
+    (project / "overlays/production/patches/kustomization.yaml").write_text(
+        "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n"
+        "- target: {kind: Deployment, name: billing}\n"
+        "  patch: |-\n    - op: add\n      path: /metadata/annotations\n      value: {owner: payments}\n"
+    )
+    result = gen(project, "render", "production", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert result.output == "gen render production: 0 added, 2 changed, 0 removed\n"
+    for color in ("blue", "green"):
+        text = (project / f"rendered/production/{color}/deployment-billing-{color}.yaml").read_text()
+        assert "annotations:\n    owner: payments\n" in text
+
+
+def test_broken_hand_patch_fails_with_exit_2_and_leaves_the_tree_as_it_was(rendered_project, tmp_path):
+    import shutil
+
+    project = tmp_path / "p"
+    shutil.copytree(rendered_project, project)
+    (project / "overlays/staging/patches/kustomization.yaml").write_text(
+        "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n- path: missing.yaml\n"
+    )
+    edit(project, SERVICES, "port: 8081, replicas: 2", "port: 8081, replicas: 4")  # would change every env
+    before = snapshot_tree(project)
+    result = gen(project, "render", "--all")
+    assert result.exit_code == 2
+    assert re.match(r"gen: error: overlays/staging/(shared|blue|green): kustomize failed: .*missing\.yaml", result.output)
+    assert snapshot_tree(project) == before
+    assert not list(project.glob(".gen-tmp-*"))
+
+
+def test_list_shows_environments_parts_and_services(scratch):
+    result = gen(scratch, "list")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["ENVIRONMENT", "COMPLIANCE", "DATA", "BLUE-GREEN", "PARTS", "GPU", "HOSTS", "CLUSTER"]
+    assert lines[3].split()[:6] == ["staging", "hipaa-like", "anonymized", "yes", "shared,blue,green", "cpu"]
+    assert "3 workers, 16 cores, 64Gi, 500Gi" in lines[3]
+    api = next(line for line in lines if line.startswith("api-gateway "))
+    assert api.split()[:7] == ["api-gateway", "go", "8090", "1", "1", "2", "5"]
+    assert lines[-1] == "gen list: 4 environments, 20 services"
