@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from blueprints.model import Catalog
 from generator import kustomize, tree
 from generator.catalog import load_catalog
-from generator.overlays import overlay_files, patches_scaffold
+from generator.overlays import overlay, patches_scaffold
 from generator.parts import OVERLAYS, PATCHES, RENDERED, Part, Selection, select
 from generator.rendered import rendered_files
 from generator.synth import synthesize
@@ -63,12 +63,13 @@ def plan(options: RenderOptions, catalog: Catalog | None = None) -> Plan:
         builds = []
         # kustomize runs on each part (its own process) while cdk8s synthesizes the next one
         for synth in synthesize(catalog, selection.parts):
-            overlay = overlay_files(catalog, synth)
-            write(root, overlay)
-            files.update(overlay)
-            builds.append((synth, pool.submit(kustomize.build, root, synth.part.overlay_dir)))
-        for synth, build in builds:
-            files.update(rendered_files(synth, build.result()))
+            part_overlay = overlay(catalog, synth)
+            write(root, part_overlay.files)
+            files.update(part_overlay.files)
+            jobs = [pool.submit(kustomize.build, root, build_root) for build_root in part_overlay.roots]
+            builds.append((synth, part_overlay, jobs))
+        for synth, part_overlay, jobs in builds:
+            files.update(rendered_files(synth, part_overlay, [job.result() for job in jobs]))
 
     return Plan(selection, scope(options.project, selection), files, new_patches)
 

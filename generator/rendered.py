@@ -6,13 +6,12 @@ Each object keeps kustomize's bytes exactly (only a one-line header comment is a
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
-
 from generator import yamlio
 from generator.errors import RenderError
-from generator.overlays import render_command
-from generator.parts import PATCHES, Part
+from generator.overlays import Overlay, render_command
+from generator.parts import PATCHES
 from generator.synth import SynthPart
+from generator.tree import Files
 
 
 def split_documents(stream: str) -> list[str]:
@@ -52,24 +51,25 @@ def identity(document: str) -> tuple[str, str]:
     return obj["kind"], obj["metadata"]["name"]
 
 
-def rendered_files(synth: SynthPart, stream: str) -> dict[PurePosixPath, bytes]:
-    """The rendered files of one part from its kustomize output."""
+def rendered_files(synth: SynthPart, overlay: Overlay, streams: list[str]) -> Files:
+    """The rendered files of one part from the kustomize output of its roots."""
     part = synth.part
-    files: dict[PurePosixPath, bytes] = {}
-    for text in split_documents(stream):
+    files: Files = {}
+    for text in (doc for stream in streams for doc in split_documents(stream)):
         kind, name = identity(text)
         path = part.rendered_dir / f"{kind.lower()}-{name}.yaml"
         if path in files:
             raise RenderError(f"{path}: two objects of kind {kind} are named {name}; rename one")
-        files[path] = (header(synth, part, kind, name) + text).encode()
+        files[path] = (header(synth, overlay, kind, name) + text).encode()
     return files
 
 
-def header(synth: SynthPart, part: Part, kind: str, name: str) -> str:
+def header(synth: SynthPart, overlay: Overlay, kind: str, name: str) -> str:
+    part = synth.part
     base_name = name[: -len(part.name_suffix)] if part.name_suffix and name.endswith(part.name_suffix) else name
     origin = synth.origins.get((kind, base_name))
     source = (
-        f"blueprint {origin.blueprint} (overlays/{part}/resources/{origin.source}.yaml)"
+        f"blueprint {origin.blueprint} ({overlay.source_files[origin.source]})"
         if origin
         else f"hand patches (overlays/{part.env}/{PATCHES}/)"
     )

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from tests.conftest import snapshot_tree
+from tests.conftest import PROJECT, snapshot_tree
 
 SERVICES = Path("blueprints/catalog/services.yaml")
 ENVIRONMENTS = Path("blueprints/catalog/environments.yaml")
@@ -29,15 +30,19 @@ def edit(project: Path, relative: Path, old: str, new: str) -> None:
 @pytest.fixture(scope="module")
 def rendered_project(tmp_path_factory) -> Path:
     """A scratch project rendered once (every environment)."""
-    import shutil
-
-    from tests.conftest import PROJECT
-
     root = tmp_path_factory.mktemp("project")
     shutil.copytree(PROJECT / "blueprints" / "catalog", root / "blueprints" / "catalog")
     result = gen(root, "render", "--all", "--quiet")
     assert result.exit_code == 0, result.output
     return root
+
+
+@pytest.fixture
+def project(rendered_project: Path, tmp_path: Path) -> Path:
+    """A private copy of the rendered scratch project, free to break."""
+    copy = tmp_path / "p"
+    shutil.copytree(rendered_project, copy)
+    return copy
 
 
 # --- bad command lines: exit 2, the valid choices, nothing written ------------------------------
@@ -90,11 +95,7 @@ def test_bad_arguments_exit_2_with_choices_and_write_nothing(scratch, args, mess
     ids=["duplicate-port", "duplicate-name", "not-dns", "negative-replicas", "unknown-tier", "gpu-host-without-model",
          "unknown-key", "latest-tag", "gpu-without-nodes", "zero-replica-cap"],
 )
-def test_bad_catalog_exits_2_with_one_line_and_writes_nothing(rendered_project, tmp_path, relative, old, new, expected):
-    import shutil
-
-    project = tmp_path / "p"
-    shutil.copytree(rendered_project, project)
+def test_bad_catalog_exits_2_with_one_line_and_writes_nothing(project, relative, old, new, expected):
     edit(project, relative, old, new)
     before = snapshot_tree(project)
     result = gen(project, "render", "--all")
@@ -126,11 +127,7 @@ def test_render_prints_what_it_wrote_then_is_up_to_date(scratch):
     assert second.output == "gen render production --color green: up to date\n"
 
 
-def test_check_reports_missing_changed_and_extra_files_and_writes_nothing(rendered_project, tmp_path):
-    import shutil
-
-    project = tmp_path / "p"
-    shutil.copytree(rendered_project, project)
+def test_check_reports_missing_changed_and_extra_files_and_writes_nothing(project):
     assert gen(project, "check").exit_code == 0
 
     (project / "rendered/staging/blue/service-billing-blue.yaml").unlink()
@@ -153,11 +150,7 @@ def test_check_reports_missing_changed_and_extra_files_and_writes_nothing(render
     assert snapshot_tree(project) == before
 
 
-def test_render_env_removes_stale_parts_but_keeps_hand_patches(rendered_project, tmp_path):
-    import shutil
-
-    project = tmp_path / "p"
-    shutil.copytree(rendered_project, project)
+def test_render_env_removes_stale_parts_but_keeps_hand_patches(project):
     edit(project, ENVIRONMENTS, "    blue_green: false\n    replicas: {max: 1}\n    images: {registry: registry",
          "    blue_green: true\n    replicas: {max: 1}\n    images: {registry: registry")  # development
     patches = (project / "overlays/development/patches/kustomization.yaml").read_bytes()
@@ -168,11 +161,7 @@ def test_render_env_removes_stale_parts_but_keeps_hand_patches(rendered_project,
     assert (project / "overlays/development/patches/kustomization.yaml").read_bytes() == patches
 
 
-def test_hand_patch_is_applied_to_every_color(rendered_project, tmp_path):
-    import shutil
-
-    project = tmp_path / "p"
-    shutil.copytree(rendered_project, project)
+def test_hand_patch_is_applied_to_every_color(project):
     (project / "overlays/production/patches/kustomization.yaml").write_text(
         "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n"
         "- target: {kind: Deployment, name: billing}\n"
@@ -186,11 +175,7 @@ def test_hand_patch_is_applied_to_every_color(rendered_project, tmp_path):
         assert "annotations:\n    owner: payments\n" in text
 
 
-def test_broken_hand_patch_fails_with_exit_2_and_leaves_the_tree_as_it_was(rendered_project, tmp_path):
-    import shutil
-
-    project = tmp_path / "p"
-    shutil.copytree(rendered_project, project)
+def test_broken_hand_patch_fails_with_exit_2_and_leaves_the_tree_as_it_was(project):
     (project / "overlays/staging/patches/kustomization.yaml").write_text(
         "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n- path: missing.yaml\n"
     )
