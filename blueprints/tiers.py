@@ -21,7 +21,7 @@ class GoService(ServiceWorkload):
 
     tier = Tier.GO
     default_resources = _resources(
-        {"cpu": "100m", "memory": "128Mi", "ephemeral-storage": "64Mi"},
+        {"cpu": "50m", "memory": "128Mi", "ephemeral-storage": "64Mi"},
         {"cpu": "500m", "memory": "256Mi", "ephemeral-storage": "256Mi"},
     )
 
