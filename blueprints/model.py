@@ -290,6 +290,9 @@ class EnvironmentCatalog(Strict):
     """`blueprints/catalog/environments.yaml`."""
 
     version: Literal[1]
+    kubernetes_version: str = Field(
+        default="1.33", pattern=r"^1\.[0-9]+$", description="the Kubernetes version rendered objects are validated for"
+    )
     environments: list[Environment] = Field(min_length=1)
 
     @field_validator("environments")

@@ -12,6 +12,7 @@ from ruamel.yaml import YAML
 from blueprints.model import Catalog, CatalogProblem, EnvironmentCatalog, ServiceCatalog
 from generator import yamlio
 from generator.errors import CatalogError
+from generator.fieldpath import dotted
 
 CATALOG_DIR = Path("blueprints") / "catalog"
 SERVICES_FILE = CATALOG_DIR / "services.yaml"
@@ -63,13 +64,6 @@ def describe(relative: Path, data: Any, exc: ValidationError) -> str:
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
     where = f"{relative}:{line}" if line else str(relative)
     return f"{where}: {dotted(loc) or '(top level)'}: {message}{more}"
-
-
-def dotted(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 def line_of(data: Any, loc: tuple[Any, ...]) -> int | None:

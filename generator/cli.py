@@ -6,10 +6,11 @@ from pathlib import Path
 
 import click
 
-from blueprints.model import Color
+from blueprints.model import Catalog, Color
 from generator.catalog import SERVICES_FILE, load_catalog
-from generator.errors import GenError
+from generator.errors import GenError, UsageError, ValidationFailed
 from generator.pipeline import RenderOptions, check, render
+from generator.validation import report, validate
 
 
 class GenGroup(click.Group):
@@ -50,19 +51,96 @@ def cli(ctx: click.Context, project: Path | None) -> None:
 @click.argument("env", required=False)
 @click.option("--color", type=click.Choice([c.value for c in Color]), help="Render only this color's part.")
 @click.option("--all", "everything", is_flag=True, help="Render every environment.")
+@click.option("--no-validate", is_flag=True, help="Write even if the rendered objects fail `gen validate`.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
 @click.pass_obj
-def render_command(project: Path, env: str | None, color: str | None, everything: bool, quiet: bool) -> None:
+def render_command(project: Path, env: str | None, color: str | None, everything: bool, no_validate: bool,
+                   quiet: bool) -> None:
     """Render ENV (every part, or one --color) into overlays/ and rendered/.
 
-    Nothing is written unless the whole render succeeds."""
-    changes = render(RenderOptions(project, env, color, everything))
+    The rendered objects are validated first (as `gen validate` would, with the environment's
+    other parts as committed); nothing is written unless the whole render succeeds and passes."""
+    try:
+        rendered = render(RenderOptions(project, env, color, everything, validate=not no_validate))
+    except ValidationFailed as failed:
+        for line in report.text(failed.report):
+            click.echo(line)
+        raise
+    changes = rendered.changes
     if not quiet:
         for line in changes.lines():
             click.echo(line)
     what = "every environment" if everything else env + (f" --color {color}" if color else "")
     counts = f"{len(changes.added)} added, {len(changes.changed)} changed, {len(changes.removed)} removed"
-    click.echo(f"gen render {what}: {counts}" if changes else f"gen render {what}: up to date")
+    validated = (
+        f"; validated: {rendered.report.errors} errors, {rendered.report.warnings} warnings"
+        if rendered.report else "; not validated (--no-validate)"
+    )
+    click.echo((f"gen render {what}: {counts}" if changes else f"gen render {what}: up to date") + validated)
+
+
+@cli.command(name="validate")
+@click.argument("env", required=False)
+@click.option("--all", "everything", is_flag=True, help="Validate every environment (the default without ENV).")
+@click.option("--format", "output", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True,
+              help="text for people; json or junit for CI systems.")
+@click.option("--kubernetes-version", metavar="1.NN",
+              help="Validate against this Kubernetes version's schemas (default: kubernetes_version in environments.yaml).")
+@click.option("-v", "--verbose", is_flag=True, help="List every warning, not a count per check.")
+@click.pass_obj
+def validate_command(project: Path, env: str | None, everything: bool, output: str, kubernetes_version: str | None,
+                     verbose: bool) -> None:
+    """Validate the committed rendered/ tree: strict schemas, policy rules, capacity fit.
+
+    Exit 0 when clean, 1 when problems are found, 2 on bad usage."""
+    catalog = load_catalog(project)
+    envs = environments(catalog, env, everything)
+    result = validate(project, catalog, envs, kubernetes_version)
+    if output == "json":
+        click.echo(report.as_json(result))
+    elif output == "junit":
+        click.echo(report.junit(result), nl=False)
+    else:
+        for line in report.text(result, verbose):
+            click.echo(line)
+    if not result.ok:
+        raise click.exceptions.Exit(1)
+
+
+@cli.command(name="capacity")
+@click.argument("env")
+@click.pass_obj
+def capacity_command(project: Path, env: str) -> None:
+    """What ENV requests (every part and color at once) against the cluster its profile declares.
+
+    Exit 1 when it does not fit."""
+    catalog = load_catalog(project)
+    (name,) = environments(catalog, env, False)
+    result = validate(project, catalog, [name]).envs[0].capacity
+    profile = catalog.environment(name)
+    click.echo(table(report.capacity_table(result)))
+    cluster = profile.cluster
+    verdict = "fits" if result.fits else "does NOT fit"
+    click.echo(f"gen capacity {name}: {verdict} the declared cluster ({cluster.description})")
+    if not result.fits:
+        raise click.exceptions.Exit(1)
+
+
+@cli.command(name="rules")
+def rules_command() -> None:
+    """The policy rules `gen validate` applies, by id."""
+    click.echo(table(report.rules_table()))
+
+
+def environments(catalog: Catalog, env: str | None, everything: bool) -> list[str]:
+    names = [e.name for e in catalog.environments.environments]
+    if everything and env:
+        raise UsageError("--all validates every environment: give no ENV with it")
+    if env is None:
+        return names
+    if env not in names:
+        raise UsageError(f"unknown environment {env!r}; choose one of: {', '.join(names)}")
+    return [env]
 
 
 @cli.command(name="check")

@@ -23,3 +23,13 @@ class KustomizeError(GenError):
 
 class RenderError(GenError):
     """The rendered output cannot be written as asked (two objects would share one file)."""
+
+
+class ValidationFailed(GenError):
+    """A render whose objects fail `gen validate`: nothing is written. Exit code 1."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, report: object) -> None:
+        super().__init__(message)
+        self.report = report

@@ -13,13 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from blueprints.model import Catalog
-from generator import kustomize, tree
+from generator import rendered, tree
+from generator.errors import ValidationFailed
 from generator.catalog import load_catalog
 from generator.overlays import overlay, patches_scaffold
 from generator.parts import OVERLAYS, PATCHES, RENDERED, Part, Selection, select
-from generator.rendered import rendered_files
 from generator.synth import synthesize
 from generator.tree import Changes, Files
+from generator.validation import Report, validate
+from generator.validation.objects import Doc
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class RenderOptions:
     env: str | None = None
     color: str | None = None
     everything: bool = False
+    validate: bool = True  # refuse to write objects that fail `gen validate`
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class Plan:
     selection: Selection
     scope: list[PurePosixPath]
     files: Files
+    objects: dict[PurePosixPath, dict]  # the rendered files' objects, parsed once
     new_patches: Files  # scaffolds for environments that have no patches folder yet
 
 
@@ -53,6 +57,7 @@ def plan(options: RenderOptions, catalog: Catalog | None = None) -> Plan:
             new_patches.update(patches_scaffold(folder.parent.name))
 
     files: Files = {}
+    objects: dict[PurePosixPath, dict] = {}
     with tempfile.TemporaryDirectory(prefix="gen-kustomize-") as workspace, ThreadPoolExecutor() as pool:
         # the overlays are built in a scratch copy, with the project's hand patches as they are
         root = Path(workspace)
@@ -66,12 +71,16 @@ def plan(options: RenderOptions, catalog: Catalog | None = None) -> Plan:
             part_overlay = overlay(catalog, synth)
             write(root, part_overlay.files)
             files.update(part_overlay.files)
-            jobs = [pool.submit(kustomize.build, root, build_root) for build_root in part_overlay.roots]
+            jobs = [pool.submit(rendered.build, root, build_root) for build_root in part_overlay.roots]
             builds.append((synth, part_overlay, jobs))
         for synth, part_overlay, jobs in builds:
-            files.update(rendered_files(synth, part_overlay, [job.result() for job in jobs]))
+            part_files, part_objects = rendered.rendered_files(
+                synth, part_overlay, [obj for job in jobs for obj in job.result()]
+            )
+            files.update(part_files)
+            objects.update(part_objects)
 
-    return Plan(selection, scope(options.project, selection), files, new_patches)
+    return Plan(selection, scope(options.project, selection), files, objects, new_patches)
 
 
 def write(root: Path, files: Files) -> None:
@@ -106,14 +115,35 @@ def stale(project: Path, folder: PurePosixPath, keep: set[str] = frozenset()) ->
     return {folder / child.name for child in base.iterdir() if child.is_dir() and child.name not in keep}
 
 
-def render(options: RenderOptions) -> Changes:
-    """Render and write; returns what changed on disk."""
-    result = plan(options)
+@dataclass(frozen=True)
+class Rendered:
+    changes: Changes
+    report: Report | None  # None with validate=False
+
+
+def render(options: RenderOptions) -> Rendered:
+    """Render, validate what would be written, and write; returns what changed on disk."""
+    catalog = load_catalog(options.project)
+    result = plan(options, catalog)
+    report = None
+    if options.validate:
+        report = validate_plan(options.project, catalog, result)
+        if not report.ok:
+            raise ValidationFailed(f"the render fails validation ({report.errors} errors); nothing was written", report)
     changes = diff(options.project, result)
     if changes:
         tree.replace(options.project, result.scope, result.files)
     write(options.project, result.new_patches)
-    return changes
+    return Rendered(changes, report)
+
+
+def validate_plan(project: Path, catalog: Catalog, result: Plan) -> Report:
+    """Validate every environment the plan touches: its new parts with the committed others."""
+    envs = sorted({part.env for part in result.selection.parts}, key=[e.name for e in catalog.environments.environments].index)
+    fresh: dict[str, list[Doc]] = {env: [] for env in envs}
+    for path, obj in sorted(result.objects.items()):
+        fresh[path.parts[1]].append(Doc(str(path), obj))
+    return validate(project, catalog, envs, rendered=fresh)
 
 
 def check(project: Path) -> Changes:

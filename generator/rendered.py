@@ -6,7 +6,9 @@ Each object keeps kustomize's bytes exactly (only a one-line header comment is a
 
 from __future__ import annotations
 
-from generator import yamlio
+from pathlib import Path, PurePosixPath
+
+from generator import kustomize, yamlio
 from generator.errors import RenderError
 from generator.overlays import Overlay, render_command
 from generator.parts import PATCHES
@@ -30,38 +32,28 @@ def split_documents(stream: str) -> list[str]:
     return [doc for doc in documents if doc.strip()]
 
 
-def identity(document: str) -> tuple[str, str]:
-    """(kind, name) of one kustomize document, read from its top lines: kustomize writes
-    `kind:` and `metadata:` at column 0 and metadata's fields two spaces in. Parsing whole
-    objects just to name their files would cost more than the rest of the split."""
-    kind = name = None
-    in_metadata = False
-    for line in document.splitlines():
-        if line.startswith("kind: "):
-            kind = yamlio.load(line[6:])
-        elif line == "metadata:":
-            in_metadata = True
-        elif in_metadata and line.startswith("  name: "):
-            name = yamlio.load(line[8:])
-        elif not line.startswith(" "):
-            in_metadata = False
-        if kind and name:
-            return str(kind), str(name)
-    obj = yamlio.load(document)  # not kustomize's canonical layout: parse it whole
-    return obj["kind"], obj["metadata"]["name"]
+Object = tuple[str, dict]  # one document's text and its parsed object
 
 
-def rendered_files(synth: SynthPart, overlay: Overlay, streams: list[str]) -> Files:
-    """The rendered files of one part from the kustomize output of its roots."""
+def build(workspace: Path, overlay: PurePosixPath) -> list[Object]:
+    """kustomize one root and parse what it printed. Runs in a worker thread: kustomize is a
+    process of its own, and the parse overlaps the main thread's waits on cdk8s's runtime."""
+    return [(text, yamlio.load(text)) for text in split_documents(kustomize.build(workspace, overlay))]
+
+
+def rendered_files(synth: SynthPart, overlay: Overlay, built: list[Object]) -> tuple[Files, dict[PurePosixPath, dict]]:
+    """The rendered files of one part, and their objects, from the kustomize output of its roots."""
     part = synth.part
     files: Files = {}
-    for text in (doc for stream in streams for doc in split_documents(stream)):
-        kind, name = identity(text)
+    objects: dict[PurePosixPath, dict] = {}
+    for text, obj in built:
+        kind, name = obj["kind"], obj["metadata"]["name"]
         path = part.rendered_dir / f"{kind.lower()}-{name}.yaml"
         if path in files:
             raise RenderError(f"{path}: two objects of kind {kind} are named {name}; rename one")
         files[path] = (header(synth, overlay, kind, name) + text).encode()
-    return files
+        objects[path] = obj
+    return files, objects
 
 
 def header(synth: SynthPart, overlay: Overlay, kind: str, name: str) -> str:

@@ -84,13 +84,13 @@ def test_bad_arguments_exit_2_with_choices_and_write_nothing(scratch, args, mess
         (SERVICES, "    model: BAAI/bge-large-en-v1.5\n", "",
          "blueprints/catalog/services.yaml:32: services[18].model: a gpu-host service needs model"),
         (ENVIRONMENTS, "    gpu_hosts: gpu\n", "    gpu_hosts: gpu\n    gpu_host: gpu\n",
-         "blueprints/catalog/environments.yaml:63: environments[3].gpu_host: Extra inputs are not permitted"),
+         "blueprints/catalog/environments.yaml:64: environments[3].gpu_host: Extra inputs are not permitted"),
         (ENVIRONMENTS, "tag: 3.0.0}\n    gpu_hosts: gpu", "tag: latest}\n    gpu_hosts: gpu",
-         "blueprints/catalog/environments.yaml:61: environments[3].images.tag: 'latest' is not a release"),
+         "blueprints/catalog/environments.yaml:62: environments[3].images.tag: 'latest' is not a release"),
         (ENVIRONMENTS, "      gpu_nodes: {count: 4, gpus_per_node: 2}", "",
-         "blueprints/catalog/environments.yaml:62: environments[3].gpu_hosts: 'gpu' needs cluster.gpu_nodes"),
+         "blueprints/catalog/environments.yaml:63: environments[3].gpu_hosts: 'gpu' needs cluster.gpu_nodes"),
         (ENVIRONMENTS, "    replicas: {max: 2}", "    replicas: {max: 0}",
-         "blueprints/catalog/environments.yaml:44: environments[2].replicas.max: Input should be greater than or equal to 1"),
+         "blueprints/catalog/environments.yaml:45: environments[2].replicas.max: Input should be greater than or equal to 1"),
     ],
     ids=["duplicate-port", "duplicate-name", "not-dns", "negative-replicas", "unknown-tier", "gpu-host-without-model",
          "unknown-key", "latest-tag", "gpu-without-nodes", "zero-replica-cap"],
@@ -119,12 +119,14 @@ def test_render_prints_what_it_wrote_then_is_up_to_date(scratch):
     assert first.exit_code == 0, first.output
     assert "added    rendered/production/green/deployment-api-gateway-green.yaml" in first.output
     assert "added    overlays/production/patches/kustomization.yaml" in first.output
-    assert first.output.strip().splitlines()[-1] == "gen render production --color green: 102 added, 0 changed, 0 removed"
+    assert first.output.strip().splitlines()[-1] == (
+        "gen render production --color green: 102 added, 0 changed, 0 removed; validated: 0 errors, 20 warnings"
+    )
     assert not (scratch / "rendered/production/blue").exists()  # one color only
     assert not (scratch / "rendered/production/shared").exists()
 
     second = gen(scratch, "render", "production", "--color", "green")
-    assert second.output == "gen render production --color green: up to date\n"
+    assert second.output == "gen render production --color green: up to date; validated: 0 errors, 20 warnings\n"
 
 
 def test_check_reports_missing_changed_and_extra_files_and_writes_nothing(project):
@@ -169,7 +171,7 @@ def test_hand_patch_is_applied_to_every_color(project):
     )
     result = gen(project, "render", "production", "--quiet")
     assert result.exit_code == 0, result.output
-    assert result.output == "gen render production: 0 added, 2 changed, 0 removed\n"
+    assert result.output == "gen render production: 0 added, 2 changed, 0 removed; validated: 0 errors, 40 warnings\n"
     for color in ("blue", "green"):
         text = (project / f"rendered/production/{color}/deployment-billing-{color}.yaml").read_text()
         assert "annotations:\n    owner: payments\n" in text

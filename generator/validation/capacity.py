@@ -1,0 +1,105 @@
+"""Capacity fit: what an environment requests against the cluster its profile declares.
+
+Everything the environment runs counts at once: `shared` and every rendered color, since both
+colors run during a switch. Pods count at their replicas; a pod requests the sum of its
+containers, or its largest init container if that is more. Persistent storage counts
+PersistentVolumeClaims and StatefulSets' volumeClaimTemplates (times replicas).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from blueprints.model import Environment
+from blueprints.quantity import parse_bytes, parse_cpu
+from generator.validation.objects import Doc, workloads
+
+GPU = "nvidia.com/gpu"
+RESOURCES = ("cpu", "memory", "gpu", "storage")
+
+
+@dataclass(frozen=True)
+class Line:
+    resource: str
+    requested: Decimal
+    declared: Decimal
+
+    @property
+    def headroom(self) -> Decimal:
+        return self.declared - self.requested
+
+    @property
+    def fits(self) -> bool:
+        return self.requested <= self.declared
+
+
+@dataclass(frozen=True)
+class Capacity:
+    env: str
+    lines: tuple[Line, ...]
+
+    @property
+    def fits(self) -> bool:
+        return all(line.fits for line in self.lines)
+
+
+def pod_requests(spec: dict) -> dict[str, Decimal]:
+    def of(container: dict) -> dict[str, Decimal]:
+        resources = container.get("resources") or {}
+        requests = resources.get("requests") or {}
+        limits = resources.get("limits") or {}
+        # Kubernetes takes a missing request from the limit
+        cpu = requests.get("cpu", limits.get("cpu"))
+        memory = requests.get("memory", limits.get("memory"))
+        gpu = requests.get(GPU, limits.get(GPU))
+        return {
+            "cpu": parse_cpu(str(cpu)) if cpu is not None else Decimal(0),
+            "memory": parse_bytes(str(memory)) if memory is not None else Decimal(0),
+            "gpu": Decimal(str(gpu)) if gpu is not None else Decimal(0),
+        }
+
+    total = {"cpu": Decimal(0), "memory": Decimal(0), "gpu": Decimal(0)}
+    for container in spec.get("containers") or []:
+        for key, value in of(container).items():
+            total[key] += value
+    for container in spec.get("initContainers") or []:
+        for key, value in of(container).items():
+            total[key] = max(total[key], value)
+    return total
+
+
+def claim_size(spec: dict) -> Decimal:
+    storage = ((spec.get("resources") or {}).get("requests") or {}).get("storage")
+    return parse_bytes(str(storage)) if storage is not None else Decimal(0)
+
+
+def capacity(env: Environment, docs: list[Doc]) -> Capacity:
+    requested = {name: Decimal(0) for name in RESOURCES}
+    for w in workloads(docs):
+        for key, value in pod_requests(w.spec).items():
+            requested[key] += value * w.replicas
+        if w.doc.kind == "StatefulSet":
+            for template in (w.doc.obj.get("spec") or {}).get("volumeClaimTemplates") or []:
+                requested["storage"] += claim_size(template.get("spec") or {}) * w.replicas
+    for doc in docs:
+        if doc.kind == "PersistentVolumeClaim":
+            requested["storage"] += claim_size(doc.obj.get("spec") or {})
+    cluster = env.cluster
+    declared = {
+        "cpu": Decimal(cluster.cpu),
+        "memory": parse_bytes(cluster.memory),
+        "gpu": Decimal(cluster.gpus),
+        "storage": parse_bytes(cluster.storage),
+    }
+    return Capacity(env.name, tuple(Line(name, requested[name], declared[name]) for name in RESOURCES))
+
+
+def amount(resource: str, value: Decimal) -> str:
+    """Readable amounts: cores with up to 2 decimals, bytes in Gi, GPUs whole."""
+    if resource in ("memory", "storage"):
+        gib = value / 2**30
+        return f"{gib.quantize(Decimal('0.1')).normalize():f}Gi"
+    if resource == "cpu":
+        return f"{value.quantize(Decimal('0.01')).normalize():f}"
+    return f"{value.normalize():f}"

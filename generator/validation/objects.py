@@ -1,0 +1,108 @@
+"""Rendered objects as the checks see them: where each came from, and the pods workloads run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+# kind -> path to the pod template spec, and whether it is a long-running workload
+POD_TEMPLATES: dict[str, tuple[tuple[str, ...], bool]] = {
+    "Deployment": (("spec", "template"), True),
+    "StatefulSet": (("spec", "template"), True),
+    "DaemonSet": (("spec", "template"), True),
+    "ReplicaSet": (("spec", "template"), True),
+    "Job": (("spec", "template"), False),
+    "CronJob": (("spec", "jobTemplate", "spec", "template"), False),
+}
+
+
+@dataclass(frozen=True)
+class Doc:
+    """One rendered object and the file it is in (relative to the project)."""
+
+    file: str
+    obj: dict[str, Any]
+
+    @property
+    def kind(self) -> str:
+        return self.obj.get("kind", "?")
+
+    @property
+    def name(self) -> str:
+        return (self.obj.get("metadata") or {}).get("name", "?")
+
+    @property
+    def namespace(self) -> str | None:
+        return (self.obj.get("metadata") or {}).get("namespace")
+
+    @property
+    def ref(self) -> str:
+        return f"{self.kind}/{self.name}"
+
+
+@dataclass(frozen=True)
+class Workload:
+    """An object that runs pods, with its pod template."""
+
+    doc: Doc
+    template: dict[str, Any]
+    long_running: bool
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        return self.template.get("spec") or {}
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return (self.template.get("metadata") or {}).get("labels") or {}
+
+    @property
+    def replicas(self) -> int:
+        """Pods it runs at once: replicas (default 1), a Job's parallelism, 1 for a CronJob."""
+        spec = self.doc.obj.get("spec") or {}
+        if self.doc.kind in ("Deployment", "StatefulSet", "ReplicaSet"):
+            return int(spec.get("replicas", 1))
+        if self.doc.kind == "Job":
+            return int(spec.get("parallelism", 1))
+        return 1
+
+    def containers(self, init: bool = True) -> Iterator[dict[str, Any]]:
+        """Every container: app containers, then (unless `init=False`) init and ephemeral ones."""
+        keys = ("containers", "initContainers", "ephemeralContainers") if init else ("containers",)
+        for key in keys:
+            yield from self.spec.get(key) or []
+
+
+def workloads(docs: list[Doc]) -> Iterator[Workload]:
+    for doc in docs:
+        entry = POD_TEMPLATES.get(doc.kind)
+        if entry is None:
+            continue
+        path, long_running = entry
+        node: Any = doc.obj
+        for key in path:
+            node = (node or {}).get(key)
+        if isinstance(node, dict):
+            yield Workload(doc, node, long_running)
+    return
+
+
+def selects(selector: dict[str, Any] | None, labels: dict[str, str]) -> bool:
+    """Does a LabelSelector (matchLabels and matchExpressions) select these labels? An empty
+    selector selects everything; a missing one nothing."""
+    if selector is None:
+        return False
+    for key, value in (selector.get("matchLabels") or {}).items():
+        if labels.get(key) != value:
+            return False
+    for expr in selector.get("matchExpressions") or []:
+        key, op, values = expr.get("key"), expr.get("operator"), expr.get("values") or []
+        if op == "In" and labels.get(key) not in values:
+            return False
+        if op == "NotIn" and key in labels and labels[key] in values:
+            return False
+        if op == "Exists" and key not in labels:
+            return False
+        if op == "DoesNotExist" and key in labels:
+            return False
+    return True

@@ -1,0 +1,402 @@
+"""Policy checks over one environment's rendered objects. Each rule has a stable id.
+
+Pod Security Standards rules follow the `restricted` profile of Kubernetes 1.33 and the
+`baseline` rules it includes (https://kubernetes.io/docs/concepts/security/pod-security-standards/);
+the GEN-* rules are this project's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+from blueprints.model import Catalog, Environment, GpuMode, Tier
+from blueprints import labels
+from generator.validation.objects import Doc, Workload, selects, workloads
+from generator.validation.secrets import secret_literal
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    file: str
+    object: str
+    check: str
+    message: str
+    severity: str = "error"  # or "warning": reported, does not fail
+
+
+@dataclass(frozen=True)
+class Context:
+    catalog: Catalog
+    env: Environment
+    docs: list[Doc]
+
+    @property
+    def workloads(self) -> list[Workload]:
+        return list(workloads(self.docs))
+
+
+Rule = Callable[[Context], Iterator[Finding]]
+RULES: dict[str, tuple[str, Rule]] = {}
+
+
+def rule(check: str, summary: str) -> Callable[[Rule], Rule]:
+    def register(fn: Rule) -> Rule:
+        RULES[check] = (summary, fn)
+        return fn
+
+    return register
+
+
+def run_rules(ctx: Context) -> list[Finding]:
+    return [finding for _, fn in RULES.values() for finding in fn(ctx)]
+
+
+def found(check: str, doc: Doc, message: str, severity: str = "error") -> Finding:
+    return Finding(doc.file, doc.ref, check, message, severity)
+
+
+def per_container(ctx: Context, test: Callable[[Workload, dict[str, Any]], str | None], check: str,
+                  init: bool = True, long_running_only: bool = False) -> Iterator[Finding]:
+    for w in ctx.workloads:
+        if long_running_only and not w.long_running:
+            continue
+        for c in w.containers(init=init):
+            problem = test(w, c)
+            if problem:
+                yield found(check, w.doc, f"container {c.get('name', '?')}: {problem}")
+
+
+def security(container: dict[str, Any]) -> dict[str, Any]:
+    return container.get("securityContext") or {}
+
+
+def pod_security(w: Workload) -> dict[str, Any]:
+    return w.spec.get("securityContext") or {}
+
+
+def effective(w: Workload, c: dict[str, Any], field: str) -> Any:
+    """A security setting as Kubernetes applies it: the container's, else the pod's."""
+    value = security(c).get(field)
+    return pod_security(w).get(field) if value is None else value
+
+
+# --- Pod Security Standards: baseline ---------------------------------------------------------
+
+@rule("PSS-HOST-PROCESS", "baseline: Windows HostProcess containers are not allowed")
+def _host_process(ctx: Context) -> Iterator[Finding]:
+    yield from per_container(
+        ctx, lambda w, c: "hostProcess must not be true"
+        if effective(w, c, "windowsOptions") and (effective(w, c, "windowsOptions") or {}).get("hostProcess") else None,
+        "PSS-HOST-PROCESS")
+
+
+@rule("PSS-HOST-NAMESPACES", "baseline: hostNetwork, hostPID and hostIPC must not be true")
+def _host_namespaces(ctx: Context) -> Iterator[Finding]:
+    for w in ctx.workloads:
+        for field in ("hostNetwork", "hostPID", "hostIPC"):
+            if w.spec.get(field):
+                yield found("PSS-HOST-NAMESPACES", w.doc, f"{field} must not be true")
+
+
+@rule("PSS-PRIVILEGED", "baseline: privileged containers are not allowed")
+def _privileged(ctx: Context) -> Iterator[Finding]:
+    yield from per_container(ctx, lambda w, c: "privileged must not be true" if security(c).get("privileged") else None,
+                             "PSS-PRIVILEGED")
+
+
+BASELINE_CAPABILITIES = {
+    "AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE",
+    "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT",
+}
+
+
+@rule("PSS-CAPABILITIES-BASELINE", "baseline: capabilities added beyond the default set are not allowed")
+def _capabilities_baseline(ctx: Context) -> Iterator[Finding]:
+    def test(w: Workload, c: dict[str, Any]) -> str | None:
+        added = set((security(c).get("capabilities") or {}).get("add") or []) - BASELINE_CAPABILITIES
+        return f"adds capabilities {sorted(added)}" if added else None
+
+    yield from per_container(ctx, test, "PSS-CAPABILITIES-BASELINE")
+
+
+@rule("PSS-HOST-PATH", "baseline: hostPath volumes are not allowed")
+def _host_path(ctx: Context) -> Iterator[Finding]:
+    for w in ctx.workloads:
+        for volume in w.spec.get("volumes") or []:
+            if "hostPath" in volume:
+                yield found("PSS-HOST-PATH", w.doc, f"volume {volume.get('name')} is a hostPath")
+
+
+@rule("PSS-HOST-PORTS", "baseline: hostPort must be unset or 0")
+def _host_ports(ctx: Context) -> Iterator[Finding]:
+    def test(w: Workload, c: dict[str, Any]) -> str | None:
+        ports = [p.get("hostPort") for p in c.get("ports") or [] if p.get("hostPort")]
+        return f"uses hostPort {ports}" if ports else None
+
+    yield from per_container(ctx, test, "PSS-HOST-PORTS")
+
+
+@rule("PSS-APPARMOR", "baseline: AppArmor profile must be unset, RuntimeDefault or Localhost")
+def _apparmor(ctx: Context) -> Iterator[Finding]:
+    allowed = {None, "RuntimeDefault", "Localhost"}
+    for w in ctx.workloads:
+        if (pod_security(w).get("appArmorProfile") or {}).get("type") not in allowed:
+            yield found("PSS-APPARMOR", w.doc, "pod appArmorProfile.type must be RuntimeDefault or Localhost")
+        annotations = (w.template.get("metadata") or {}).get("annotations") or {}
+        for key, value in annotations.items():
+            if key.startswith("container.apparmor.security.beta.kubernetes.io/") and not (
+                value == "runtime/default" or value.startswith("localhost/")
+            ):
+                yield found("PSS-APPARMOR", w.doc, f"annotation {key}: {value!r} is not allowed")
+    yield from per_container(
+        ctx, lambda w, c: "appArmorProfile.type must be RuntimeDefault or Localhost"
+        if (security(c).get("appArmorProfile") or {}).get("type") not in allowed else None, "PSS-APPARMOR")
+
+
+@rule("PSS-SELINUX", "baseline: SELinux type limited to container types; user and role unset")
+def _selinux(ctx: Context) -> Iterator[Finding]:
+    types = {None, "", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"}
+
+    def bad(options: dict[str, Any] | None) -> str | None:
+        options = options or {}
+        if options.get("type") not in types:
+            return f"seLinuxOptions.type {options.get('type')!r} is not allowed"
+        if options.get("user") or options.get("role"):
+            return "seLinuxOptions.user and role must be unset"
+        return None
+
+    for w in ctx.workloads:
+        problem = bad(pod_security(w).get("seLinuxOptions"))
+        if problem:
+            yield found("PSS-SELINUX", w.doc, f"pod {problem}")
+    yield from per_container(ctx, lambda w, c: bad(security(c).get("seLinuxOptions")), "PSS-SELINUX")
+
+
+@rule("PSS-PROC-MOUNT", "baseline: procMount must be unset or Default")
+def _proc_mount(ctx: Context) -> Iterator[Finding]:
+    yield from per_container(
+        ctx, lambda w, c: f"procMount {security(c).get('procMount')!r} is not allowed"
+        if security(c).get("procMount") not in (None, "Default") else None, "PSS-PROC-MOUNT")
+
+
+SAFE_SYSCTLS = {
+    "kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.ipv4.ip_unprivileged_port_start",
+    "net.ipv4.tcp_syncookies", "net.ipv4.ping_group_range", "net.ipv4.ip_local_reserved_ports",
+    "net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_keepalive_intvl",
+    "net.ipv4.tcp_keepalive_probes",
+}
+
+
+@rule("PSS-SYSCTLS", "baseline: only the safe sysctls are allowed")
+def _sysctls(ctx: Context) -> Iterator[Finding]:
+    for w in ctx.workloads:
+        unsafe = sorted(s.get("name") for s in pod_security(w).get("sysctls") or [] if s.get("name") not in SAFE_SYSCTLS)
+        if unsafe:
+            yield found("PSS-SYSCTLS", w.doc, f"unsafe sysctls {unsafe}")
+
+
+# --- Pod Security Standards: restricted -------------------------------------------------------
+
+ALLOWED_VOLUMES = {"configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"}
+
+
+@rule("PSS-VOLUME-TYPES", "restricted: only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected and secret volumes")
+def _volume_types(ctx: Context) -> Iterator[Finding]:
+    for w in ctx.workloads:
+        for volume in w.spec.get("volumes") or []:
+            kinds = set(volume) - {"name"}
+            if not kinds <= ALLOWED_VOLUMES:
+                yield found("PSS-VOLUME-TYPES", w.doc, f"volume {volume.get('name')} is of type {sorted(kinds - ALLOWED_VOLUMES)}")
+
+
+@rule("PSS-PRIVILEGE-ESCALATION", "restricted: allowPrivilegeEscalation must be false")
+def _privilege_escalation(ctx: Context) -> Iterator[Finding]:
+    yield from per_container(
+        ctx, lambda w, c: "allowPrivilegeEscalation must be false"
+        if security(c).get("allowPrivilegeEscalation") is not False else None, "PSS-PRIVILEGE-ESCALATION")
+
+
+@rule("PSS-RUN-AS-NON-ROOT", "restricted: runAsNonRoot must be true (pod, or every container)")
+def _run_as_non_root(ctx: Context) -> Iterator[Finding]:
+    yield from per_container(
+        ctx, lambda w, c: "runAsNonRoot must be true" if effective(w, c, "runAsNonRoot") is not True else None,
+        "PSS-RUN-AS-NON-ROOT")
+
+
+@rule("PSS-RUN-AS-USER", "restricted: runAsUser must not be 0")
+def _run_as_user(ctx: Context) -> Iterator[Finding]:
+    for w in ctx.workloads:
+        if pod_security(w).get("runAsUser") == 0:
+            yield found("PSS-RUN-AS-USER", w.doc, "pod runAsUser must not be 0")
+    yield from per_container(ctx, lambda w, c: "runAsUser must not be 0" if security(c).get("runAsUser") == 0 else None,
+                             "PSS-RUN-AS-USER")
+
+
+@rule("PSS-SECCOMP", "restricted: seccompProfile.type must be RuntimeDefault or Localhost (pod, or every container)")
+def _seccomp(ctx: Context) -> Iterator[Finding]:
+    def test(w: Workload, c: dict[str, Any]) -> str | None:
+        kind = (effective(w, c, "seccompProfile") or {}).get("type")
+        return None if kind in ("RuntimeDefault", "Localhost") else f"seccompProfile.type is {kind!r}"
+
+    yield from per_container(ctx, test, "PSS-SECCOMP")
+
+
+@rule("PSS-CAPABILITIES", "restricted: drop ALL capabilities, add at most NET_BIND_SERVICE")
+def _capabilities(ctx: Context) -> Iterator[Finding]:
+    def test(w: Workload, c: dict[str, Any]) -> str | None:
+        caps = security(c).get("capabilities") or {}
+        if "ALL" not in (caps.get("drop") or []):
+            return "must drop ALL capabilities"
+        extra = set(caps.get("add") or []) - {"NET_BIND_SERVICE"}
+        return f"may add only NET_BIND_SERVICE, adds {sorted(extra)}" if extra else None
+
+    yield from per_container(ctx, test, "PSS-CAPABILITIES")
+
+
+# --- the project's rules ----------------------------------------------------------------------
+
+@rule("GEN-PROBES", "long-running containers have readiness and liveness probes")
+def _probes(ctx: Context) -> Iterator[Finding]:
+    def test(w: Workload, c: dict[str, Any]) -> str | None:
+        missing = [p for p in ("readinessProbe", "livenessProbe") if not c.get(p)]
+        return f"has no {' and no '.join(missing)}" if missing else None
+
+    yield from per_container(ctx, test, "GEN-PROBES", init=False, long_running_only=True)
+
+
+@rule("GEN-RESOURCES", "every container requests and limits CPU and memory")
+def _resources(ctx: Context) -> Iterator[Finding]:
+    def test(w: Workload, c: dict[str, Any]) -> str | None:
+        resources = c.get("resources") or {}
+        missing = [f"{kind}.{res}" for kind in ("requests", "limits") for res in ("cpu", "memory")
+                   if res not in (resources.get(kind) or {})]
+        return f"no resources {', '.join(missing)}" if missing else None
+
+    yield from per_container(ctx, test, "GEN-RESOURCES")
+
+
+@rule("GEN-UID", "containers run as UID and GID >= 10000")
+def _uid(ctx: Context) -> Iterator[Finding]:
+    def test(w: Workload, c: dict[str, Any]) -> str | None:
+        for field in ("runAsUser", "runAsGroup"):
+            value = effective(w, c, field)
+            if not isinstance(value, int) or value < 10000:
+                return f"{field} is {value!r}, must be >= 10000"
+        return None
+
+    yield from per_container(ctx, test, "GEN-UID")
+
+
+@rule("GEN-READONLY-ROOT", "containers have a read-only root filesystem")
+def _readonly_root(ctx: Context) -> Iterator[Finding]:
+    yield from per_container(
+        ctx, lambda w, c: "readOnlyRootFilesystem must be true" if security(c).get("readOnlyRootFilesystem") is not True else None,
+        "GEN-READONLY-ROOT")
+
+
+@rule("GEN-IMAGE-TAG", "images have an explicit tag (or digest) that is not latest")
+def _image_tag(ctx: Context) -> Iterator[Finding]:
+    def test(w: Workload, c: dict[str, Any]) -> str | None:
+        image = c.get("image") or ""
+        if "@sha256:" in image:
+            return None
+        last = image.rsplit("/", 1)[-1]
+        if ":" not in last:
+            return f"image {image!r} has no tag"
+        if last.rsplit(":", 1)[1] == "latest":
+            return f"image {image!r} uses latest"
+        return None
+
+    yield from per_container(ctx, test, "GEN-IMAGE-TAG")
+
+
+@rule("GEN-NETWORK-POLICY", "every pod is selected by a NetworkPolicy in its namespace (a warning while the environment has none)")
+def _network_policy(ctx: Context) -> Iterator[Finding]:
+    policies = [d for d in ctx.docs if d.kind == "NetworkPolicy"]
+    severity = "error" if policies else "warning"
+    for w in ctx.workloads:
+        if not any(p.namespace == w.doc.namespace and selects((p.obj.get("spec") or {}).get("podSelector"), w.labels)
+                   for p in policies):
+            yield found("GEN-NETWORK-POLICY", w.doc, "its pods are selected by no NetworkPolicy", severity)
+
+
+@rule("GEN-SECRET-DATA", "no Secret with data or stringData in rendered/")
+def _secret_data(ctx: Context) -> Iterator[Finding]:
+    for doc in ctx.docs:
+        if doc.kind == "Secret" and (doc.obj.get("data") or doc.obj.get("stringData")):
+            yield found("GEN-SECRET-DATA", doc, "a Secret carries values in git; reference them (External Secrets) instead")
+
+
+@rule("GEN-SECRET-LITERAL", "no secret-looking literal in env values or ConfigMap data")
+def _secret_literal(ctx: Context) -> Iterator[Finding]:
+    for w in ctx.workloads:
+        for c in w.containers():
+            for var in c.get("env") or []:
+                why = secret_literal(var.get("name"), var.get("value"))
+                if why:
+                    yield found("GEN-SECRET-LITERAL", w.doc, f"container {c.get('name')}: env {var.get('name')} holds {why}")
+    for doc in ctx.docs:
+        if doc.kind == "ConfigMap":
+            for key, value in (doc.obj.get("data") or {}).items():
+                why = secret_literal(key, value)
+                if why:
+                    yield found("GEN-SECRET-LITERAL", doc, f"data.{key} holds {why}")
+
+
+GPU = "nvidia.com/gpu"
+
+
+def gpu_amount(c: dict[str, Any]) -> int:
+    resources = c.get("resources") or {}
+    return max(int((resources.get(kind) or {}).get(GPU, 0)) for kind in ("requests", "limits"))
+
+
+@rule("GEN-GPU", "GPU hosts have a GPU limit, the GPU toleration and a GPU node selector; nothing else requests a GPU")
+def _gpu(ctx: Context) -> Iterator[Finding]:
+    gpu_hosts = {s.name for s in ctx.catalog.services.by_tier(Tier.GPU_HOST)}
+    nodes = ctx.env.cluster.gpu_nodes
+    for w in ctx.workloads:
+        wants = sum(gpu_amount(c) for c in w.containers())
+        host = w.labels.get(labels.NAME) in gpu_hosts
+        if not (host and ctx.env.gpu_hosts is GpuMode.GPU):
+            if wants:
+                why = "is not a GPU host" if not host else f"runs in {ctx.env.gpu_hosts.value} mode in {ctx.env.name}"
+                yield found("GEN-GPU", w.doc, f"requests {GPU} but {why}")
+            continue
+        if w.replicas == 0:
+            continue
+        assert nodes is not None
+        if not wants:
+            yield found("GEN-GPU", w.doc, f"GPU host without a {GPU} limit")
+        tolerations = w.spec.get("tolerations") or []
+        if not any(t.get("key") == nodes.taint_key and t.get("effect") in (None, "", "NoSchedule")
+                   and (t.get("operator") == "Exists" or t.get("operator") in (None, "Equal")) for t in tolerations):
+            yield found("GEN-GPU", w.doc, f"GPU host without a toleration of the {nodes.taint_key} NoSchedule taint")
+        selector = w.spec.get("nodeSelector") or {}
+        if any(selector.get(k) != v for k, v in nodes.node_selector.items()):
+            yield found("GEN-GPU", w.doc, f"GPU host without the GPU node selector {nodes.node_selector}")
+
+
+@rule("GEN-SERVICE-SELECTOR", "every Service selects the pods of some workload of the same environment")
+def _service_selector(ctx: Context) -> Iterator[Finding]:
+    pods = [(w.doc.namespace, w.labels) for w in ctx.workloads]
+    for doc in ctx.docs:
+        if doc.kind != "Service":
+            continue
+        selector = (doc.obj.get("spec") or {}).get("selector")
+        if not selector:
+            continue  # a Service without selector has its endpoints managed by hand
+        if not any(ns == doc.namespace and all(lab.get(k) == v for k, v in selector.items()) for ns, lab in pods):
+            yield found("GEN-SERVICE-SELECTOR", doc, f"selector {selector} matches no pod template rendered for {ctx.env.name}")
+
+
+@rule("GEN-PDB", "workloads with 2 or more replicas have a PodDisruptionBudget that selects them")
+def _pdb(ctx: Context) -> Iterator[Finding]:
+    budgets = [d for d in ctx.docs if d.kind == "PodDisruptionBudget"]
+    for w in ctx.workloads:
+        if w.doc.kind not in ("Deployment", "StatefulSet") or w.replicas < 2:
+            continue
+        if not any(b.namespace == w.doc.namespace and selects((b.obj.get("spec") or {}).get("selector"), w.labels)
+                   for b in budgets):
+            yield found("GEN-PDB", w.doc, f"{w.replicas} replicas and no PodDisruptionBudget selects them")

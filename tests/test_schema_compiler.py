@@ -1,0 +1,114 @@
+"""The compiled validator agrees with `jsonschema` (the reference implementation) on every
+rendered object and on thousands of mutated ones; and the project's CRD schemas are sound."""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+from importlib.resources import files
+from pathlib import Path
+
+import jsonschema
+import pytest
+from referencing import Registry, Resource
+
+from generator.validation.compiler import Compiler, SchemaCompileError
+from generator.validation.schemas import SchemaStore
+from tests.conftest import PROJECT
+
+VERSION = "1.33"
+ROOT = files("kubernetes_validate") / "kubernetes-json-schema" / f"v{VERSION}.0-local-strict"
+STORE = SchemaStore(VERSION, PROJECT / "schemas")
+
+
+def reference(api_version: str, kind: str) -> jsonschema.Draft202012Validator:
+    group, _, version = api_version.rpartition("/")
+    name = f"{kind.lower()}-{group.split('.')[0]}-{version}.json" if group else f"{kind.lower()}-{version}.json"
+    schema = json.loads((ROOT / name).read_text())
+    definitions = json.loads((ROOT / "_definitions.json").read_text())
+    registry = Registry().with_resource("https://kubernetes.io/api/_definitions.json", Resource.from_contents(definitions))
+    return jsonschema.Draft202012Validator(schema, registry=registry)
+
+
+def mutations(obj: dict, rng: random.Random) -> list[dict]:
+    """Small edits of the kinds people make: a misspelled key, a wrong type, a lost field."""
+    paths: list[tuple] = []
+
+    def walk(node, path):
+        paths.append(path)
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, path + (k,))
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, path + (i,))
+
+    walk(obj, ())
+    out = []
+    for _ in range(12):
+        path = rng.choice(paths[1:])
+        mutated = copy.deepcopy(obj)
+        parent = mutated
+        for step in path[:-1]:
+            parent = parent[step]
+        leaf = path[-1]
+        choice = rng.randrange(4)
+        if choice == 0 and isinstance(parent[leaf], dict):
+            parent[leaf][str(leaf) + "Typo"] = 1
+        elif choice == 1 and isinstance(parent[leaf], (int, bool)) and not isinstance(parent[leaf], bool):
+            parent[leaf] = str(parent[leaf])
+        elif choice == 2 and isinstance(parent, dict):
+            del parent[leaf]
+        else:
+            parent[leaf] = [] if not isinstance(parent[leaf], list) else {}
+        out.append(mutated)
+    return out
+
+
+def test_compiled_and_reference_agree_on_rendered_and_mutated_objects(objects):
+    rng = random.Random(20261126)
+    compared = invalid = 0
+    references: dict[tuple[str, str], jsonschema.Draft202012Validator] = {}
+    for path, obj in sorted(objects.items()):
+        key = (obj["apiVersion"], obj["kind"])
+        ref = references.setdefault(key, reference(*key))
+        ours = STORE.validator(*key)
+        for candidate in [obj, *mutations(obj, rng)]:
+            expected = ref.is_valid(candidate)
+            got = not ours.problems(candidate)
+            assert got == expected, (path, list(ref.iter_errors(candidate))[:1], ours.problems(candidate)[:1])
+            compared += 1
+            invalid += not expected
+    assert compared > 5000 and invalid > 1000
+
+
+def test_unsupported_keywords_are_refused_when_compiling():
+    with pytest.raises(SchemaCompileError, match="unevaluatedProperties"):
+        Compiler(lambda ref: {}).compile({"type": "object", "unevaluatedProperties": False})
+
+
+def test_recursive_refs_compile():
+    defs = {"node": {"type": "object", "properties": {"child": {"$ref": "#/$defs/node"}}, "additionalProperties": False}}
+    check = Compiler(lambda ref: defs[ref.split("/")[-1]]).compile({"$ref": "#/$defs/node"})
+    out: list = []
+    check({"child": {"child": {"chld": {}}}}, (), out)
+    assert out == [(("child", "child", "chld"), "unknown field")]
+
+
+CUSTOM = sorted((PROJECT / "schemas").glob("*/*/*.json"))
+
+
+@pytest.mark.parametrize("path", CUSTOM, ids=[str(p.relative_to(PROJECT / "schemas")) for p in CUSTOM])
+def test_project_schemas_are_valid_strict_and_compile(path: Path):
+    schema = json.loads(path.read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    group, version, kind = path.relative_to(PROJECT / "schemas").with_suffix("").parts
+    assert schema["properties"]["apiVersion"]["enum"] == [f"{group}/{version}"]
+    assert schema["additionalProperties"] is False
+    real_kind = schema["properties"]["kind"]["enum"][0]
+    assert real_kind.lower() == kind
+    validator = STORE.validator(f"{group}/{version}", real_kind)
+    # the metadata of a custom resource is checked as Kubernetes' ObjectMeta
+    problems = validator.problems({"apiVersion": f"{group}/{version}", "kind": real_kind, "metadata": {"nmae": "x"}})
+    assert (("metadata", "nmae"), "unknown field") in problems

@@ -1,0 +1,263 @@
+"""`gen validate`: every rule catches a small broken manifest; strict schemas name the field;
+capacity holds environments to their declared clusters; the committed tree is clean."""
+
+from __future__ import annotations
+
+import copy
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+from click.testing import CliRunner
+
+from generator.catalog import load_catalog
+from generator.cli import cli
+from generator.validation.objects import Doc
+from generator.validation.policies import RULES
+from generator.validation.run import validate_docs
+from generator.validation.schemas import SchemaStore
+from tests.conftest import PROJECT, snapshot_tree
+
+CATALOG = load_catalog(PROJECT)
+STORE = SchemaStore("1.33", PROJECT / "schemas")
+
+
+@pytest.fixture(scope="module")
+def production(objects) -> list[Doc]:
+    """The fresh render's production objects (every part), as validation sees them."""
+    return [Doc(str(path), obj) for path, obj in sorted(objects.items()) if path.parts[1] == "production"]
+
+
+def run(docs: list[Doc], env: str = "production"):
+    return validate_docs(CATALOG, CATALOG.environment(env), docs, STORE)
+
+
+def broken(docs: list[Doc], ref: str, change: Callable[[dict], Any]) -> list[Doc]:
+    """A copy of `docs` with `change` applied to the object `ref` (Kind/name) of the green part."""
+    out = copy.deepcopy(docs)
+    (target,) = [d for d in out if d.ref == ref and "/green/" in d.file or (d.ref == ref and "/shared/" in d.file)]
+    change(target.obj)
+    return out
+
+
+def pod(obj: dict) -> dict:
+    return obj["spec"]["template"]["spec"]
+
+
+def container(obj: dict) -> dict:
+    return pod(obj)["containers"][0]
+
+
+def sc(obj: dict) -> dict:
+    return container(obj)["securityContext"]
+
+
+API = "Deployment/api-gateway-green"
+BGE = "Deployment/bge-host-green"
+
+# rule id -> (object, the breaking change)
+BREAKAGES: dict[str, tuple[str, Callable[[dict], Any]]] = {
+    "PSS-HOST-PROCESS": (API, lambda o: pod(o)["securityContext"].update(windowsOptions={"hostProcess": True})),
+    "PSS-HOST-NAMESPACES": (API, lambda o: pod(o).update(hostPID=True)),
+    "PSS-PRIVILEGED": (API, lambda o: sc(o).update(privileged=True)),
+    "PSS-CAPABILITIES-BASELINE": (API, lambda o: sc(o)["capabilities"].update(add=["SYS_ADMIN"])),
+    "PSS-HOST-PATH": (API, lambda o: pod(o)["volumes"].append({"name": "host", "hostPath": {"path": "/var/run"}})),
+    "PSS-HOST-PORTS": (API, lambda o: container(o)["ports"][0].update(hostPort=8090)),
+    "PSS-APPARMOR": (API, lambda o: sc(o).update(appArmorProfile={"type": "Unconfined"})),
+    "PSS-SELINUX": (API, lambda o: sc(o).update(seLinuxOptions={"type": "spc_t"})),
+    "PSS-PROC-MOUNT": (API, lambda o: sc(o).update(procMount="Unmasked")),
+    "PSS-SYSCTLS": (API, lambda o: pod(o)["securityContext"].update(sysctls=[{"name": "kernel.msgmax", "value": "1"}])),
+    "PSS-VOLUME-TYPES": (API, lambda o: pod(o)["volumes"].append({"name": "nfs", "nfs": {"server": "nfs.local", "path": "/x"}})),
+    "PSS-PRIVILEGE-ESCALATION": (API, lambda o: sc(o).update(allowPrivilegeEscalation=True)),
+    "PSS-RUN-AS-NON-ROOT": (API, lambda o: sc(o).update(runAsNonRoot=False)),
+    "PSS-RUN-AS-USER": (API, lambda o: sc(o).update(runAsUser=0)),
+    "PSS-SECCOMP": (API, lambda o: sc(o).update(seccompProfile={"type": "Unconfined"})),
+    "PSS-CAPABILITIES": (API, lambda o: sc(o)["capabilities"].update(drop=["NET_RAW"])),
+    "GEN-PROBES": (API, lambda o: container(o).pop("livenessProbe")),
+    "GEN-RESOURCES": (API, lambda o: container(o)["resources"]["limits"].pop("memory")),
+    "GEN-UID": (API, lambda o: sc(o).update(runAsUser=1000)),
+    "GEN-READONLY-ROOT": (API, lambda o: sc(o).update(readOnlyRootFilesystem=False)),
+    "GEN-IMAGE-TAG": (API, lambda o: container(o).update(image="registry.therapeutic-ai.internal/platform/api-gateway:latest")),
+    "GEN-SECRET-LITERAL": (API, lambda o: container(o)["env"].append({"name": "DB_PASSWORD", "value": "planted-not-real"})),
+    "GEN-GPU": (BGE, lambda o: pod(o).pop("tolerations")),
+    "GEN-SERVICE-SELECTOR": ("Service/billing-green", lambda o: o["spec"]["selector"].update(version="purple")),
+    "GEN-PDB": ("PodDisruptionBudget/consent-green", lambda o: o["spec"]["selector"]["matchLabels"].update(version="blue")),
+    "SCHEMA": (API, lambda o: container(o).update(securityContxt={})),
+}
+
+
+def test_the_fresh_production_render_is_clean(production):
+    report = run(production)
+    assert report.errors == []
+    assert report.objects == len(production) > 150
+    assert {f.check for f in report.warnings} <= {"GEN-NETWORK-POLICY"}
+
+
+@pytest.mark.parametrize("check", sorted(BREAKAGES))
+def test_each_rule_catches_its_broken_manifest(production, check):
+    ref, change = BREAKAGES[check]
+    report = run(broken(production, ref, change))
+    caught = [f for f in report.errors if f.check == check]
+    assert caught, [f"{f.check} {f.object}" for f in report.errors]
+    # the finding names the broken object; a missing budget is blamed on the workload it should cover
+    blamed = "Deployment/consent-green" if check == "GEN-PDB" else ref
+    assert {(f.object, f.file.split("/")[1]) for f in caught} == {(blamed, "production")}
+
+
+def test_every_policy_rule_has_a_broken_manifest_test():
+    tested = set(BREAKAGES) | {"GEN-NETWORK-POLICY", "GEN-SECRET-DATA"}  # tested below
+    assert set(RULES) <= tested
+
+
+def test_network_policy_rule_warns_until_policies_exist_then_fails(production):
+    warned = run(production)
+    assert {f.severity for f in warned.findings if f.check == "GEN-NETWORK-POLICY"} == {"warning"}
+    policy = {
+        "apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+        "metadata": {"name": "api-gateway", "namespace": "therapeutic-ai"},
+        "spec": {"podSelector": {"matchLabels": {"app.kubernetes.io/name": "api-gateway"}}, "policyTypes": ["Ingress"]},
+    }
+    report = run(production + [Doc("rendered/production/shared/networkpolicy-api-gateway.yaml", policy)])
+    uncovered = {f.object for f in report.errors if f.check == "GEN-NETWORK-POLICY"}
+    assert "Deployment/billing-green" in uncovered
+    assert "Deployment/api-gateway-green" not in uncovered and "Deployment/api-gateway-blue" not in uncovered
+
+
+def test_secret_with_data_is_refused(production):
+    secret = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "database-secrets", "namespace": "therapeutic-ai"},
+              "stringData": {"postgres-url": "planted"}}
+    report = run(production + [Doc("rendered/production/shared/secret-database-secrets.yaml", secret)])
+    assert [f.object for f in report.errors if f.check == "GEN-SECRET-DATA"] == ["Secret/database-secrets"]
+
+
+def test_gpu_requested_by_a_service_that_is_not_a_gpu_host(production):
+    docs = broken(production, API, lambda o: container(o)["resources"]["limits"].update({"nvidia.com/gpu": "1"}))
+    (finding,) = [f for f in run(docs).errors if f.check == "GEN-GPU"]
+    assert finding.object == API and "is not a GPU host" in finding.message
+
+
+def test_misspelled_field_fails_strict_validation_with_its_json_path(production):
+    report = run(broken(production, API, BREAKAGES["SCHEMA"][1]))
+    messages = [f.message for f in report.errors if f.check == "SCHEMA"]
+    assert messages == ["spec.template.spec.containers[0].securityContxt: unknown field"]
+
+
+def test_wrong_type_and_missing_required_field_name_their_paths(production):
+    def change(o: dict) -> None:
+        o["spec"]["replicas"] = "5"
+        del container(o)["name"]
+
+    messages = sorted(f.message for f in run(broken(production, API, change)).errors if f.check == "SCHEMA")
+    assert messages == ["spec.replicas: expected integer, got string", "spec.template.spec.containers[0].name: missing required field"]
+
+
+@pytest.mark.parametrize(
+    "api_version,kind,check,message",
+    [
+        ("example.com/v1", "Widget", "SCHEMA-UNKNOWN-KIND", "no schema for Widget in example.com/v1"),
+        ("apps/v1", "DeploymentSpec", "SCHEMA-UNKNOWN-KIND", "no schema for DeploymentSpec in apps/v1"),
+        ("external-secrets.io/v1beta1", "ExternalSecret", "SCHEMA-REMOVED-API",
+         "external-secrets.io/v1beta1 is no longer served by External Secrets Operator; use external-secrets.io/v1"),
+        ("policy/v1beta1", "PodDisruptionBudget", "SCHEMA-REMOVED-API", "policy/v1beta1 was removed in Kubernetes 1.25"),
+    ],
+)
+def test_unknown_kinds_and_removed_api_versions_are_errors(production, api_version, kind, check, message):
+    obj = {"apiVersion": api_version, "kind": kind, "metadata": {"name": "x", "namespace": "therapeutic-ai"}}
+    report = run(production + [Doc("rendered/production/shared/x.yaml", obj)])
+    (finding,) = [f for f in report.errors if f.object == f"{kind}/x"]
+    assert finding.check == check and finding.message.startswith(message)
+
+
+def test_capacity_fails_an_environment_that_does_not_fit(objects):
+    staging = [Doc(str(p), o) for p, o in sorted(objects.items()) if p.parts[1] == "staging"]
+    profile = CATALOG.environment("staging")
+    assert run(staging, "staging").capacity.fits
+    small = profile.model_copy(update={"cluster": profile.cluster.model_copy(update={"cpu": 4, "memory": "8Gi"})})
+    report = validate_docs(CATALOG, small, staging, STORE)
+    assert not report.capacity.fits
+    assert sorted(f.message.split(":")[0] for f in report.errors if f.check == "GEN-CAPACITY") == ["cpu", "memory"]
+
+
+def test_capacity_counts_both_colors_and_the_seed_staging_cluster_fits():
+    result = CliRunner().invoke(cli, ["--project", str(PROJECT), "capacity", "staging"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["RESOURCE", "REQUESTED", "DECLARED", "HEADROOM", "FITS"]
+    cpu = lines[1].split()
+    # 2 colors x (12 Go x 2 x 50m + 6 Python AI x 2 x 200m + 2 GPU hosts on the CPU x 2 x 500m)
+    assert cpu[:3] == ["cpu", "11.2", "16"] and cpu[-1] == "yes"
+    assert lines[2].split()[:3] == ["memory", "34Gi", "64Gi"]
+    assert lines[-1].startswith("gen capacity staging: fits")
+
+
+def test_capacity_of_an_oversized_environment_exits_1(scratch):
+    path = scratch / "blueprints/catalog/environments.yaml"
+    path.write_text(path.read_text().replace("      cpu: 16\n", "      cpu: 4\n"))
+    assert CliRunner().invoke(cli, ["--project", str(scratch), "render", "staging", "--no-validate", "-q"]).exit_code == 0
+    result = CliRunner().invoke(cli, ["--project", str(scratch), "capacity", "staging"])
+    assert result.exit_code == 1
+    assert "cpu       11.2       4         -7.2" in result.output
+    assert result.output.splitlines()[-1].startswith("gen capacity staging: does NOT fit")
+
+
+# --- the command ------------------------------------------------------------------------------
+
+def gen(*args: str, project: Path = PROJECT):
+    return CliRunner().invoke(cli, ["--project", str(project), *args])
+
+
+def test_validate_all_passes_on_the_committed_tree():
+    result = gen("validate", "--all")
+    assert result.exit_code == 0, result.output
+    last = result.output.splitlines()[-1]
+    assert last.startswith("gen validate: 4 environments, ") and last.endswith(": 0 errors, 120 warnings")
+
+
+def test_validate_json_and_junit(tmp_path):
+    data = json.loads(gen("validate", "production", "--format", "json").output)
+    assert data["ok"] is True and data["errors"] == 0 and data["kubernetes_version"] == "1.33"
+    (env,) = data["environments"]
+    assert env["name"] == "production" and env["capacity"]["gpu"] == {"declared": "8", "fits": True, "headroom": "0", "requested": "8"}
+    root = ET.fromstring(gen("validate", "--format", "junit").output)
+    assert [s.get("name") for s in root] == [f"gen validate {e}" for e in ("local", "development", "staging", "production")]
+    assert root.get("failures") == "0"
+
+
+def test_validate_exits_1_on_problems_and_2_on_bad_usage(scratch):
+    assert gen("render", "local", "-q", project=scratch).exit_code == 0
+    deployment = scratch / "rendered/local/app/deployment-billing.yaml"
+    deployment.write_text(deployment.read_text().replace("readOnlyRootFilesystem: true", "readOnlyRootFilesystem: false"))
+    result = gen("validate", "local", project=scratch)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        "rendered/local/app/deployment-billing.yaml: Deployment/billing: GEN-READONLY-ROOT: "
+        "container billing: readOnlyRootFilesystem must be true"
+    )
+    junit = ET.fromstring(gen("validate", "local", "--format", "junit", project=scratch).output)
+    assert junit.get("failures") == "1"
+    assert gen("validate", "qa", project=scratch).exit_code == 2
+    assert gen("validate", "local", "--all", project=scratch).exit_code == 2
+    bad_version = gen("validate", "--kubernetes-version", "1.12", project=scratch)
+    assert bad_version.exit_code == 2 and "Kubernetes 1.12 has no schemas" in bad_version.output
+
+
+def test_render_refuses_to_write_a_tree_that_fails_validation_unless_told(scratch):
+    assert gen("render", "production", "-q", project=scratch).exit_code == 0
+    (scratch / "overlays/production/patches/kustomization.yaml").write_text(
+        "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n"
+        "- target: {kind: Deployment, name: billing}\n"
+        "  patch: |-\n    - op: replace\n      path: /spec/template/spec/containers/0/securityContext/privileged\n      value: true\n"
+    )
+    before = snapshot_tree(scratch)
+    refused = gen("render", "production", "--color", "green", project=scratch)
+    assert refused.exit_code == 1
+    assert ("rendered/production/green/deployment-billing-green.yaml: Deployment/billing-green: PSS-PRIVILEGED: "
+            "container billing: privileged must not be true") in refused.output
+    assert "nothing was written" in refused.output
+    assert snapshot_tree(scratch) == before
+    forced = gen("render", "production", "--color", "green", "--no-validate", project=scratch)
+    assert forced.exit_code == 0
+    assert forced.output.splitlines()[-1].endswith("not validated (--no-validate)")
+    assert "privileged: true" in (scratch / "rendered/production/green/deployment-billing-green.yaml").read_text()
