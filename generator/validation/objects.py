@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 # kind -> path to the pod template spec, and whether it is a long-running workload
 POD_TEMPLATES: dict[str, tuple[tuple[str, ...], bool]] = {
@@ -106,3 +107,27 @@ def selects(selector: dict[str, Any] | None, labels: dict[str, str]) -> bool:
         if op == "DoesNotExist" and key in labels:
             return False
     return True
+
+
+class LabelIndex:
+    """Workloads by namespace and label pair, so that finding the pods a selector selects does
+    not scan every workload (which made the selector rules quadratic in the tree's size)."""
+
+    def __init__(self, items: Iterable[Workload]) -> None:
+        self._by_pair: dict[tuple[str | None, str, str], list[Workload]] = defaultdict(list)
+        self._by_namespace: dict[str | None, list[Workload]] = defaultdict(list)
+        for w in items:
+            self._by_namespace[w.doc.namespace].append(w)
+            for key, value in w.labels.items():
+                self._by_pair[(w.doc.namespace, key, value)].append(w)
+
+    def selected(self, namespace: str | None, selector: dict[str, Any] | None) -> list[Workload]:
+        """The workloads in `namespace` whose pods `selector` (a LabelSelector) selects."""
+        if selector is None:
+            return []
+        pairs = (selector.get("matchLabels") or {}).items()
+        if pairs:
+            candidates = min((self._by_pair.get((namespace, k, v), []) for k, v in pairs), key=len)
+        else:
+            candidates = self._by_namespace.get(namespace, [])
+        return [w for w in candidates if selects(selector, w.labels)]

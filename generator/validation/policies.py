@@ -8,11 +8,12 @@ the GEN-* rules are this project's.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Callable, Iterator
 
 from blueprints.model import Catalog, Environment, GpuMode, Tier
 from blueprints import labels
-from generator.validation.objects import Doc, Workload, selects, workloads
+from generator.validation.objects import Doc, LabelIndex, Workload, workloads
 from generator.validation.secrets import secret_literal
 
 
@@ -31,9 +32,17 @@ class Context:
     env: Environment
     docs: list[Doc]
 
-    @property
+    @cached_property
     def workloads(self) -> list[Workload]:
         return list(workloads(self.docs))
+
+    @cached_property
+    def pods(self) -> LabelIndex:
+        return LabelIndex(self.workloads)
+
+    def selected(self, kind: str, selector_of: Callable[[dict], dict | None]) -> set[int]:
+        """ids of the workloads that some object of `kind` selects (in its own namespace)."""
+        return {id(w) for d in self.docs if d.kind == kind for w in self.pods.selected(d.namespace, selector_of(d.obj))}
 
 
 Rule = Callable[[Context], Iterator[Finding]]
@@ -313,11 +322,10 @@ def _image_tag(ctx: Context) -> Iterator[Finding]:
 
 @rule("GEN-NETWORK-POLICY", "every pod is selected by a NetworkPolicy in its namespace (a warning while the environment has none)")
 def _network_policy(ctx: Context) -> Iterator[Finding]:
-    policies = [d for d in ctx.docs if d.kind == "NetworkPolicy"]
-    severity = "error" if policies else "warning"
+    severity = "error" if any(d.kind == "NetworkPolicy" for d in ctx.docs) else "warning"
+    covered = ctx.selected("NetworkPolicy", lambda o: (o.get("spec") or {}).get("podSelector"))
     for w in ctx.workloads:
-        if not any(p.namespace == w.doc.namespace and selects((p.obj.get("spec") or {}).get("podSelector"), w.labels)
-                   for p in policies):
+        if id(w) not in covered:
             yield found("GEN-NETWORK-POLICY", w.doc, "its pods are selected by no NetworkPolicy", severity)
 
 
@@ -380,23 +388,21 @@ def _gpu(ctx: Context) -> Iterator[Finding]:
 
 @rule("GEN-SERVICE-SELECTOR", "every Service selects the pods of some workload of the same environment")
 def _service_selector(ctx: Context) -> Iterator[Finding]:
-    pods = [(w.doc.namespace, w.labels) for w in ctx.workloads]
     for doc in ctx.docs:
         if doc.kind != "Service":
             continue
         selector = (doc.obj.get("spec") or {}).get("selector")
         if not selector:
             continue  # a Service without selector has its endpoints managed by hand
-        if not any(ns == doc.namespace and all(lab.get(k) == v for k, v in selector.items()) for ns, lab in pods):
+        if not ctx.pods.selected(doc.namespace, {"matchLabels": selector}):
             yield found("GEN-SERVICE-SELECTOR", doc, f"selector {selector} matches no pod template rendered for {ctx.env.name}")
 
 
 @rule("GEN-PDB", "workloads with 2 or more replicas have a PodDisruptionBudget that selects them")
 def _pdb(ctx: Context) -> Iterator[Finding]:
-    budgets = [d for d in ctx.docs if d.kind == "PodDisruptionBudget"]
+    covered = ctx.selected("PodDisruptionBudget", lambda o: (o.get("spec") or {}).get("selector"))
     for w in ctx.workloads:
         if w.doc.kind not in ("Deployment", "StatefulSet") or w.replicas < 2:
             continue
-        if not any(b.namespace == w.doc.namespace and selects((b.obj.get("spec") or {}).get("selector"), w.labels)
-                   for b in budgets):
+        if id(w) not in covered:
             yield found("GEN-PDB", w.doc, f"{w.replicas} replicas and no PodDisruptionBudget selects them")
