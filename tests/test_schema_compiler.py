@@ -112,3 +112,18 @@ def test_project_schemas_are_valid_strict_and_compile(path: Path):
     # the metadata of a custom resource is checked as Kubernetes' ObjectMeta
     problems = validator.problems({"apiVersion": f"{group}/{version}", "kind": real_kind, "metadata": {"nmae": "x"}})
     assert (("metadata", "nmae"), "unknown field") in problems
+
+
+EXAMPLES = sorted((PROJECT / "schemas" / "_src" / "examples").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_realistic_custom_resources_pass_and_a_misspelled_field_fails(path: Path):
+    from generator import yamlio
+
+    obj = yamlio.load(path.read_text())
+    validator = STORE.validator(obj["apiVersion"], obj["kind"])
+    assert validator.problems(obj) == []
+    typo = copy.deepcopy(obj)
+    typo["spec"]["specTypo"] = True
+    assert validator.problems(typo) == [(("spec", "specTypo"), "unknown field")]
