@@ -14,10 +14,10 @@ from pathlib import Path, PurePosixPath
 
 from blueprints.model import Catalog
 from generator import rendered, tree
-from generator.errors import ValidationFailed
 from generator.catalog import load_catalog
+from generator.errors import ValidationFailed
 from generator.overlays import overlay, patches_scaffold
-from generator.parts import OVERLAYS, PATCHES, RENDERED, Part, Selection, select
+from generator.parts import OVERLAYS, PATCHES, RENDERED, Selection, select
 from generator.synth import synthesize
 from generator.tree import Changes, Files
 from generator.validation import Report, validate
@@ -97,9 +97,9 @@ def scope(project: Path, selection: Selection) -> list[PurePosixPath]:
         folders |= stale(project, OVERLAYS / env, keep={PATCHES})
         folders |= stale(project, RENDERED / env)
     if selection.everything:
-        rendered = {PurePosixPath(RENDERED / env) for env in selection.whole_envs}
+        current = {RENDERED / env for env in selection.whole_envs}
         for env_dir in stale(project, RENDERED):
-            if env_dir not in rendered:
+            if env_dir not in current:
                 folders.add(env_dir)
         for env_dir in stale(project, OVERLAYS):
             if env_dir.name not in selection.whole_envs:
@@ -139,7 +139,8 @@ def render(options: RenderOptions) -> Rendered:
 
 def validate_plan(project: Path, catalog: Catalog, result: Plan) -> Report:
     """Validate every environment the plan touches: its new parts with the committed others."""
-    envs = sorted({part.env for part in result.selection.parts}, key=[e.name for e in catalog.environments.environments].index)
+    order = [e.name for e in catalog.environments.environments]
+    envs = sorted({part.env for part in result.selection.parts}, key=order.index)
     fresh: dict[str, list[Doc]] = {env: [] for env in envs}
     for path, obj in sorted(result.objects.items()):
         fresh[path.parts[1]].append(Doc(str(path), obj))
@@ -156,6 +157,3 @@ def diff(project: Path, result: Plan) -> Changes:
     changes = tree.compare(current, result.files)
     return Changes(sorted(changes.added + list(result.new_patches)), changes.changed, changes.removed)
 
-
-def parts_of(catalog: Catalog) -> list[Part]:
-    return [Part(e.name, name) for e in catalog.environments.environments for name in e.parts]

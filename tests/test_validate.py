@@ -261,3 +261,14 @@ def test_render_refuses_to_write_a_tree_that_fails_validation_unless_told(scratc
     assert forced.exit_code == 0
     assert forced.output.splitlines()[-1].endswith("not validated (--no-validate)")
     assert "privileged: true" in (scratch / "rendered/production/green/deployment-billing-green.yaml").read_text()
+
+
+def test_a_rendered_file_that_is_not_yaml_is_a_finding(scratch):
+    assert gen("render", "local", "-q", project=scratch).exit_code == 0
+    (scratch / "rendered/local/app/broken.yaml").write_text("kind: [unclosed\n")
+    (scratch / "rendered/local/app/scalar.yaml").write_text("just a string\n")
+    result = gen("validate", "local", project=scratch)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0].startswith("rendered/local/app/broken.yaml: broken.yaml: SCHEMA-YAML: not valid YAML: ")
+    assert lines[1] == "rendered/local/app/scalar.yaml: scalar.yaml: SCHEMA: a document is a str, not an object"

@@ -94,10 +94,11 @@ def effective(w: Workload, c: dict[str, Any], field: str) -> Any:
 
 @rule("PSS-HOST-PROCESS", "baseline: Windows HostProcess containers are not allowed")
 def _host_process(ctx: Context) -> Iterator[Finding]:
-    yield from per_container(
-        ctx, lambda w, c: "hostProcess must not be true"
-        if effective(w, c, "windowsOptions") and (effective(w, c, "windowsOptions") or {}).get("hostProcess") else None,
-        "PSS-HOST-PROCESS")
+    def test(w: Workload, c: dict[str, Any]) -> str | None:
+        host_process = (effective(w, c, "windowsOptions") or {}).get("hostProcess")
+        return "windowsOptions.hostProcess must not be true" if host_process else None
+
+    yield from per_container(ctx, test, "PSS-HOST-PROCESS")
 
 
 @rule("PSS-HOST-NAMESPACES", "baseline: hostNetwork, hostPID and hostIPC must not be true")

@@ -66,18 +66,23 @@ class Report:
         return self.errors == 0
 
 
-def parse(files: Files) -> list[Doc]:
-    """Rendered files to objects; a file that does not parse is itself a finding (kind '?')."""
-    docs = []
+def parse(files: Files) -> tuple[list[Doc], list[Finding]]:
+    """Rendered files to objects; a file that is not YAML, or not an object, is a finding."""
+    docs: list[Doc] = []
+    findings: list[Finding] = []
     for path in sorted(files):
         text = files[path].decode("utf-8")
         try:
             objs = [yamlio.load(text)] if "\n---" not in text else yamlio.load_all(text)
         except yaml.YAMLError as exc:
-            docs.append(Doc(str(path), {"kind": "?", "metadata": {"name": path.name}, "__error__": str(exc).splitlines()[0]}))
+            findings.append(Finding(str(path), path.name, "SCHEMA-YAML", f"not valid YAML: {str(exc).splitlines()[0]}"))
             continue
-        docs += [Doc(str(path), obj) for obj in objs if obj is not None]
-    return docs
+        for obj in objs:
+            if isinstance(obj, dict):
+                docs.append(Doc(str(path), obj))
+            elif obj is not None:
+                findings.append(Finding(str(path), path.name, "SCHEMA", f"a document is a {type(obj).__name__}, not an object"))
+    return docs, findings
 
 
 def read_parts(project: Path, env: str, parts: list[str]) -> Files:
@@ -93,10 +98,7 @@ def schema_findings(store: SchemaStore, docs: list[Doc]) -> list[Finding]:
     findings = []
     for doc in docs:
         obj = doc.obj
-        if "__error__" in obj:
-            findings.append(Finding(doc.file, doc.ref, "SCHEMA-YAML", f"not valid YAML: {obj['__error__']}"))
-            continue
-        if not isinstance(obj, dict) or not obj.get("apiVersion") or not obj.get("kind"):
+        if not obj.get("apiVersion") or not obj.get("kind"):
             findings.append(Finding(doc.file, doc.ref, "SCHEMA", "apiVersion and kind are required"))
             continue
         try:
@@ -119,8 +121,9 @@ def capacity_findings(env: Environment, result: Capacity) -> list[Finding]:
     ]
 
 
-def validate_docs(catalog: Catalog, env: Environment, docs: list[Doc], store: SchemaStore) -> EnvReport:
-    findings = schema_findings(store, docs)
+def validate_docs(catalog: Catalog, env: Environment, docs: list[Doc], store: SchemaStore,
+                  unreadable: list[Finding] = ()) -> EnvReport:
+    findings = list(unreadable) + schema_findings(store, docs)
     findings += run_rules(Context(catalog, env, docs))
     result = capacity(env, docs)
     findings += capacity_findings(env, result)
@@ -138,7 +141,7 @@ def validate(project: Path, catalog: Catalog, envs: list[str], kubernetes_versio
         env = catalog.environment(name)
         fresh = (rendered or {}).get(name, [])
         replaced = {PurePosixPath(doc.file).parts[2] for doc in fresh}
-        committed = parse(read_parts(project, name, [p for p in env.parts if p not in replaced]))
+        committed, unreadable = parse(read_parts(project, name, [p for p in env.parts if p not in replaced]))
         docs = sorted(committed + fresh, key=lambda d: d.file)
-        report.envs.append(validate_docs(catalog, env, docs, store))
+        report.envs.append(validate_docs(catalog, env, docs, store, unreadable))
     return report
