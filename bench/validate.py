@@ -16,13 +16,13 @@ Two corpora, each a folder of rendered files (one object per file):
   a. the real tree: a scratch copy of this project (blueprints/, overlays/, rendered/, schemas/
      copied into a temporary folder; the repository is never touched), timed as
      `gen --project COPY validate --all` over its ~450 objects.
-  b. a large synthetic tree, so start-up is amortized: bench/render.py's synthetic catalog
-     (its helpers are imported from that file) of 1,000 services with only the `staging`
+  b. a large synthetic tree, so start-up is amortized: bench/common.py's synthetic catalog
+     (the one bench/render.py scales with) of 1,000 services with only the `staging`
      environment (blue-green: parts shared, blue and green; about 8,000 objects). The real
-     staging cluster (16 cores, 64Gi) cannot hold 1,000 services, so the scratch
-     environments.yaml declares a roomy cluster instead (cpu and memory raised, nothing else
-     changed): `gen validate` then takes its clean path, as in CI, instead of reporting capacity
-     findings. It is rendered once, untimed (`render staging --no-validate -q`), then
+     staging cluster (16 cores, 64Gi) cannot hold 1,000 services (they request about 230 cores
+     and 575Gi), so the scratch environments.yaml declares a roomy cluster instead (cpu 4096,
+     memory 16Ti, nothing else changed): `gen validate` then takes its clean path, as in CI,
+     instead of reporting capacity findings. It is rendered once, untimed (`render staging --no-validate -q`), then
      `gen --project SCRATCH validate staging` is timed.
   Exit codes: `gen validate` may exit 0 (clean) or 1 (findings, with its summary line printed);
   anything else, or a traceback, is a crash and ends the benchmark.
@@ -47,71 +47,48 @@ Printed: objects/s ratios of gen over kubernetes-validate, and the target
 Nothing is asserted; the exit code is 0 unless a command crashes (then its output is printed
 and the exit code is 1).
 
-Standard library only, plus the project's own `generator` package for the engine figures.
+Standard library only (and bench/common.py, the helpers it shares with bench/render.py), plus
+the project's own `generator` package for the engine figures.
 """
 
 from __future__ import annotations
 
-import argparse
 import importlib.metadata
-import importlib.util
 import os
-import platform
-import re
-import shutil
-import statistics
 import subprocess
 import sys
-import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
-PROJECT = Path(__file__).resolve().parent.parent
-CATALOG = Path("blueprints") / "catalog"
-COPIED = ("blueprints", "overlays", "rendered", "schemas")
+import common
+from common import (
+    GEN,
+    PROJECT,
+    ROOMY_CPU,
+    ROOMY_MEMORY,
+    CommandFailed,
+    Row,
+    Timing,
+    beside_python,
+    copy_project,
+    gen,
+    machine_lines,
+    measure,
+    parse_args,
+    per_second,
+    run_benchmark,
+    synthetic_project,
+    table,
+    verdict,
+)
+
 RENDERED = "rendered"
 SERVICES = 1000
 SYNTHETIC_ENV = "staging"
-ROOMY_CPU = "4096"  # cores: 1,000 synthetic services request about 230 in staging
-ROOMY_MEMORY = "16Ti"  # they request about 575Gi
-GEN = [sys.executable, "-m", "generator"]
-KUBERNETES_VALIDATE = Path(sys.executable).parent / "kubernetes-validate"
-ENV = {**os.environ, "LC_ALL": "C"}
+KUBERNETES_VALIDATE = beside_python("kubernetes-validate")
 
 TARGET = 2000.0  # objects/s on one core
 GEN_SUMMARY = "gen validate:"
-
-
-class CommandFailed(Exception):
-    """A benchmarked (or preparatory) command crashed or exited with a code it must not."""
-
-    def __init__(self, argv: list[str], returncode: int, output: str) -> None:
-        shown = " ".join(argv if len(argv) < 12 else [*argv[:10], f"... ({len(argv) - 10} more)"])
-        super().__init__(f"{shown} exited {returncode}")
-        self.output = output
-
-
-@dataclass(frozen=True)
-class Timing:
-    name: str
-    seconds: tuple[float, ...]
-    objects: int | None = None
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.seconds)
-
-    @property
-    def rate(self) -> float | None:
-        return self.objects / self.median if self.objects else None
-
-
-@dataclass(frozen=True)
-class Row:
-    timing: Timing
-    note: str = ""
 
 
 # --- pinning --------------------------------------------------------------------------------
@@ -130,7 +107,7 @@ def pin_to_one_core() -> None:
 
 
 def execute(argv: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(argv, capture_output=True, text=True, env=ENV, cwd=cwd, preexec_fn=pin_to_one_core)
+    return common.execute(argv, cwd, preexec_fn=pin_to_one_core)
 
 
 def crashed(result: subprocess.CompletedProcess[str]) -> bool:
@@ -138,11 +115,8 @@ def crashed(result: subprocess.CompletedProcess[str]) -> bool:
 
 
 def run(argv: list[str]) -> str:
-    """A preparatory command that must succeed: its stdout, or CommandFailed."""
-    result = execute(argv)
-    if result.returncode != 0:
-        raise CommandFailed(argv, result.returncode, result.stdout + result.stderr)
-    return result.stdout
+    """A preparatory command that must succeed, pinned: its stdout, or CommandFailed."""
+    return common.run(argv, preexec_fn=pin_to_one_core)
 
 
 def run_gen_validate(argv: list[str]) -> subprocess.CompletedProcess[str]:
@@ -163,56 +137,7 @@ def run_peer(argv: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return result
 
 
-def gen(project: Path, *args: str) -> list[str]:
-    return [*GEN, "--project", str(project), *args]
-
-
-def measure(name: str, once: Callable[[], object], runs: int, objects: int | None = None) -> Timing:
-    seconds = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        once()
-        seconds.append(time.perf_counter() - start)
-    return Timing(name, tuple(seconds), objects)
-
-
 # --- scratch projects -----------------------------------------------------------------------
-
-
-def render_helpers():
-    """bench/render.py, imported by path (its synthetic catalog helpers)."""
-    spec = importlib.util.spec_from_file_location("bench_render", PROJECT / "bench" / "render.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up there
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
-
-
-def copy_project(dest: Path) -> Path:
-    for folder in COPIED:
-        shutil.copytree(PROJECT / folder, dest / folder, ignore=shutil.ignore_patterns("__pycache__"))
-    return dest
-
-
-def roomy_cluster(environments_yaml: str) -> str:
-    """The one environment left, with its cluster's cpu and memory raised (a text edit)."""
-    text, cpus = re.subn(r"(?m)^(\s+cpu:\s*)\d+", rf"\g<1>{ROOMY_CPU}", environments_yaml)
-    text, memories = re.subn(r"(?m)^(\s+memory:\s*)\S+", rf"\g<1>{ROOMY_MEMORY}", text)
-    if (cpus, memories) != (1, 1):
-        raise ValueError(f"expected one cluster cpu and memory line, found {cpus} and {memories}")
-    return text
-
-
-def synthetic_project(dest: Path, count: int) -> Path:
-    helpers = render_helpers()
-    real = PROJECT / CATALOG
-    settings = helpers.settings_block((real / "services.yaml").read_text(encoding="utf-8"))
-    (dest / CATALOG).mkdir(parents=True)
-    (dest / CATALOG / "services.yaml").write_text(helpers.synthetic_services(count, settings), encoding="utf-8")
-    environments = helpers.only_environment((real / "environments.yaml").read_text(encoding="utf-8"), SYNTHETIC_ENV)
-    (dest / CATALOG / "environments.yaml").write_text(roomy_cluster(environments), encoding="utf-8")
-    shutil.copytree(PROJECT / "schemas", dest / "schemas")
-    return dest
 
 
 def rendered_files(project: Path, env: str | None = None) -> list[Path]:
@@ -246,13 +171,14 @@ def engine_timings(corpus: Corpus, runs: int) -> list[Timing]:
         return validate(corpus.project, catalog, corpus.envs)
 
     def files_to_objects() -> list:
+        """Per environment: its objects, and findings for files that are not (parse's pair)."""
         return [parse(read_parts(corpus.project, env.name, list(env.parts))) for env in envs]
 
     store = SchemaStore(catalog.environments.kubernetes_version, corpus.project / SCHEMAS_DIR)
     parsed = files_to_objects()
 
     def checks() -> list:
-        return [validate_docs(catalog, env, docs, store) for env, docs in zip(envs, parsed)]
+        return [validate_docs(catalog, env, docs, store, unreadable) for env, (docs, unreadable) in zip(envs, parsed)]
 
     before = os.sched_getaffinity(0) if CAN_PIN else None
     pin_to_one_core()
@@ -294,16 +220,8 @@ def peer_timing(project: Path, files: list[Path], version: str, runs: int) -> Ti
     return measure(f"kubernetes-validate, {len(files)} files", lambda: run_peer(argv, project), runs, len(files))
 
 
-def fmt_seconds(value: float) -> str:
-    return f"{value:.3f} s"
-
-
-def fmt_rate(value: float | None) -> str:
-    return f"{value:,.0f}" if value is not None else "-"
-
-
 def met(rate: float) -> str:
-    return "met" if rate >= TARGET else "MISSED"
+    return verdict(rate >= TARGET)
 
 
 def versus_target(rate: float) -> str:
@@ -329,41 +247,13 @@ def header(runs: int, kubernetes_version: str) -> list[str]:
         pinning = "NOT pinned (no os.sched_setaffinity on this platform)"
     return [
         "gen validate benchmark (bench/validate.py)",
-        f"machine:  {os.cpu_count()} CPUs, {platform.platform()} ({platform.machine()})",
-        f"python:   {platform.python_implementation()} {platform.python_version()} ({sys.executable})",
+        *machine_lines(10),
         f"schemas:  {kubernetes_versions()}; gen and the peer check against Kubernetes {kubernetes_version}",
         f"yaml:     PyYAML {yaml.__version__}, libyaml nodes (CSafeLoader) built by yamlio.load",
         f"pinning:  every timed process, and this one for the engine figures, on ONE core: {pinning}",
         f"runs:     median of {runs} runs each (a fresh process per run; kubernetes-validate {max(1, runs // 2)}); "
         "min and max beside it",
     ]
-
-
-def table(rows: list[Row]) -> list[str]:
-    cells = [["measurement", "objects", "median", "min", "max", "runs", "objects/s", "target / ratio"]]
-    for row in rows:
-        t = row.timing
-        cells.append([
-            t.name, f"{t.objects:,}" if t.objects else "-", fmt_seconds(t.median), fmt_seconds(min(t.seconds)),
-            fmt_seconds(max(t.seconds)), str(len(t.seconds)), fmt_rate(t.rate), row.note,
-        ])
-    widths = [max(len(line[i]) for line in cells) for i in range(len(cells[0]))]
-    right = {1, 2, 3, 4, 5, 6}
-    out = []
-    for line in cells:
-        padded = [cell.rjust(w) if i in right else cell.ljust(w) for i, (cell, w) in enumerate(zip(line, widths))]
-        out.append("  ".join(padded).rstrip())
-    out.insert(1, "  ".join("-" * w for w in widths))
-    return out
-
-
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--runs", type=int, default=5, help="runs per measurement (default 5)")
-    args = parser.parse_args(argv)
-    if args.runs < 1:
-        parser.error("--runs must be at least 1")
-    return args
 
 
 def benchmark(scratch: Path, runs: int) -> list[str]:
@@ -381,7 +271,7 @@ def benchmark(scratch: Path, runs: int) -> list[str]:
                   len(real_files))
     print(f"  a. real tree: {real.objects} objects in {len(real.envs)} environments ({', '.join(real.envs)})", flush=True)
 
-    synthetic = synthetic_project(scratch / f"services-{SERVICES}", SERVICES)
+    synthetic = synthetic_project(scratch / f"services-{SERVICES}", SERVICES, SYNTHETIC_ENV)
     run(gen(synthetic, "render", SYNTHETIC_ENV, "--no-validate", "-q"))  # untimed
     large_files = rendered_files(synthetic, SYNTHETIC_ENV)
     parts = sorted({path.parts[2] for path in large_files})
@@ -413,8 +303,8 @@ def benchmark(scratch: Path, runs: int) -> list[str]:
         Row(large_engine[0], f"{versus_target(large_engine[0].rate)}; {versus_peer(large_engine[0])}"),
         *(Row(t) for t in large_engine[1:]),
     ]
-    out = ["", *table(rows), ""]
-    out.append(f"ratio gen / kubernetes-validate, objects/s on one core (peer: {fmt_rate(peer.rate)}/s over "
+    out = ["", *table(rows, objects=True), ""]
+    out.append(f"ratio gen / kubernetes-validate, objects/s on one core (peer: {per_second(peer.rate)}/s over "
                f"{peer.objects} files):")
     ratios = [
         (f"gen validate --all, the same {real.objects} files", real_command),
@@ -430,29 +320,19 @@ def benchmark(scratch: Path, runs: int) -> list[str]:
     ]
     width = max(len(label) for label, _ in targets) + 1
     out += [
-        f"  {(label + ':').ljust(width)} {fmt_rate(timing.rate):>6}/s: {met(timing.rate)}"
+        f"  {(label + ':').ljust(width)} {per_second(timing.rate):>6}/s: {met(timing.rate)}"
         for label, timing in targets
     ]
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
+    args = parse_args(argv, __doc__.split("\n", 1)[0], "runs per measurement")
     if not KUBERNETES_VALIDATE.exists():
         print(f"bench: no kubernetes-validate next to {sys.executable} (pip install kubernetes-validate)",
               file=sys.stderr)
         return 1
-    scratch = Path(tempfile.mkdtemp(prefix="gen-bench-validate-"))
-    try:
-        lines = benchmark(scratch, args.runs)
-    except CommandFailed as exc:
-        print(f"bench: {exc}", file=sys.stderr)
-        print(exc.output.rstrip(), file=sys.stderr)
-        return 1
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    print("\n".join(lines))
-    return 0
+    return run_benchmark("gen-bench-validate-", lambda scratch: benchmark(scratch, args.runs))
 
 
 if __name__ == "__main__":
