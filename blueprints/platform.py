@@ -32,7 +32,11 @@ class PlatformConfig(Construct):
             {
                 "apiVersion": "v1",
                 "kind": "ConfigMap",
-                "metadata": {"name": env.config_map_name, "labels": {labels.NAME: env.config_map_name}},
+                "metadata": {
+                    "name": env.config_map_name,
+                    "namespace": env.namespace,
+                    "labels": {labels.NAME: env.config_map_name},
+                },
                 "data": catalog.config_data(env),
             }
         ]

@@ -103,7 +103,7 @@ class ServiceWorkload(Construct):
     # --- the objects ----------------------------------------------------------------------
 
     def metadata(self) -> dict[str, Any]:
-        return {"name": self.service.name, "labels": dict(self.labels)}
+        return {"name": self.service.name, "namespace": self.env.namespace, "labels": dict(self.labels)}
 
     def service_account(self) -> Manifest:
         return {

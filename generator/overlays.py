@@ -1,7 +1,7 @@
 """Stage 2: a part's synthesized manifests written as a Kustomize overlay.
 
 overlays/<env>/<part>/
-  kustomization.yaml      namespace, environment labels, and for a color: nameSuffix -<color>
+  kustomization.yaml      environment labels, and for a color: nameSuffix -<color>
                           and the `version: <color>` label on objects, selectors and pods
   resources/<source>.yaml the blueprint's objects, color-less (one file per service)
 overlays/<env>/patches/   a kustomize Component of hand patches: created once, never overwritten
@@ -83,7 +83,9 @@ def overlay(catalog: Catalog, synth: SynthPart) -> Overlay:
 
 
 def kustomization(env: Environment, part: Part, root: PurePosixPath, resources: list[str]) -> bytes:
-    """One kustomize root: namespace, environment labels, the color's suffix and label, hand patches."""
+    """One kustomize root: environment labels, the color's suffix and label, hand patches.
+    Namespaces are the blueprints' to set: the shared part holds objects of several namespaces
+    (the platform's, and Argo CD's for Applications), which kustomize's `namespace:` would flatten."""
     environment_labels = {
         labels.PART_OF: labels.PLATFORM,
         labels.MANAGED_BY: labels.MANAGER,
@@ -91,11 +93,7 @@ def kustomization(env: Environment, part: Part, root: PurePosixPath, resources: 
         labels.COMPLIANCE: env.compliance,
         labels.DATA_CLASS: env.data_class,
     }
-    content: dict = {
-        "apiVersion": "kustomize.config.k8s.io/v1beta1",
-        "kind": "Kustomization",
-        "namespace": env.namespace,
-    }
+    content: dict = {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization"}
     if part.color:
         content["nameSuffix"] = part.name_suffix
     content["labels"] = [{"pairs": environment_labels, "includeTemplates": True}]
