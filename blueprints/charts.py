@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from cdk8s import Chart
 from constructs import Construct
 
+from blueprints.databases.releases import DatabaseTier
 from blueprints.k8s import Manifest
 from blueprints.model import Catalog, Color, Environment
 from blueprints.platform import PlatformConfig, PlatformNamespace
@@ -29,12 +30,17 @@ class PartChart(Chart):
     def __init__(self, scope: Construct, id: str) -> None:
         super().__init__(scope, id)
         self.origins: dict[tuple[str, str], Origin] = {}
+        # files that are not Kubernetes objects (Helm values): name -> (header comment, data)
+        self.files: dict[str, tuple[str, dict]] = {}
 
     def record(self, construct: Construct, source: str) -> None:
         manifests: list[Manifest] = getattr(construct, "manifests")
         for manifest in manifests:
             key = (manifest["kind"], manifest["metadata"]["name"])
+            if key in self.origins:
+                raise ValueError(f"two objects are {key[0]}/{key[1]}: {self.origins[key].source} and {source}")
             self.origins[key] = Origin(type(construct).__name__, source)
+        self.files.update(getattr(construct, "files", {}))
 
 
 class SharedChart(PartChart):
@@ -42,6 +48,9 @@ class SharedChart(PartChart):
         super().__init__(scope, id)
         self.record(PlatformNamespace(self, "namespace", env), "namespace")
         self.record(PlatformConfig(self, "config", catalog, env), "config")
+        tier = DatabaseTier(self, "databases", env=env, catalog=catalog.databases)
+        for source, construct in tier.children:
+            self.record(construct, source)
 
 
 class ServicesChart(PartChart):

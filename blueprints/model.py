@@ -15,26 +15,15 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from blueprints.quantity import parse_cpu, parse_bytes
+from blueprints.databases.spec import DatabaseCatalog, DatabasesSpec
+from blueprints.quantity import parse_bytes, parse_cpu
+from blueprints.types import Bytes, CatalogProblem, Cpu, Strict
 
 # Service names become Service objects, which need DNS-1035 labels (DNS-1123 labels that start
 # with a letter); colored parts append "-green", so leave room for the longest suffix.
 COLOR_SUFFIX_ROOM = len("-green")
 DNS_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
 MAX_SERVICE_NAME = 63 - COLOR_SUFFIX_ROOM
-
-
-class CatalogProblem(ValueError):
-    """A rule that spans fields broke; `loc` is the path of the field to blame."""
-
-    def __init__(self, loc: tuple[str | int, ...], message: str) -> None:
-        super().__init__(message)
-        self.loc = loc
-        self.message = message
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Tier(str, enum.Enum):
@@ -56,10 +45,6 @@ class GpuMode(str, enum.Enum):
     GPU = "gpu"  # on GPU nodes: nvidia.com/gpu limit, toleration, node selector
     CPU = "cpu"  # no GPU nodes: the service's smaller `cpu_model` on ordinary nodes
     OFF = "off"  # not run: zero replicas
-
-
-Cpu = Annotated[str, Field(pattern=r"^([0-9]+m|[0-9]+(\.[0-9]+)?)$")]
-Bytes = Annotated[str, Field(pattern=r"^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$")]
 
 
 class ResourceAmounts(Strict):
@@ -230,21 +215,8 @@ class Cluster(Strict):
         return self.gpu_nodes.count * self.gpu_nodes.gpus_per_node if self.gpu_nodes else 0
 
 
-class DatabaseTopology(Strict):
-    """The seed's database keys of <env>-config."""
-
-    postgres_replicas: int = Field(ge=1)
-    mongodb_replica_set: bool
-    redis_cluster_mode: bool
-    scylla_datacenter_count: int = Field(ge=1)
-
-    def config_data(self) -> dict[str, str]:
-        return {
-            "postgres_replicas": str(self.postgres_replicas),
-            "mongodb_replica_set": str(self.mongodb_replica_set).lower(),
-            "redis_cluster_mode": str(self.redis_cluster_mode).lower(),
-            "scylla_datacenter_count": str(self.scylla_datacenter_count),
-        }
+# data that must sit on encrypted volumes (the seed: HIPAA-like staging, full-HIPAA production)
+PHI_BEARING = ("anonymized", "real-phi")
 
 
 class Environment(Strict):
@@ -259,8 +231,12 @@ class Environment(Strict):
     replicas: ReplicaPolicy
     images: Images
     gpu_hosts: GpuMode
+    argocd: bool = Field(default=True, description="Argo CD syncs this environment (local: no, plain StatefulSets)")
+    sync: Literal["automated", "manual"] = Field(
+        default="automated", description="Argo CD sync: automated, or manual where merging the reviewed PR is the release"
+    )
     cluster: Cluster
-    databases: DatabaseTopology
+    databases: DatabasesSpec
 
     @model_validator(mode="after")
     def _gpu_mode_fits_cluster(self) -> "Environment":
@@ -268,6 +244,10 @@ class Environment(Strict):
             raise CatalogProblem(("gpu_hosts",), "'gpu' needs cluster.gpu_nodes; declare them or use 'cpu' or 'off'")
         if self.images.color_tags and not self.blue_green:
             raise CatalogProblem(("images", "color_tags"), "only blue-green environments have colors")
+        if self.data_class in PHI_BEARING and not self.databases.storage_class:
+            raise CatalogProblem(
+                ("databases", "storage_class"), f"{self.data_class} data must be on an encrypted StorageClass: name it"
+            )
         return self
 
     @property
@@ -311,6 +291,7 @@ class Catalog(Strict):
 
     services: ServiceCatalog
     environments: EnvironmentCatalog
+    databases: DatabaseCatalog
 
     @cached_property
     def env_by_name(self) -> dict[str, Environment]:
@@ -318,10 +299,3 @@ class Catalog(Strict):
 
     def environment(self, name: str) -> Environment:
         return self.env_by_name[name]
-
-    def config_data(self, env: Environment) -> dict[str, str]:
-        """`<env>-config`: replica keys, database keys and settings, from their single sources."""
-        data = {s.config_key: str(env.replicas_for(s)) for s in self.services.services}
-        data.update(env.databases.config_data())
-        data.update(self.services.settings)
-        return data

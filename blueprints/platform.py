@@ -5,6 +5,7 @@ from __future__ import annotations
 from constructs import Construct
 
 from blueprints import labels
+from blueprints.databases import endpoints
 from blueprints.k8s import Manifest, api_object
 from blueprints.model import Catalog, Environment
 
@@ -37,7 +38,16 @@ class PlatformConfig(Construct):
                     "namespace": env.namespace,
                     "labels": {labels.NAME: env.config_map_name},
                 },
-                "data": catalog.config_data(env),
+                "data": config_data(catalog, env),
             }
         ]
         api_object(self, self.manifests[0])
+
+
+def config_data(catalog: Catalog, env: Environment) -> dict[str, str]:
+    """`<env>-config`: replica keys, database keys and endpoints, settings, each from its one source."""
+    data = {s.config_key: str(env.replicas_for(s)) for s in catalog.services.services}
+    data.update(env.databases.config_data())
+    data.update(endpoints.config_data(env))
+    data.update(catalog.services.settings)
+    return data

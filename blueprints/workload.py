@@ -16,10 +16,7 @@ from pydantic import BaseModel, ConfigDict
 from blueprints import labels
 from blueprints.k8s import Manifest, api_object
 from blueprints.model import Color, Environment, ResourceAmounts, Resources, Service, Tier
-
-# Pod Security Standards `restricted`, plus the project's rule of UID and GID >= 10000.
-RUN_AS_USER = 10001
-RUN_AS_GROUP = 10001
+from blueprints.security import container_security_context, pod_security_context
 
 # The seed's probes (deployment-guide.md, "Readiness vs Liveness").
 READINESS = {"path": "/health/ready", "initialDelaySeconds": 10, "periodSeconds": 5}
@@ -134,16 +131,7 @@ class ServiceWorkload(Construct):
             "livenessProbe": http_probe(port, **LIVENESS),
             **self.extra_probes(),
             "resources": {"requests": self.resources.requests.as_k8s(), "limits": self.resources.limits.as_k8s()},
-            "securityContext": {
-                "allowPrivilegeEscalation": False,
-                "privileged": False,
-                "readOnlyRootFilesystem": True,
-                "runAsNonRoot": True,
-                "runAsUser": RUN_AS_USER,
-                "runAsGroup": RUN_AS_GROUP,
-                "capabilities": {"drop": ["ALL"]},
-                "seccompProfile": {"type": "RuntimeDefault"},
-            },
+            "securityContext": container_security_context(),
             "volumeMounts": [mount for _, mount in volumes],
         }, [volume for volume, _ in volumes]
 
@@ -169,13 +157,7 @@ class ServiceWorkload(Construct):
             "serviceAccountName": self.service.name,
             "automountServiceAccountToken": False,
             "enableServiceLinks": False,
-            "securityContext": {
-                "runAsNonRoot": True,
-                "runAsUser": RUN_AS_USER,
-                "runAsGroup": RUN_AS_GROUP,
-                "fsGroup": RUN_AS_GROUP,
-                "seccompProfile": {"type": "RuntimeDefault"},
-            },
+            "securityContext": pod_security_context(),
             "containers": [container],
             "volumes": volumes,
             **self.scheduling(),

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ValidationError
 import yaml
 from ruamel.yaml import YAML
 
+from blueprints.databases.spec import DatabaseCatalog
 from blueprints.model import Catalog, CatalogProblem, EnvironmentCatalog, ServiceCatalog
 from generator import yamlio
 from generator.errors import CatalogError
@@ -17,15 +18,17 @@ from generator.fieldpath import dotted
 CATALOG_DIR = Path("blueprints") / "catalog"
 SERVICES_FILE = CATALOG_DIR / "services.yaml"
 ENVIRONMENTS_FILE = CATALOG_DIR / "environments.yaml"
+DATABASES_FILE = CATALOG_DIR / "databases.yaml"
 
 M = TypeVar("M", bound=BaseModel)
 
 
 def load_catalog(project: Path) -> Catalog:
-    """The project's catalog: `blueprints/catalog/services.yaml` and `environments.yaml`."""
+    """The project's catalog: `blueprints/catalog/{services,environments,databases}.yaml`."""
     return Catalog(
         services=load_file(project, SERVICES_FILE, ServiceCatalog),
         environments=load_file(project, ENVIRONMENTS_FILE, EnvironmentCatalog),
+        databases=load_file(project, DATABASES_FILE, DatabaseCatalog),
     )
 
 

@@ -79,6 +79,7 @@ def plan(options: RenderOptions, catalog: Catalog | None = None) -> Plan:
             )
             files.update(part_files)
             objects.update(part_objects)
+            files.update(rendered.side_files(synth))
 
     return Plan(selection, scope(options.project, selection), files, objects, new_patches)
 

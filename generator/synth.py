@@ -16,6 +16,8 @@ class SynthPart:
     manifests: list[dict[str, Any]]
     # (kind, name) -> (blueprint class, overlay file stem); see blueprints.charts.Origin
     origins: dict[tuple[str, str], Any]
+    # files beside the objects (Helm values): name under rendered/<env>/<part>/ -> (header, data)
+    files: dict[str, tuple[str, dict]]
 
 
 def synthesize(catalog: Catalog, parts: tuple[Part, ...]) -> Iterator[SynthPart]:
@@ -29,4 +31,4 @@ def synthesize(catalog: Catalog, parts: tuple[Part, ...]) -> Iterator[SynthPart]
     app = App()
     for part in parts:
         chart = part_chart(app, catalog, catalog.environment(part.env), part.name)
-        yield SynthPart(part, list(chart.to_json()), chart.origins)
+        yield SynthPart(part, list(chart.to_json()), chart.origins, chart.files)

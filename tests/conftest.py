@@ -7,7 +7,6 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from generator import yamlio
 from generator.pipeline import Plan, RenderOptions, plan
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -21,12 +20,8 @@ def fresh() -> Plan:
 
 @pytest.fixture(scope="session")
 def objects(fresh: Plan) -> dict[PurePosixPath, dict]:
-    """The rendered objects of the fresh render, by file path."""
-    return {
-        path: yamlio.load(content.decode())
-        for path, content in fresh.files.items()
-        if path.parts[0] == "rendered"
-    }
+    """The rendered objects of the fresh render, by file path (Helm values files are not objects)."""
+    return dict(fresh.objects)
 
 
 def part_objects(objects: dict[PurePosixPath, dict], env: str, part: str) -> list[dict]:
@@ -40,11 +35,16 @@ def find(objs: list[dict], kind: str, name: str) -> dict:
     return matches[0]
 
 
+def new_project(root: Path) -> Path:
+    """A project holding copies of the real catalog and custom-resource schemas, and no output."""
+    shutil.copytree(PROJECT / "blueprints" / "catalog", root / "blueprints" / "catalog")
+    shutil.copytree(PROJECT / "schemas", root / "schemas", ignore=shutil.ignore_patterns("_src"))
+    return root
+
+
 @pytest.fixture
 def scratch(tmp_path: Path) -> Path:
-    """A project holding a copy of the real catalog and nothing else."""
-    shutil.copytree(PROJECT / "blueprints" / "catalog", tmp_path / "blueprints" / "catalog")
-    return tmp_path
+    return new_project(tmp_path)
 
 
 def snapshot_tree(root: Path) -> dict[str, bytes]:

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from tests.conftest import PROJECT, snapshot_tree
+from tests.conftest import new_project, snapshot_tree
 
 SERVICES = Path("blueprints/catalog/services.yaml")
 ENVIRONMENTS = Path("blueprints/catalog/environments.yaml")
@@ -30,8 +30,7 @@ def edit(project: Path, relative: Path, old: str, new: str) -> None:
 @pytest.fixture(scope="module")
 def rendered_project(tmp_path_factory) -> Path:
     """A scratch project rendered once (every environment)."""
-    root = tmp_path_factory.mktemp("project")
-    shutil.copytree(PROJECT / "blueprints" / "catalog", root / "blueprints" / "catalog")
+    root = new_project(tmp_path_factory.mktemp("project"))
     result = gen(root, "render", "--all", "--quiet")
     assert result.exit_code == 0, result.output
     return root
@@ -84,16 +83,25 @@ def test_bad_arguments_exit_2_with_choices_and_write_nothing(scratch, args, mess
         (SERVICES, "    model: BAAI/bge-large-en-v1.5\n", "",
          "blueprints/catalog/services.yaml:32: services[18].model: a gpu-host service needs model"),
         (ENVIRONMENTS, "    gpu_hosts: gpu\n", "    gpu_hosts: gpu\n    gpu_host: gpu\n",
-         "blueprints/catalog/environments.yaml:64: environments[3].gpu_host: Extra inputs are not permitted"),
+         "blueprints/catalog/environments.yaml:78: environments[3].gpu_host: Extra inputs are not permitted"),
         (ENVIRONMENTS, "tag: 3.0.0}\n    gpu_hosts: gpu", "tag: latest}\n    gpu_hosts: gpu",
-         "blueprints/catalog/environments.yaml:62: environments[3].images.tag: 'latest' is not a release"),
+         "blueprints/catalog/environments.yaml:76: environments[3].images.tag: 'latest' is not a release"),
         (ENVIRONMENTS, "      gpu_nodes: {count: 4, gpus_per_node: 2}", "",
-         "blueprints/catalog/environments.yaml:63: environments[3].gpu_hosts: 'gpu' needs cluster.gpu_nodes"),
+         "blueprints/catalog/environments.yaml:77: environments[3].gpu_hosts: 'gpu' needs cluster.gpu_nodes"),
         (ENVIRONMENTS, "    replicas: {max: 2}", "    replicas: {max: 0}",
-         "blueprints/catalog/environments.yaml:45: environments[2].replicas.max: Input should be greater than or equal to 1"),
+         "blueprints/catalog/environments.yaml:54: environments[2].replicas.max: Input should be greater than or equal to 1"),
+        (ENVIRONMENTS, "mongodb: {members: 3, cpu: \"1\"", "mongodb: {members: 4, cpu: \"1\"",
+         "blueprints/catalog/environments.yaml:89: environments[3].databases.mongodb.members: a replica set of 4 has no majority"),
+        (ENVIRONMENTS, "redis: {cluster: true, shards: 3,", "redis: {cluster: true, shards: 2,",
+         "blueprints/catalog/environments.yaml:90: environments[3].databases.redis.shards: Redis Cluster needs at least 3 shards"),
+        (ENVIRONMENTS, "      storage_class: encrypted-ssd   # assumed name of the cluster's encrypted class (real PHI)\n", "",
+         "blueprints/catalog/environments.yaml:86: environments[3].databases.storage_class: real-phi data must be on an encrypted StorageClass"),
+        (Path("blueprints/catalog/databases.yaml"), "version: 16.7.27", "version: latest",
+         "blueprints/catalog/databases.yaml:11: charts.postgresql.version: String should match pattern"),
     ],
     ids=["duplicate-port", "duplicate-name", "not-dns", "negative-replicas", "unknown-tier", "gpu-host-without-model",
-         "unknown-key", "latest-tag", "gpu-without-nodes", "zero-replica-cap"],
+         "unknown-key", "latest-tag", "gpu-without-nodes", "zero-replica-cap", "even-replica-set", "two-redis-shards",
+         "phi-without-encrypted-storage", "chart-not-pinned"],
 )
 def test_bad_catalog_exits_2_with_one_line_and_writes_nothing(project, relative, old, new, expected):
     edit(project, relative, old, new)

@@ -71,6 +71,8 @@ def test_compiled_and_reference_agree_on_rendered_and_mutated_objects(objects):
     compared = invalid = 0
     references: dict[tuple[str, str], jsonschema.Draft202012Validator] = {}
     for path, obj in sorted(objects.items()):
+        if "." in obj["apiVersion"].split("/")[0]:
+            continue  # custom resources: the project's own schemas, tested below
         key = (obj["apiVersion"], obj["kind"])
         ref = references.setdefault(key, reference(*key))
         ours = STORE.validator(*key)

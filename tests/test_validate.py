@@ -186,9 +186,10 @@ def test_capacity_counts_both_colors_and_the_seed_staging_cluster_fits():
     lines = result.output.splitlines()
     assert lines[0].split() == ["RESOURCE", "REQUESTED", "DECLARED", "HEADROOM", "FITS"]
     cpu = lines[1].split()
-    # 2 colors x (12 Go x 2 x 50m + 6 Python AI x 2 x 200m + 2 GPU hosts on the CPU x 2 x 500m)
-    assert cpu[:3] == ["cpu", "11.2", "16"] and cpu[-1] == "yes"
-    assert lines[2].split()[:3] == ["memory", "34Gi", "64Gi"]
+    # services, 2 colors x (12 Go x 2 x 50m + 6 Python AI x 2 x 200m + 2 GPU hosts on the CPU x 2 x 500m): 11.2
+    # databases: postgres 0.5 + mongodb 3 x 0.25 + redis 0.25 + scylla 1 + its agent 0.05: 2.55
+    assert cpu[:3] == ["cpu", "13.75", "16"] and cpu[-1] == "yes"
+    assert lines[2].split()[:3] == ["memory", "44.1Gi", "64Gi"]
     assert lines[-1].startswith("gen capacity staging: fits")
 
 
@@ -198,7 +199,7 @@ def test_capacity_of_an_oversized_environment_exits_1(scratch):
     assert CliRunner().invoke(cli, ["--project", str(scratch), "render", "staging", "--no-validate", "-q"]).exit_code == 0
     result = CliRunner().invoke(cli, ["--project", str(scratch), "capacity", "staging"])
     assert result.exit_code == 1
-    assert "cpu       11.2       4         -7.2" in result.output
+    assert "cpu       13.75      4         -9.75" in result.output
     assert result.output.splitlines()[-1].startswith("gen capacity staging: does NOT fit")
 
 
@@ -212,7 +213,7 @@ def test_validate_all_passes_on_the_committed_tree():
     result = gen("validate", "--all")
     assert result.exit_code == 0, result.output
     last = result.output.splitlines()[-1]
-    assert last.startswith("gen validate: 4 environments, ") and last.endswith(": 0 errors, 120 warnings")
+    assert last.startswith("gen validate: 4 environments, ") and last.endswith(": 0 errors, 124 warnings")
 
 
 def test_validate_json_and_junit(tmp_path):

@@ -3,7 +3,9 @@
 Everything the environment runs counts at once: `shared` and every rendered color, since both
 colors run during a switch. Pods count at their replicas; a pod requests the sum of its
 containers, or its largest init container if that is more. Persistent storage counts
-PersistentVolumeClaims and StatefulSets' volumeClaimTemplates (times replicas).
+PersistentVolumeClaims and StatefulSets' volumeClaimTemplates (times replicas). Pods that a
+chart or an operator creates (the databases' Argo CD Applications) are not in rendered/: the
+object that creates them states their total in the `therapeutic-ai.io/requests` annotation.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from decimal import Decimal
 
 from blueprints.model import Environment
 from blueprints.quantity import parse_bytes, parse_cpu
+from generator.errors import GenError
 from generator.validation.objects import Doc, workloads
 
 GPU = "nvidia.com/gpu"
 RESOURCES = ("cpu", "memory", "gpu", "storage")
+REQUESTS = "therapeutic-ai.io/requests"  # e.g. "cpu=6,memory=24Gi,storage=600Gi"
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,20 @@ def claim_size(spec: dict) -> Decimal:
     return parse_bytes(str(storage)) if storage is not None else Decimal(0)
 
 
+def annotated(claim: str) -> dict[str, Decimal]:
+    """`cpu=6,memory=24Gi,storage=600Gi` as amounts (cores, bytes, GPUs)."""
+    out = {}
+    for pair in claim.split(","):
+        key, _, value = pair.strip().partition("=")
+        if key not in RESOURCES:
+            raise ValueError(f"{REQUESTS}: unknown resource {key!r} (one of {', '.join(RESOURCES)})")
+        try:
+            out[key] = parse_cpu(value) if key == "cpu" else Decimal(value) if key == "gpu" else parse_bytes(value)
+        except ArithmeticError:
+            raise ValueError(f"{REQUESTS}: {key}={value!r} is not a quantity") from None
+    return out
+
+
 def capacity(env: Environment, docs: list[Doc]) -> Capacity:
     requested = {name: Decimal(0) for name in RESOURCES}
     for w in workloads(docs):
@@ -85,6 +103,14 @@ def capacity(env: Environment, docs: list[Doc]) -> Capacity:
     for doc in docs:
         if doc.kind == "PersistentVolumeClaim":
             requested["storage"] += claim_size(doc.obj.get("spec") or {})
+        claimed = ((doc.obj.get("metadata") or {}).get("annotations") or {}).get(REQUESTS)
+        if claimed:
+            try:
+                amounts = annotated(claimed)
+            except (ValueError, ArithmeticError) as exc:
+                raise GenError(f"{doc.file}: {doc.ref}: {exc}") from None
+            for key, value in amounts.items():
+                requested[key] += value
     cluster = env.cluster
     declared = {
         "cpu": Decimal(cluster.cpu),

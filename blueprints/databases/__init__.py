@@ -1,0 +1,1 @@
+"""The stateful tier: PostgreSQL with pgvector, MongoDB, Redis, ScyllaDB."""

@@ -1,0 +1,111 @@
+"""Value blocks the Bitnami charts share, under the charts' own key names.
+
+Models forbid unknown keys: the charts themselves accept any key and silently ignore a misspelled
+or misplaced one, so the typing here is the only place such a mistake can fail.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from blueprints.databases.spec import Image as ImagePin
+from blueprints.databases.spec import Size
+from blueprints.security import RUN_AS_USER
+
+RUN_AS = RUN_AS_USER  # the project's rule for every container: UID and GID >= 10000
+
+
+class Values(BaseModel):
+    """A block of Helm values: keys exactly as the chart spells them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    def dump(self) -> dict:
+        return self.model_dump(by_alias=True, exclude_none=True, mode="json")
+
+
+class Image(Values):
+    registry: str
+    repository: str
+    tag: str
+
+    @classmethod
+    def of(cls, pin: ImagePin) -> "Image":
+        return cls(registry=pin.registry, repository=pin.repository, tag=pin.tag)
+
+
+class Security(Values):
+    allowInsecureImages: bool
+
+
+class Global(Values):
+    # the pinned images are bitnamilegacy's or the platform's own: the charts refuse them without this
+    security: Security = Security(allowInsecureImages=True)
+
+
+class Seccomp(Values):
+    type: str = "RuntimeDefault"
+
+
+class Capabilities(Values):
+    drop: list[str] = Field(default_factory=lambda: ["ALL"])
+
+
+class PodSecurityContext(Values):
+    enabled: bool = True
+    fsGroup: int = RUN_AS
+    runAsUser: int = RUN_AS
+    runAsGroup: int = RUN_AS
+    runAsNonRoot: bool = True
+    seccompProfile: Seccomp = Seccomp()
+
+
+class ContainerSecurityContext(Values):
+    enabled: bool = True
+    runAsUser: int = RUN_AS
+    runAsGroup: int = RUN_AS
+    runAsNonRoot: bool = True
+    privileged: bool = False
+    readOnlyRootFilesystem: bool = True
+    allowPrivilegeEscalation: bool = False
+    capabilities: Capabilities = Capabilities()
+    seccompProfile: Seccomp = Seccomp()
+
+
+class Amounts(Values):
+    cpu: str
+    memory: str
+
+
+class Resources(Values):
+    """Requests equal to limits: databases get Guaranteed QoS. Always emitted in full: an empty
+    `resources` would make the charts fall back to their `resourcesPreset`."""
+
+    requests: Amounts
+    limits: Amounts
+
+    @classmethod
+    def of(cls, size: Size) -> "Resources":
+        amounts = Amounts(cpu=size.cpu, memory=size.memory)
+        return cls(requests=amounts, limits=amounts)
+
+
+class Persistence(Values):
+    enabled: bool = True
+    size: str
+    storageClass: str | None = None
+
+
+class Pdb(Values):
+    create: bool
+    maxUnavailable: int | None = None
+
+
+class ServiceAccount(Values):
+    create: bool = True
+    automountServiceAccountToken: bool = False
+
+
+def pdb(pods: int) -> Pdb:
+    """A budget wherever there is something to keep: at most one pod down at a time."""
+    return Pdb(create=True, maxUnavailable=1) if pods >= 2 else Pdb(create=False)

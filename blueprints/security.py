@@ -1,0 +1,35 @@
+"""The security settings every pod the blueprints write runs with: Pod Security Standards
+`restricted`, plus the project's rule of UID and GID >= 10000. One place, for services and
+databases alike (and the Helm values' security contexts take the same numbers)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+RUN_AS_USER = 10001
+RUN_AS_GROUP = 10001
+RUNTIME_DEFAULT = {"type": "RuntimeDefault"}
+
+
+def pod_security_context(**extra: Any) -> dict[str, Any]:
+    return {
+        "runAsNonRoot": True,
+        "runAsUser": RUN_AS_USER,
+        "runAsGroup": RUN_AS_GROUP,
+        "fsGroup": RUN_AS_GROUP,
+        **extra,
+        "seccompProfile": dict(RUNTIME_DEFAULT),
+    }
+
+
+def container_security_context() -> dict[str, Any]:
+    return {
+        "allowPrivilegeEscalation": False,
+        "privileged": False,
+        "readOnlyRootFilesystem": True,
+        "runAsNonRoot": True,
+        "runAsUser": RUN_AS_USER,
+        "runAsGroup": RUN_AS_GROUP,
+        "capabilities": {"drop": ["ALL"]},
+        "seccompProfile": dict(RUNTIME_DEFAULT),
+    }
