@@ -239,8 +239,6 @@ def kubernetes_versions() -> str:
 def header(runs: int, kubernetes_version: str) -> list[str]:
     import yaml
 
-    from generator import yamlio
-
     if CAN_PIN:
         pinning = f"core {CPU} of {sorted(os.sched_getaffinity(0))}, by os.sched_setaffinity(0, {{{CPU}}}) in a preexec_fn"
     else:

@@ -12,3 +12,7 @@ VERSION = "version"
 
 PLATFORM = "therapeutic-ai"
 MANAGER = "gen"
+
+# What the pods an object makes request, when they are not in rendered/ (a chart's, an operator's):
+# "cpu=6,memory=24Gi,storage=600Gi". `gen capacity` adds it up.
+REQUESTS = "therapeutic-ai.io/requests"

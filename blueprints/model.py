@@ -11,9 +11,9 @@ from __future__ import annotations
 import enum
 import re
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from blueprints.databases.spec import DatabaseCatalog, DatabasesSpec
 from blueprints.quantity import parse_bytes, parse_cpu

@@ -33,3 +33,8 @@ def container_security_context() -> dict[str, Any]:
         "capabilities": {"drop": ["ALL"]},
         "seccompProfile": dict(RUNTIME_DEFAULT),
     }
+
+
+def service_account(metadata: dict[str, Any]) -> dict[str, Any]:
+    """A workload's own ServiceAccount, whose API token is never mounted."""
+    return {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": metadata, "automountServiceAccountToken": False}

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict
 from blueprints import labels
 from blueprints.k8s import Manifest, api_object
 from blueprints.model import Color, Environment, ResourceAmounts, Resources, Service, Tier
-from blueprints.security import container_security_context, pod_security_context
+from blueprints.security import container_security_context, pod_security_context, service_account
 
 # The seed's probes (deployment-guide.md, "Readiness vs Liveness").
 READINESS = {"path": "/health/ready", "initialDelaySeconds": 10, "periodSeconds": 5}
@@ -103,12 +103,7 @@ class ServiceWorkload(Construct):
         return {"name": self.service.name, "namespace": self.env.namespace, "labels": dict(self.labels)}
 
     def service_account(self) -> Manifest:
-        return {
-            "apiVersion": "v1",
-            "kind": "ServiceAccount",
-            "metadata": self.metadata(),
-            "automountServiceAccountToken": False,
-        }
+        return service_account(self.metadata())
 
     def container(self) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """The service's container and the volumes its mounts need."""

@@ -15,7 +15,7 @@ ensure_node()  # before cdk8s: importing it starts the jsii runtime
 from cdk8s import App, Chart  # noqa: E402
 
 from blueprints.databases.local import LocalDatabase, PORTS  # noqa: E402
-from blueprints.databases.spec import Image, Size  # noqa: E402
+from blueprints.databases.spec import Size  # noqa: E402
 from generator.catalog import load_catalog  # noqa: E402
 from generator.validation.objects import Doc  # noqa: E402
 from generator.validation.policies import Context, run_rules  # noqa: E402

@@ -41,7 +41,7 @@ from blueprints.databases.endpoints import CREDENTIALS, DATABASE, PORTS
 from blueprints.databases.spec import Image, Size
 from blueprints.k8s import Manifest, api_object
 from blueprints.quantity import parse_bytes
-from blueprints.security import container_security_context, pod_security_context
+from blueprints.security import container_security_context, pod_security_context, service_account
 from blueprints.workload import TMP_SIZE
 
 COMPONENT = "database"
@@ -157,12 +157,7 @@ class LocalDatabase(Construct):
         return {"name": name or self.name, "namespace": self.namespace, "labels": dict(self.labels)}
 
     def service_account(self) -> Manifest:
-        return {
-            "apiVersion": "v1",
-            "kind": "ServiceAccount",
-            "metadata": self.metadata(),
-            "automountServiceAccountToken": False,
-        }
+        return service_account(self.metadata())
 
     def postgres_init(self) -> Manifest:
         """SQL the image runs once, on the first start with an empty data directory."""

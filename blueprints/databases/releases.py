@@ -28,9 +28,6 @@ PROJECT = "therapeutic-ai"  # the platform's AppProject (issue #6)
 IN_CLUSTER = "https://kubernetes.default.svc"
 # databases sync before everything that needs them: services are in wave 0
 DATABASE_WAVE = "-10"
-# What a release's pods request, on the Application that creates them: `gen capacity` cannot see
-# pods a chart or an operator makes, so the blueprint that knows their size says it here.
-REQUESTS = "therapeutic-ai.io/requests"
 VALUES_DIR = "helm-values"
 
 
@@ -71,7 +68,7 @@ class HelmRelease(Construct):
                 "name": f"{env.name}-{release}",
                 "namespace": ARGOCD_NAMESPACE,
                 "labels": {labels.NAME: release, labels.COMPONENT: "database"},
-                "annotations": {"argocd.argoproj.io/sync-wave": DATABASE_WAVE, REQUESTS: claims},
+                "annotations": {"argocd.argoproj.io/sync-wave": DATABASE_WAVE, labels.REQUESTS: claims},
                 "finalizers": ["resources-finalizer.argocd.argoproj.io"],
             },
             "spec": {

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from blueprints import labels
 from blueprints.model import Environment
 from blueprints.quantity import parse_bytes, parse_cpu
 from generator.errors import GenError
@@ -20,7 +21,7 @@ from generator.validation.objects import Doc, workloads
 
 GPU = "nvidia.com/gpu"
 RESOURCES = ("cpu", "memory", "gpu", "storage")
-REQUESTS = "therapeutic-ai.io/requests"  # e.g. "cpu=6,memory=24Gi,storage=600Gi"
+REQUESTS = labels.REQUESTS
 
 
 @dataclass(frozen=True)

@@ -109,3 +109,13 @@ class ServiceAccount(Values):
 def pdb(pods: int) -> Pdb:
     """A budget wherever there is something to keep: at most one pod down at a time."""
     return Pdb(create=True, maxUnavailable=1) if pods >= 2 else Pdb(create=False)
+
+
+class Pods(Values):
+    """What every Bitnami chart takes per group of database pods (a role, a component)."""
+
+    persistence: Persistence
+    resources: Resources
+    podSecurityContext: PodSecurityContext = PodSecurityContext()
+    containerSecurityContext: ContainerSecurityContext = ContainerSecurityContext()
+    pdb: Pdb

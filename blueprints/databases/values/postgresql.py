@@ -7,8 +7,7 @@ from pydantic import Field
 from blueprints.databases.endpoints import CREDENTIALS, DATABASE, POSTGRES
 from blueprints.databases.spec import Chart, PostgresSpec
 from blueprints.databases.values.bitnami import (
-    ContainerSecurityContext, Global, Image, Persistence, Pdb, PodSecurityContext, Resources, ServiceAccount,
-    Values, pdb,
+    Global, Image, Pdb, Persistence, Pods, Resources, ServiceAccount, Values, pdb,
 )
 
 SECRET, ADMIN_KEY = CREDENTIALS[POSTGRES]  # made by External Secrets from Vault (issue #5)
@@ -50,14 +49,9 @@ class Initdb(Values):
     scripts: dict[str, str]
 
 
-class Instance(Values):
+class Instance(Pods):
     """The keys `primary` and `readReplicas` share."""
 
-    persistence: Persistence
-    resources: Resources
-    podSecurityContext: PodSecurityContext = PodSecurityContext()
-    containerSecurityContext: ContainerSecurityContext = ContainerSecurityContext()
-    pdb: Pdb
     # presets only keep pods of one component apart; this spreads primary and replicas together
     topologySpreadConstraints: list[dict] = Field(default_factory=list)
 

@@ -13,7 +13,7 @@ from pydantic import Field
 from blueprints.databases.endpoints import CREDENTIALS, REDIS
 from blueprints.databases.spec import Chart, RedisSpec
 from blueprints.databases.values.bitnami import (
-    ContainerSecurityContext, Global, Image, Persistence, Pdb, PodSecurityContext, Resources, ServiceAccount,
+    ContainerSecurityContext, Global, Image, Pdb, Persistence, PodSecurityContext, Pods, Resources, ServiceAccount,
     Values, pdb,
 )
 
@@ -70,15 +70,10 @@ class Auth(Values):
     usePasswordFiles: bool = True
 
 
-class Role(Values):
+class Role(Pods):
     """`master` and `replica` each take these; the chart shares nothing between them."""
 
-    persistence: Persistence
-    resources: Resources
-    podSecurityContext: PodSecurityContext = PodSecurityContext()
-    containerSecurityContext: ContainerSecurityContext = ContainerSecurityContext()
     podAntiAffinityPreset: str = "hard"
-    pdb: Pdb
 
 
 class Replica(Role):
