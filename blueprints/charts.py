@@ -9,6 +9,9 @@ from constructs import Construct
 
 from blueprints.databases.releases import DatabaseTier
 from blueprints.k8s import Manifest
+from blueprints.certificates import PlatformCertificates
+from blueprints.network import NetworkIsolation
+from blueprints.secrets import PlatformSecrets
 from blueprints.model import Catalog, Color, Environment
 from blueprints.platform import PlatformConfig, PlatformNamespace
 from blueprints.tiers import BLUEPRINTS
@@ -51,6 +54,10 @@ class SharedChart(PartChart):
         tier = DatabaseTier(self, "databases", env=env, catalog=catalog.databases)
         for source, construct in tier.children:
             self.record(construct, source)
+        self.record(NetworkIsolation(self, "network", catalog=catalog, env=env), "network-policies")
+        self.record(PlatformSecrets(self, "secrets", env=env), "external-secrets")
+        services = [s.name for s in catalog.services.services]
+        self.record(PlatformCertificates(self, "certificates", env=env, services=services), "certificates")
 
 
 class ServicesChart(PartChart):

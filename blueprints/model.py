@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import re
 from functools import cached_property
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
@@ -89,6 +89,12 @@ class Service(Strict):
     resources: Resources | None = None
     model: str | None = Field(default=None, description="GPU hosts: the model served on GPU nodes")
     cpu_model: str | None = Field(default=None, description="GPU hosts: the smaller model for CPU mode")
+    # the dependency graph (issue #5): NetworkPolicies allow exactly these calls, and nothing else
+    public: bool = Field(default=False, description="reached from outside the namespace (the ingress controller)")
+    calls: list[str] = Field(default_factory=list, description="services this one calls")
+    databases: list[Literal["postgres", "mongodb", "redis", "scylladb"]] = Field(default_factory=list)
+    # secrets mounted as files under /var/run/secrets/therapeutic-ai/<name>/
+    secrets: list[Literal["database", "jwt", "api-keys", "encryption"]] = Field(default_factory=list)
 
     @field_validator("name")
     @classmethod
@@ -144,6 +150,18 @@ class ServiceCatalog(Strict):
                 seen[value] = index
         return services
 
+    @field_validator("services")
+    @classmethod
+    def _calls_known(cls, services: list[Service]) -> list[Service]:
+        names = {s.name for s in services}
+        for index, service in enumerate(services):
+            for position, callee in enumerate(service.calls):
+                if callee not in names:
+                    raise CatalogProblem((index, "calls", position), f"{callee!r} is not a service of the catalog")
+                if callee == service.name:
+                    raise CatalogProblem((index, "calls", position), "a service does not call itself over the network")
+        return services
+
     @field_validator("settings")
     @classmethod
     def _settings_keys(cls, settings: dict[str, str]) -> dict[str, str]:
@@ -171,6 +189,9 @@ class Images(Strict):
     registry: str = Field(pattern=r"^[a-z0-9.:-]+(/[a-z0-9._-]+)*$")
     tag: str = Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
     color_tags: dict[Color, str] = Field(default_factory=dict, description="per-color tag, for a release in one color")
+    digests: dict[str, Annotated[str, Field(pattern=r"^sha256:[0-9a-f]{64}$")]] = Field(
+        default_factory=dict, description="'<service>:<tag>' -> the digest the release recorded for it"
+    )
 
     @field_validator("tag")
     @classmethod
@@ -190,7 +211,8 @@ class Images(Strict):
 
     def image_for(self, service: str, color: Color | None) -> str:
         tag = self.color_tags.get(color, self.tag) if color else self.tag
-        return f"{self.registry}/{service}:{tag}"
+        digest = self.digests.get(f"{service}:{tag}")
+        return f"{self.registry}/{service}:{tag}" + (f"@{digest}" if digest else "")
 
 
 class GpuNodes(Strict):
@@ -198,6 +220,30 @@ class GpuNodes(Strict):
     gpus_per_node: int = Field(ge=1)
     node_selector: dict[str, str] = Field(default_factory=lambda: {"nvidia.com/gpu.present": "true"})
     taint_key: str = "nvidia.com/gpu"
+
+
+class Vault(Strict):
+    """Where External Secrets reads the environment's secrets (the seed: secret/therapeutic-ai/<env>)."""
+
+    server: str = Field(pattern=r"^https://")
+    path: str = Field(default="secret", description="the KV v2 mount")
+    auth_mount: str = Field(default="kubernetes", description="Vault's Kubernetes auth mount path")
+    role: str
+    service_account: str = "external-secrets"
+    service_account_namespace: str = "external-secrets"
+
+
+class Issuer(Strict):
+    kind: Literal["ClusterIssuer", "Issuer"] = "ClusterIssuer"
+    name: str
+
+
+class Tls(Strict):
+    """cert-manager: the API gateway's public name and the issuers of public and internal certificates."""
+
+    public_host: str = Field(pattern=r"^[a-z0-9.-]+$")
+    public_issuer: Issuer
+    internal_issuer: Issuer
 
 
 class Cluster(Strict):
@@ -237,6 +283,8 @@ class Environment(Strict):
     )
     cluster: Cluster
     databases: DatabasesSpec
+    vault: Vault | None = Field(default=None, description="secrets from Vault through External Secrets (not local)")
+    tls: Tls | None = Field(default=None, description="certificates from cert-manager (not local)")
 
     @model_validator(mode="after")
     def _gpu_mode_fits_cluster(self) -> "Environment":
@@ -244,6 +292,9 @@ class Environment(Strict):
             raise CatalogProblem(("gpu_hosts",), "'gpu' needs cluster.gpu_nodes; declare them or use 'cpu' or 'off'")
         if self.images.color_tags and not self.blue_green:
             raise CatalogProblem(("images", "color_tags"), "only blue-green environments have colors")
+        for field in ("vault", "tls"):
+            if self.argocd and getattr(self, field) is None:
+                raise CatalogProblem((field,), f"an Argo CD environment needs {field}: (local alone does without)")
         if self.data_class in PHI_BEARING and not self.databases.storage_class:
             raise CatalogProblem(
                 ("databases", "storage_class"), f"{self.data_class} data must be on an encrypted StorageClass: name it"

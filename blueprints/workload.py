@@ -13,9 +13,10 @@ from typing import Any, ClassVar
 from constructs import Construct
 from pydantic import BaseModel, ConfigDict
 
-from blueprints import labels
+from blueprints import labels, scanners
 from blueprints.k8s import Manifest, api_object
 from blueprints.model import Color, Environment, ResourceAmounts, Resources, Service, Tier
+from blueprints.secrets import secret_volume
 from blueprints.security import container_security_context, pod_security_context, service_account
 
 # The seed's probes (deployment-guide.md, "Readiness vs Liveness").
@@ -90,6 +91,13 @@ class ServiceWorkload(Construct):
         """(volume, mount) pairs beyond the `/tmp` every container gets."""
         return []
 
+    def secret_volumes(self) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        """The catalog's `secrets` as read-only files under /var/run/secrets/therapeutic-ai/ (never
+        environment variables). None without Vault (local): there only the databases read Secrets."""
+        if self.env.vault is None:
+            return []
+        return [secret_volume(secret) for secret in self.service.secrets]
+
     def extra_probes(self) -> dict[str, Any]:
         return {}
 
@@ -110,6 +118,7 @@ class ServiceWorkload(Construct):
         port = self.service.port
         volumes = [({"name": "tmp", "emptyDir": {"sizeLimit": TMP_SIZE}}, {"name": "tmp", "mountPath": "/tmp"})]
         volumes += self.extra_volumes()
+        volumes += self.secret_volumes()
         return {
             "name": self.service.name,
             "image": self.image,
@@ -160,10 +169,14 @@ class ServiceWorkload(Construct):
         spread = self.spread()
         if spread:
             pod_spec["topologySpreadConstraints"] = spread
+        metadata = self.metadata()
+        skips = scanners.annotations([self.image])
+        if skips:
+            metadata["annotations"] = skips
         return {
             "apiVersion": "apps/v1",
             "kind": "Deployment",
-            "metadata": self.metadata(),
+            "metadata": metadata,
             "spec": {
                 "replicas": self.replicas,
                 "revisionHistoryLimit": 5,

@@ -128,7 +128,7 @@ def test_stateful_set(catalog, objects, name):
     assert pod["enableServiceLinks"] is False
     assert pod["terminationGracePeriodSeconds"] >= 60
     assert c["image"] == catalog.databases.local_images[name].reference()
-    assert c["imagePullPolicy"] == "IfNotPresent"
+    assert c["imagePullPolicy"] == "Always"
     assert c["ports"] == [{"name": PORT_NAMES[name], "containerPort": PORTS[name], "protocol": "TCP"}]
 
     # probes: on the database's port (by name), or a command in the container

@@ -36,7 +36,7 @@ from typing import Any
 
 from constructs import Construct
 
-from blueprints import labels
+from blueprints import labels, scanners
 from blueprints.databases.endpoints import CREDENTIALS, DATABASE, PORTS
 from blueprints.databases.spec import Image, Size
 from blueprints.k8s import Manifest, api_object
@@ -198,10 +198,14 @@ class LocalDatabase(Construct):
         }
         if self.storage_class:
             claim["storageClassName"] = self.storage_class
+        metadata = self.metadata()
+        skips = scanners.annotations([self.image.reference()])
+        if skips:
+            metadata["annotations"] = skips
         return {
             "apiVersion": "apps/v1",
             "kind": "StatefulSet",
-            "metadata": self.metadata(),
+            "metadata": metadata,
             "spec": {
                 "replicas": 1,
                 "serviceName": self.name,
@@ -243,7 +247,7 @@ class LocalDatabase(Construct):
         container: dict[str, Any] = {
             "name": self.name,
             "image": self.image.reference(),
-            "imagePullPolicy": "IfNotPresent",
+            "imagePullPolicy": "Always",
             **getattr(self, f"_{self.name}")(),
             "ports": [{"name": self.port_name, "containerPort": self.port, "protocol": "TCP"}],
             "resources": {

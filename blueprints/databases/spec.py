@@ -103,9 +103,10 @@ class Image(Strict):
     registry: str
     repository: str
     tag: str = Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
+    digest: str | None = Field(default=None, pattern=r"^sha256:[0-9a-f]{64}$", description="recorded at release")
 
     def reference(self) -> str:
-        return f"{self.registry}/{self.repository}:{self.tag}"
+        return f"{self.registry}/{self.repository}:{self.tag}" + (f"@{self.digest}" if self.digest else "")
 
 
 class Chart(Strict):

@@ -119,3 +119,10 @@ class Pods(Values):
     podSecurityContext: PodSecurityContext = PodSecurityContext()
     containerSecurityContext: ContainerSecurityContext = ContainerSecurityContext()
     pdb: Pdb
+
+
+class NetworkPolicy(Values):
+    """Off: the chart's own policy admits any pod of the namespace. blueprints/network.py writes
+    the stores' policies from the dependency graph instead."""
+
+    enabled: bool = False

@@ -7,7 +7,8 @@ from pydantic import Field
 from blueprints.databases.endpoints import CREDENTIALS, DATABASE, MONGODB
 from blueprints.databases.spec import Chart, MongoSpec
 from blueprints.databases.values.bitnami import (
-    ContainerSecurityContext, Global, Image, Pdb, PodSecurityContext, Resources, ServiceAccount, Values, pdb,
+    ContainerSecurityContext, Global, Image, NetworkPolicy, Pdb, PodSecurityContext, Resources, ServiceAccount, Values,
+    pdb,
 )
 
 # the chart's fixed key names: mongodb-root-password, mongodb-replica-set-key, mongodb-passwords
@@ -67,6 +68,7 @@ class MongodbValues(Values):
     pdb: Pdb
     serviceAccount: ServiceAccount = ServiceAccount()
     automountServiceAccountToken: bool = False
+    networkPolicy: NetworkPolicy = NetworkPolicy()
 
 
 def values(spec: MongoSpec, chart: Chart, storage_class: str | None) -> MongodbValues:

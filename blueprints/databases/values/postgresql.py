@@ -7,7 +7,7 @@ from pydantic import Field
 from blueprints.databases.endpoints import CREDENTIALS, DATABASE, POSTGRES
 from blueprints.databases.spec import Chart, PostgresSpec
 from blueprints.databases.values.bitnami import (
-    Global, Image, Pdb, Persistence, Pods, Resources, ServiceAccount, Values, pdb,
+    Global, Image, NetworkPolicy, Pdb, Persistence, Pods, Resources, ServiceAccount, Values, pdb,
 )
 
 SECRET, ADMIN_KEY = CREDENTIALS[POSTGRES]  # made by External Secrets from Vault (issue #5)
@@ -52,6 +52,7 @@ class Initdb(Values):
 class Instance(Pods):
     """The keys `primary` and `readReplicas` share."""
 
+    networkPolicy: NetworkPolicy = NetworkPolicy()
     # presets only keep pods of one component apart; this spreads primary and replicas together
     topologySpreadConstraints: list[dict] = Field(default_factory=list)
 

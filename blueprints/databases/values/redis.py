@@ -13,8 +13,8 @@ from pydantic import Field
 from blueprints.databases.endpoints import CREDENTIALS, REDIS
 from blueprints.databases.spec import Chart, RedisSpec
 from blueprints.databases.values.bitnami import (
-    ContainerSecurityContext, Global, Image, Pdb, Persistence, PodSecurityContext, Pods, Resources, ServiceAccount,
-    Values, pdb,
+    ContainerSecurityContext, Global, Image, NetworkPolicy, Pdb, Persistence, PodSecurityContext, Pods, Resources,
+    ServiceAccount, Values, pdb,
 )
 
 SECRET, SECRET_KEY = CREDENTIALS[REDIS]
@@ -59,6 +59,7 @@ class RedisClusterValues(Values):
     containerSecurityContext: ContainerSecurityContext = ContainerSecurityContext()
     pdb: Pdb
     serviceAccount: ServiceAccount = ServiceAccount()
+    networkPolicy: NetworkPolicy = NetworkPolicy()
 
 
 # --- bitnami/redis ------------------------------------------------------------------------------
@@ -90,6 +91,7 @@ class RedisValues(Values):
     master: Role
     replica: Replica | None = None
     serviceAccount: ServiceAccount = ServiceAccount()
+    networkPolicy: NetworkPolicy = NetworkPolicy()
 
 
 def values(spec: RedisSpec, charts: dict[str, Chart], storage_class: str | None) -> tuple[str, Values]:

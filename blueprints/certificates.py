@@ -1,0 +1,142 @@
+"""TLS certificates from cert-manager (issue #5): the API gateway's public name, the services'
+in-cluster names, and the databases' TLS Secrets that the chart values name.
+
+Every certificate lives 90 days (the seed's TLS rotation period, `ROTATION_DAYS["tls"]` in
+`blueprints/secrets.py`) and is renewed 30 days before it expires, with a fresh ECDSA P-256 key
+each time (`rotationPolicy: Always`). An environment without `tls:` (local) gets none.
+
+Database names come from `blueprints.databases.endpoints` (the hosts services connect to), plus
+the Services and per-pod names the charts make beside them (`DATABASE_SERVICES`), each as the short
+name, `<name>.<ns>.svc` and `<name>.<ns>.svc.cluster.local`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from constructs import Construct
+
+from blueprints import labels
+from blueprints.databases.endpoints import MONGODB, POSTGRES, REDIS, endpoints
+from blueprints.databases.values import postgresql as postgresql_values
+from blueprints.databases.values import redis as redis_values
+from blueprints.k8s import Manifest, api_object
+from blueprints.model import Environment, Issuer
+from blueprints.secrets import ROTATION_ANNOTATION, ROTATION_DAYS, SYNC_WAVE, TLS, rotation_period
+
+API_VERSION = "cert-manager.io/v1"
+COMPONENT = "tls"
+
+# --- lifetime: the one place it is decided ---------------------------------------------------------
+VALIDITY_DAYS = ROTATION_DAYS[TLS]  # 90
+RENEW_BEFORE_DAYS = 30
+DURATION = f"{VALIDITY_DAYS * 24}h"  # 2160h
+RENEW_BEFORE = f"{RENEW_BEFORE_DAYS * 24}h"  # 720h
+PRIVATE_KEY = {"algorithm": "ECDSA", "size": 256, "rotationPolicy": "Always"}
+
+PUBLIC = "api-gateway-public"
+INTERNAL = "internal-tls"
+# bitnami/mongodb's and redis' own probes reach their server over TLS on the loopback
+LOOPBACK_NAMES, LOOPBACK_IPS = ("localhost",), ("127.0.0.1",)
+
+
+def in_cluster(name: str, namespace: str) -> list[str]:
+    return [name, f"{name}.{namespace}.svc", f"{name}.{namespace}.svc.cluster.local"]
+
+
+def unique(names: list[str]) -> list[str]:
+    return list(dict.fromkeys(names))
+
+
+def mongodb_secret(member: int | None) -> str:
+    """The values' TLS Secret of a replica set member, or of the standalone server."""
+    return f"{MONGODB}-tls" if member is None else f"{MONGODB}-{member}-tls"
+
+
+def database_names(env: Environment) -> dict[str, tuple[list[str], list[str]]]:
+    """TLS Secret -> (DNS names, IP addresses) its server answers to: the endpoint hosts services
+    use, the charts' headless Services, read replicas and per-pod names (bitnami naming, with
+    `fullnameOverride` as in the values), and the loopback where the chart's probes use it."""
+    ns = env.namespace
+    e = endpoints(env)
+    db = env.databases
+    names: dict[str, tuple[list[str], list[str]]] = {}
+    loop_names, loop_ips = list(LOOPBACK_NAMES), list(LOOPBACK_IPS)
+
+    # bitnami/postgresql: <svc> and its headless <svc>-hl, for the primary and the read replicas,
+    # which all serve the one `postgres-tls`
+    pg_services = [*e["postgres"].hosts, *([f"{POSTGRES}-read"] if db.postgres.instances > 1 else [])]
+    names[postgresql_values.TLS_SECRET] = (
+        unique([n for svc in pg_services for n in (*in_cluster(svc, ns), *in_cluster(f"{svc}-hl", ns))]),
+        [],
+    )
+
+    # bitnami/mongodb: a Secret per replica set member (members advertise `<pod>.<headless>.<ns>.svc.cluster.local`)
+    if db.mongodb.replica_set:
+        for member, host in enumerate(e["mongodb"].hosts):
+            names[mongodb_secret(member)] = ([*in_cluster(host, ns), *loop_names], loop_ips)
+    else:
+        names[mongodb_secret(None)] = ([*in_cluster(e["mongodb"].hosts[0], ns), *loop_names], loop_ips)
+
+    # bitnami/redis and redis-cluster: the client Service, the headless one and every pod behind it
+    headless = f"{REDIS}-headless"
+    pods = [f"*.{headless}.{ns}.svc", f"*.{headless}.{ns}.svc.cluster.local"]
+    names[redis_values.TLS_SECRET] = (
+        unique([*in_cluster(e["redis"].hosts[0], ns), *in_cluster(headless, ns), *pods, *loop_names]),
+        loop_ips,
+    )
+    return names
+
+
+def certificate(
+    env: Environment, name: str, issuer: Issuer, dns_names: list[str], ips: list[str] | None = None
+) -> Manifest:
+    spec: dict[str, Any] = {
+        "secretName": name,
+        "duration": DURATION,
+        "renewBefore": RENEW_BEFORE,
+        "privateKey": dict(PRIVATE_KEY),
+        "dnsNames": dns_names,
+        "issuerRef": {"name": issuer.name, "kind": issuer.kind, "group": "cert-manager.io"},
+    }
+    if ips:
+        spec["ipAddresses"] = list(ips)
+    return {
+        "apiVersion": API_VERSION,
+        "kind": "Certificate",
+        "metadata": {
+            "name": name,
+            "namespace": env.namespace,
+            "labels": {labels.NAME: name, labels.COMPONENT: COMPONENT},
+            "annotations": {ROTATION_ANNOTATION: rotation_period(TLS), **SYNC_WAVE},  # before the databases
+        },
+        "spec": spec,
+    }
+
+
+def manifests_for(env: Environment, services: list[str]) -> list[Manifest]:
+    if env.tls is None:
+        return []
+    tls, ns = env.tls, env.namespace
+    internal_names = unique(
+        [n for svc in services for n in (f"{svc}.{ns}.svc", f"{svc}.{ns}.svc.cluster.local")]
+    )
+    return [
+        certificate(env, PUBLIC, tls.public_issuer, [tls.public_host]),
+        certificate(env, INTERNAL, tls.internal_issuer, internal_names),
+        *(
+            certificate(env, secret, tls.internal_issuer, dns_names, ips)
+            for secret, (dns_names, ips) in database_names(env).items()
+        ),
+    ]
+
+
+class PlatformCertificates(Construct):
+    """The environment's cert-manager Certificates (nothing without `tls:`)."""
+
+    def __init__(self, scope: Construct, id: str, *, env: Environment, services: list[str]) -> None:
+        super().__init__(scope, id)
+        self.manifests: list[Manifest] = manifests_for(env, services)
+        for manifest in self.manifests:
+            # one child per object: api_object names its ApiObject after the kind
+            api_object(Construct(self, f"{manifest['kind']}-{manifest['metadata']['name']}"), manifest)

@@ -1,0 +1,280 @@
+"""Secrets from Vault through External Secrets (issue #5): names and references, never values.
+
+For an environment with `vault:` (every one but local) this renders a ClusterSecretStore
+`vault-<env>` (Vault KV v2, Kubernetes auth) and, in the platform's namespace, the ExternalSecrets
+that make every Secret the platform reads. Local has no Vault: its database Secrets are created by
+hand (README, "The databases") and nothing is rendered here.
+
+Vault layout (KV v2, mount `vault.path`, the seed's `secret/therapeutic-ai/<env>`), one key per
+environment holding these properties (`VAULT_PROPERTIES` below is the list, kept in one place):
+
+  postgres_password            PostgreSQL user `therapeutic_ai` (the seed's key)
+  postgres_admin_password      PostgreSQL superuser `postgres`
+  postgres_replication_password
+  mongodb_password             MongoDB user `therapeutic_ai` (the seed's key)
+  mongodb_root_password        MongoDB `root`
+  mongodb_replica_set_key      the replica set's internal keyfile
+  redis_password               Redis (the seed's key)
+  jwt_signing_key, jwt_signing_key_previous
+  phi_encryption_key, phi_encryption_key_previous       AES-256 keys for PHI
+
+The `_previous` properties keep what was signed or encrypted before the last rotation readable:
+on rotation, move the current value to `_previous` and write a new current one (set both to the
+same value the first time). External service keys live in a key of their own,
+`therapeutic-ai/<env>/api-keys`, every property of which becomes a file of Secret `api-keys`, so a
+new provider's key needs no change here.
+
+Rotation (the seed's "Secret Categories"): database credentials 90 days, API keys 180, encryption
+keys 90, TLS 90 (cert-manager, `blueprints/certificates.py`), JWT signing keys 30. Each
+ExternalSecret is annotated `therapeutic-ai.io/rotation-period: <N>d`, and its `refreshInterval`
+follows from that period by one rule (`refresh_interval`): period / 90, so a value rotated in
+Vault reaches the cluster within about 1% of its lifetime (90d -> 24h, 30d -> 8h, 180d -> 48h).
+
+Everything here is in an earlier Argo CD sync wave than the databases (`SYNC_WAVE`): their charts
+read these Secrets at first start.
+
+Services mount these Secrets as files under `/var/run/secrets/therapeutic-ai/<secret>/`
+(`secret_volume`, used by `blueprints/workload.py`), never as environment variables.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from constructs import Construct
+
+from blueprints import labels
+from blueprints.databases.endpoints import CREDENTIALS, MONGODB, POSTGRES, REDIS, endpoints
+from blueprints.databases.endpoints import DATABASE as DATABASE_NAME
+from blueprints.databases.values import mongodb as mongodb_values
+from blueprints.databases.values import postgresql as postgresql_values
+from blueprints.k8s import Manifest, api_object
+from blueprints.model import Environment
+
+API_VERSION = "external-secrets.io/v1"
+ROTATION_ANNOTATION = "therapeutic-ai.io/rotation-period"
+COMPONENT = "secrets"
+# Secrets and certificates sync (and must be healthy) before the databases, whose charts read them:
+# an earlier wave than releases.DATABASE_WAVE (-10; not imported: releases -> local -> workload -> here)
+SYNC_WAVE = {"argocd.argoproj.io/sync-wave": "-20"}
+
+# --- rotation: the seed's table, and the one rule that turns a period into a refresh ---------
+
+DATABASE, JWT, API_KEYS, ENCRYPTION, TLS = "database", "jwt", "api-keys", "encryption", "tls"
+ROTATION_DAYS: dict[str, int] = {DATABASE: 90, API_KEYS: 180, ENCRYPTION: 90, TLS: 90, JWT: 30}
+# refresh = period / REFRESH_DIVISOR: a rotated value is picked up within ~1% of its lifetime
+REFRESH_DIVISOR = 90
+
+
+def rotation_period(category: str) -> str:
+    return f"{ROTATION_DAYS[category]}d"
+
+
+def refresh_interval(category: str) -> str:
+    """`refreshInterval` (a Go duration) for a secret of `category`: its rotation period / 90."""
+    minutes, rest = divmod(ROTATION_DAYS[category] * 24 * 60, REFRESH_DIVISOR)
+    if rest:
+        raise ValueError(f"{category}: {ROTATION_DAYS[category]}d / {REFRESH_DIVISOR} is not a whole number of minutes")
+    return f"{minutes // 60}h" if minutes % 60 == 0 else f"{minutes}m"
+
+
+# --- the Secrets services mount, by the catalog's `secrets` names -----------------------------
+
+DATABASE_SECRETS = "database-secrets"
+MOUNTED: dict[str, str] = {
+    DATABASE: DATABASE_SECRETS,
+    JWT: "jwt-signing-key",
+    API_KEYS: "api-keys",
+    ENCRYPTION: "phi-encryption-keys",
+}
+MOUNT_ROOT = "/var/run/secrets/therapeutic-ai"
+FILE_MODE = 0o400  # with the pods' fsGroup the kubelet makes it 0440, group 10001: readable by the service alone
+
+
+def mount_path(secret: str) -> str:
+    return f"{MOUNT_ROOT}/{secret}"
+
+
+def secret_volume(secret: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(volume, mount) for a catalog secret (`database`, `jwt`, ...): read-only files, never env."""
+    volume = f"secret-{secret}"
+    return (
+        {"name": volume, "secret": {"secretName": MOUNTED[secret], "defaultMode": FILE_MODE, "optional": False}},
+        {"name": volume, "mountPath": mount_path(secret), "readOnly": True},
+    )
+
+
+# --- where each Secret's values come from -----------------------------------------------------
+
+# Secret key -> Vault property. The charts' key names come from their values (postgresql) or are
+# the chart's fixed names (mongodb); each store's admin key is CREDENTIALS' (checked below).
+_pg_keys = postgresql_values.SecretKeys()
+CHART_CREDENTIALS: dict[str, dict[str, str]] = {
+    POSTGRES: {
+        _pg_keys.adminPasswordKey: "postgres_admin_password",
+        _pg_keys.userPasswordKey: "postgres_password",  # the password of database-secrets' postgres-url
+        _pg_keys.replicationPasswordKey: "postgres_replication_password",
+    },
+    MONGODB: {
+        "mongodb-root-password": "mongodb_root_password",
+        "mongodb-passwords": "mongodb_password",  # one user (therapeutic_ai): the password of mongodb-url
+        "mongodb-replica-set-key": "mongodb_replica_set_key",
+    },
+    REDIS: {CREDENTIALS[REDIS][1]: "redis_password"},
+}
+for _store, (_secret, _admin_key) in CREDENTIALS.items():
+    if _admin_key not in CHART_CREDENTIALS[_store]:
+        raise AssertionError(f"{_secret}: the chart's admin key {_admin_key!r} has no Vault property")
+
+JWT_KEYS = {"signing-key": "jwt_signing_key", "signing-key-previous": "jwt_signing_key_previous"}
+ENCRYPTION_KEYS = {"encryption-key": "phi_encryption_key", "encryption-key-previous": "phi_encryption_key_previous"}
+# database-secrets' template variables: the users' passwords, as the seed names them
+URL_PASSWORDS = ("postgres_password", "mongodb_password", "redis_password")
+
+VAULT_PROPERTIES: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        [*URL_PASSWORDS, *(p for keys in CHART_CREDENTIALS.values() for p in keys.values()),
+         *JWT_KEYS.values(), *ENCRYPTION_KEYS.values()]
+    )
+)
+
+MONGODB_REPLICA_SET = "rs0"  # bitnami/mongodb's default `replicaSetName` (the values leave it)
+
+
+def vault_key(env: Environment) -> str:
+    return f"therapeutic-ai/{env.name}"
+
+
+def api_keys_vault_key(env: Environment) -> str:
+    return f"{vault_key(env)}/api-keys"
+
+
+def store_name(env: Environment) -> str:
+    return f"vault-{env.name}"
+
+
+def placeholder(variable: str) -> str:
+    """A template reference to a fetched value, escaped for the user-info part of a URL (`@`, `/`,
+    `:` and `%` are safe in a password; a space would become `+`: generate passwords without)."""
+    return "{{ ." + variable + " | urlquery }}"
+
+
+def database_urls(env: Environment) -> dict[str, str]:
+    """database-secrets' keys: connection URLs with TLS required, hosts and ports from endpoints."""
+    e = endpoints(env)
+    pg, mongo, redis = e["postgres"], e["mongodb"], e["redis"]
+    pg_user = postgresql_values.Auth().username
+    mongo_user = mongodb_values.Auth().usernames[0]
+    mongo_hosts = ",".join(f"{host}:{mongo.port}" for host in mongo.hosts)
+    mongo_options = "tls=true" + (f"&replicaSet={MONGODB_REPLICA_SET}" if env.databases.mongodb.replica_set else "")
+    return {
+        "postgres-url": f"postgresql://{pg_user}:{placeholder('postgres_password')}@{pg.hosts[0]}:{pg.port}"
+        f"/{DATABASE_NAME}?sslmode=verify-full",
+        "mongodb-url": f"mongodb://{mongo_user}:{placeholder('mongodb_password')}@{mongo_hosts}"
+        f"/{DATABASE_NAME}?{mongo_options}",
+        "redis-url": f"rediss://:{placeholder('redis_password')}@{redis.hosts[0]}:{redis.port}",
+    }
+
+
+# --- the objects ----------------------------------------------------------------------------------
+
+def cluster_secret_store(env: Environment) -> Manifest:
+    vault = env.vault
+    assert vault is not None
+    return {
+        "apiVersion": API_VERSION,
+        "kind": "ClusterSecretStore",
+        "metadata": {
+            "name": store_name(env),
+            "labels": {labels.NAME: store_name(env), labels.COMPONENT: COMPONENT},
+            "annotations": dict(SYNC_WAVE),
+        },
+        "spec": {
+            "provider": {
+                "vault": {
+                    "server": vault.server,
+                    "path": vault.path,
+                    "version": "v2",
+                    "auth": {
+                        "kubernetes": {
+                            "mountPath": vault.auth_mount,
+                            "role": vault.role,
+                            "serviceAccountRef": {
+                                "name": vault.service_account,
+                                "namespace": vault.service_account_namespace,
+                            },
+                        }
+                    },
+                }
+            },
+            # a cluster-wide store, usable from the platform's namespace alone
+            "conditions": [{"namespaces": [env.namespace]}],
+        },
+    }
+
+
+def external_secret(
+    env: Environment,
+    name: str,
+    category: str,
+    keys: dict[str, str],
+    *,
+    template: dict[str, str] | None = None,
+    extract: str | None = None,
+) -> Manifest:
+    """ExternalSecret `name` making Secret `name`: `keys` maps secret keys (or, with `template`,
+    template variables) to properties of the environment's Vault key; `extract` copies every
+    property of another Vault key."""
+    target: dict[str, Any] = {"name": name, "creationPolicy": "Owner"}
+    if template is not None:
+        target["template"] = {"engineVersion": "v2", "type": "Opaque", "data": template}
+    spec: dict[str, Any] = {
+        "refreshInterval": refresh_interval(category),
+        "secretStoreRef": {"kind": "ClusterSecretStore", "name": store_name(env)},
+        "target": target,
+    }
+    if keys:
+        spec["data"] = [
+            {"secretKey": key, "remoteRef": {"key": vault_key(env), "property": prop}} for key, prop in keys.items()
+        ]
+    if extract is not None:
+        spec["dataFrom"] = [{"extract": {"key": extract}}]
+    return {
+        "apiVersion": API_VERSION,
+        "kind": "ExternalSecret",
+        "metadata": {
+            "name": name,
+            "namespace": env.namespace,
+            "labels": {labels.NAME: name, labels.COMPONENT: COMPONENT},
+            "annotations": {ROTATION_ANNOTATION: rotation_period(category), **SYNC_WAVE},
+        },
+        "spec": spec,
+    }
+
+
+def manifests_for(env: Environment) -> list[Manifest]:
+    """Every object of the environment's secrets; none without Vault."""
+    if env.vault is None:
+        return []
+    return [
+        cluster_secret_store(env),
+        external_secret(env, DATABASE_SECRETS, DATABASE, {p: p for p in URL_PASSWORDS}, template=database_urls(env)),
+        *(
+            external_secret(env, CREDENTIALS[store][0], DATABASE, keys)
+            for store, keys in CHART_CREDENTIALS.items()
+        ),
+        external_secret(env, MOUNTED[JWT], JWT, JWT_KEYS),
+        external_secret(env, MOUNTED[API_KEYS], API_KEYS, {}, extract=api_keys_vault_key(env)),
+        external_secret(env, MOUNTED[ENCRYPTION], ENCRYPTION, ENCRYPTION_KEYS),
+    ]
+
+
+class PlatformSecrets(Construct):
+    """The environment's ClusterSecretStore and ExternalSecrets (nothing without Vault)."""
+
+    def __init__(self, scope: Construct, id: str, *, env: Environment) -> None:
+        super().__init__(scope, id)
+        self.manifests: list[Manifest] = manifests_for(env)
+        for manifest in self.manifests:
+            # one child per object: api_object names its ApiObject after the kind
+            api_object(Construct(self, f"{manifest['kind']}-{manifest['metadata']['name']}"), manifest)
