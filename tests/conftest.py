@@ -50,3 +50,15 @@ def scratch(tmp_path: Path) -> Path:
 def snapshot_tree(root: Path) -> dict[str, bytes]:
     """Every file under root (for 'nothing was written' checks)."""
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def strings(node, name=None):
+    """Every string of an object with the key it sits under (list items: the list's key)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from strings(value, key)
+    elif isinstance(node, list):
+        for item in node:
+            yield from strings(item, name)
+    elif isinstance(node, str):
+        yield name, node

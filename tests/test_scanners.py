@@ -15,7 +15,7 @@ import pytest
 
 from generator import yamlio
 from generator.validation.secrets import secret_literal
-from tests.conftest import PROJECT
+from tests.conftest import PROJECT, strings
 
 BIN = Path(sys.executable).parent
 ENVIRONMENTS = ["local", "development", "staging", "production"]
@@ -83,17 +83,6 @@ def test_detect_secrets_catches_a_planted_secret(tmp_path):
     config.write_text(config.read_text() + f'  db_password: "{PLANTED}"\n')
     results = detect_secrets(folder)
     assert list(results) == [config.name]
-
-
-def strings(node, key=None):
-    if isinstance(node, dict):
-        for k, v in node.items():
-            yield from strings(v, k)
-    elif isinstance(node, list):
-        for v in node:
-            yield from strings(v, key)
-    elif isinstance(node, str):
-        yield key, node
 
 
 def test_the_projects_detector_finds_nothing_in_rendered_and_catches_planted_values():

@@ -5,7 +5,6 @@ slow); expected values are typed from the seed's "Secret Management" table and t
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
 
 import pytest
 
@@ -28,7 +27,7 @@ from generator.validation.objects import Doc  # noqa: E402
 from generator.validation.policies import Context, run_rules  # noqa: E402
 from generator.validation.schemas import SchemaStore  # noqa: E402
 from generator.validation.secrets import secret_literal  # noqa: E402
-from tests.conftest import PROJECT  # noqa: E402
+from tests.conftest import PROJECT, strings  # noqa: E402
 
 STORE = SchemaStore("1.33", PROJECT / "schemas")
 VAULT_ENVS = ("development", "staging", "production")
@@ -80,18 +79,6 @@ def rendered(catalog) -> dict[str, list[dict]]:
 
 def of_kind(objs: list[dict], kind: str) -> dict[str, dict]:
     return {o["metadata"]["name"]: o for o in objs if o["kind"] == kind}
-
-
-def strings(node: Any, name: str | None = None) -> Iterator[tuple[str | None, str]]:
-    """Every string of an object with the key it sits under (list items: the list's key)."""
-    if isinstance(node, dict):
-        for k, v in node.items():
-            yield from strings(v, k)
-    elif isinstance(node, list):
-        for item in node:
-            yield from strings(item, name)
-    elif isinstance(node, str):
-        yield name, node
 
 
 # --- ClusterSecretStore ---------------------------------------------------------------------------
