@@ -209,8 +209,11 @@ class Images(Strict):
                 raise CatalogProblem((color.value,), f"{tag!r} is not a valid image tag")
         return tags
 
+    def tag_for(self, color: Color | None) -> str:
+        return self.color_tags.get(color, self.tag) if color else self.tag
+
     def image_for(self, service: str, color: Color | None) -> str:
-        tag = self.color_tags.get(color, self.tag) if color else self.tag
+        tag = self.tag_for(color)
         digest = self.digests.get(f"{service}:{tag}")
         return f"{self.registry}/{service}:{tag}" + (f"@{digest}" if digest else "")
 

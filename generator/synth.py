@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Any, Iterator
 
@@ -29,6 +30,16 @@ def synthesize(catalog: Catalog, parts: tuple[Part, ...]) -> Iterator[SynthPart]
     from blueprints.charts import part_chart
 
     app = App()
+    built: dict[tuple[str, str], SynthPart] = {}
     for part in parts:
-        chart = part_chart(app, catalog, catalog.environment(part.env), part.name)
-        yield SynthPart(part, list(chart.to_json()), chart.origins, chart.files)
+        env = catalog.environment(part.env)
+        # The services' chart depends on the environment and the image tag only: the color itself
+        # is kustomize's (suffix and label). Two colors on one release are synthesized once.
+        key = (part.env, "shared" if part.name == "shared" else env.images.tag_for(part.color))
+        if key in built:
+            same = built[key]
+            yield SynthPart(part, copy.deepcopy(same.manifests), same.origins, same.files)
+            continue
+        chart = part_chart(app, catalog, env, part.name)
+        built[key] = SynthPart(part, list(chart.to_json()), chart.origins, chart.files)
+        yield built[key]

@@ -209,3 +209,15 @@ def test_list_shows_environments_parts_and_services(scratch):
     api = next(line for line in lines if line.startswith("api-gateway "))
     assert api.split()[:7] == ["api-gateway", "go", "8090", "1", "1", "2", "5"]
     assert lines[-1] == "gen list: 4 environments, 20 services"
+
+
+def test_a_color_tag_renders_only_that_color_with_the_new_release(project):
+    edit(project, ENVIRONMENTS, "    images: {registry: registry.therapeutic-ai.internal/platform, tag: 3.0.0}\n    gpu_hosts: cpu",
+         "    images: {registry: registry.therapeutic-ai.internal/platform, tag: 3.0.0, color_tags: {green: 3.1.0}}\n    gpu_hosts: cpu")
+    result = gen(project, "render", "staging", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("gen render staging: 0 added, 40 changed, 0 removed")  # 20 overlays, 20 Deployments
+    green = (project / "rendered/staging/green/deployment-billing-green.yaml").read_text()
+    blue = (project / "rendered/staging/blue/deployment-billing-blue.yaml").read_text()
+    assert "image: registry.therapeutic-ai.internal/platform/billing:3.1.0" in green
+    assert "image: registry.therapeutic-ai.internal/platform/billing:3.0.0" in blue
