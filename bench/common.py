@@ -203,11 +203,11 @@ def roomy_cluster(environments_yaml: str) -> str:
 def synthetic_project(dest: Path, count: int, env: str, roomy: bool = True) -> Path:
     """A scratch project of `count` synthetic services (synthetic_services, with the real
     catalog's settings) and only the environment `env` of the real environments.yaml, its
-    cluster made roomy (roomy_cluster) unless `roomy` is false; the project's schemas/ are
-    copied, as validation reads them. Nothing is rendered yet."""
+    cluster made roomy (roomy_cluster) unless `roomy` is false; the rest of the catalog
+    (databases.yaml) and the project's schemas/ are copied as they are. Nothing is rendered yet."""
     real = PROJECT / CATALOG
     settings = settings_block((real / "services.yaml").read_text(encoding="utf-8"))
-    (dest / CATALOG).mkdir(parents=True)
+    shutil.copytree(real, dest / CATALOG)
     (dest / CATALOG / "services.yaml").write_text(synthetic_services(count, settings), encoding="utf-8")
     environments = only_environment((real / "environments.yaml").read_text(encoding="utf-8"), env)
     if roomy:

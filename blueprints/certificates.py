@@ -17,7 +17,8 @@ from typing import Any
 from constructs import Construct
 
 from blueprints import labels
-from blueprints.databases.endpoints import MONGODB, POSTGRES, REDIS, endpoints
+from blueprints.databases.endpoints import POSTGRES, REDIS, endpoints
+from blueprints.databases.values import mongodb as mongodb_values
 from blueprints.databases.values import postgresql as postgresql_values
 from blueprints.databases.values import redis as redis_values
 from blueprints.k8s import Manifest, api_object
@@ -48,11 +49,6 @@ def unique(names: list[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def mongodb_secret(member: int | None) -> str:
-    """The values' TLS Secret of a replica set member, or of the standalone server."""
-    return f"{MONGODB}-tls" if member is None else f"{MONGODB}-{member}-tls"
-
-
 def database_names(env: Environment) -> dict[str, tuple[list[str], list[str]]]:
     """TLS Secret -> (DNS names, IP addresses) its server answers to: the endpoint hosts services
     use, the charts' headless Services, read replicas and per-pod names (bitnami naming, with
@@ -74,9 +70,9 @@ def database_names(env: Environment) -> dict[str, tuple[list[str], list[str]]]:
     # bitnami/mongodb: a Secret per replica set member (members advertise `<pod>.<headless>.<ns>.svc.cluster.local`)
     if db.mongodb.replica_set:
         for member, host in enumerate(e["mongodb"].hosts):
-            names[mongodb_secret(member)] = ([*in_cluster(host, ns), *loop_names], loop_ips)
+            names[mongodb_values.tls_secret(member)] = ([*in_cluster(host, ns), *loop_names], loop_ips)
     else:
-        names[mongodb_secret(None)] = ([*in_cluster(e["mongodb"].hosts[0], ns), *loop_names], loop_ips)
+        names[mongodb_values.tls_secret(None)] = ([*in_cluster(e["mongodb"].hosts[0], ns), *loop_names], loop_ips)
 
     # bitnami/redis and redis-cluster: the client Service, the headless one and every pod behind it
     headless = f"{REDIS}-headless"

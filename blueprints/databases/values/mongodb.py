@@ -15,6 +15,11 @@ from blueprints.databases.values.bitnami import (
 SECRET = CREDENTIALS[MONGODB][0]
 
 
+def tls_secret(member: int | None) -> str:
+    """The TLS Secret of a replica set member, or of the standalone server (cert-manager's)."""
+    return f"{MONGODB}-tls" if member is None else f"{MONGODB}-{member}-tls"
+
+
 class Auth(Values):
     enabled: bool = True
     existingSecret: str = SECRET
@@ -75,8 +80,8 @@ def values(spec: MongoSpec, chart: Chart, storage_class: str | None) -> MongodbV
     replica_set = spec.replica_set
     tls = Tls(
         image=Image.of(chart.images["nginx"]),
-        replicaset=ReplicaSetTls(existingSecrets=[f"{MONGODB}-{i}-tls" for i in range(spec.members)]) if replica_set else None,
-        standalone=None if replica_set else StandaloneTls(existingSecret=f"{MONGODB}-tls"),
+        replicaset=ReplicaSetTls(existingSecrets=[tls_secret(i) for i in range(spec.members)]) if replica_set else None,
+        standalone=None if replica_set else StandaloneTls(existingSecret=tls_secret(None)),
     )
     return MongodbValues(
         image=Image.of(chart.images["mongodb"]),
