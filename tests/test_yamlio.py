@@ -43,3 +43,26 @@ def test_every_rendered_file(fresh):
             continue
         text = content.decode()
         assert yamlio.load(text) == yaml.load(text, Loader=yaml.CSafeLoader), path
+
+
+WRITTEN = [
+    {"a": "yes", "b": "0123", "c": "1e3", "d": "a: b", "e": "#x", "f": "", "g": " lead", "h": "-x", "i": "*x",
+     "j": "null", "k": "~", "l": "3.0.0", "m": "line1\nline2", "n": [[1, 2], []], "o": [{"p": {}}], "q": 1.5,
+     "r": None, "s": True, "t": "Ünïcode", "key with space": "v", "u": [{"a": 1, "b": [{"c": 2}]}],
+     "v": "sha256:abc", "w": "http://x:8200", "x": 1e-05, "y": float("inf"), "z": -3, "on": "off"},
+    [], {}, "plain", 7,
+]
+
+
+def test_dump_all_writes_what_load_reads_back(fresh):
+    objects = [*WRITTEN, *fresh.objects.values()]
+    text = yamlio.dump_all(objects)
+    assert [yaml.load(doc, Loader=yaml.CSafeLoader) for doc in text.split("---\n")] == objects
+
+
+def test_dump_all_is_plain_where_it_can_be():
+    assert yamlio.dump({"app.kubernetes.io/name": "api-gateway", "replicas": 3, "image": "r/x:3.0.0",
+                        "size": "200Gi", "tag": "3.0.0", "path": "../patches", "float12": "1e3", "octal11": "0123"}) == (
+        'app.kubernetes.io/name: api-gateway\nreplicas: 3\nimage: "r/x:3.0.0"\nsize: 200Gi\ntag: 3.0.0\n'
+        'path: ../patches\nfloat12: "1e3"\noctal11: "0123"\n'
+    )
