@@ -135,4 +135,4 @@ class PlatformCertificates(Construct):
         self.manifests: list[Manifest] = manifests_for(env, services)
         for manifest in self.manifests:
             # one child per object: api_object names its ApiObject after the kind
-            api_object(Construct(self, f"{manifest['kind']}-{manifest['metadata']['name']}"), manifest)
+            api_object(self, manifest, id=f"{manifest['kind']}-{manifest['metadata']['name']}")

@@ -14,12 +14,13 @@ from constructs import Construct
 Manifest = dict[str, Any]
 
 
-def api_object(scope: Construct, manifest: Manifest) -> ApiObject:
-    """Add `manifest` (apiVersion, kind, metadata, ...) under `scope`, with the kind as its id."""
+def api_object(scope: Construct, manifest: Manifest, id: str | None = None) -> ApiObject:
+    """Add `manifest` (apiVersion, kind, metadata, ...) under `scope`. Its id is the kind unless
+    given: a construct holding several objects of one kind names them `<kind>-<name>`."""
     body = {k: v for k, v in manifest.items() if k not in ("apiVersion", "kind", "metadata")}
     obj = ApiObject(
         scope,
-        manifest["kind"],
+        id or manifest["kind"],
         api_version=manifest["apiVersion"],
         kind=manifest["kind"],
         metadata=manifest["metadata"],

@@ -78,8 +78,8 @@ class NetworkIsolation(Construct):
             if db == "scylladb" and env.argocd:
                 continue  # scylla-operator's namespaces: outside the platform's namespace
             self.manifests.append(self.database_policy(env, db, users))
-        for index, manifest in enumerate(self.manifests):
-            api_object(Construct(self, f"policy-{index}"), manifest)
+        for manifest in self.manifests:
+            api_object(self, manifest, id=f"{manifest['kind']}-{manifest['metadata']['name']}")
 
     @staticmethod
     def service_policy(env: Environment, service: Service, services: list[Service]) -> Manifest:

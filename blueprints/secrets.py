@@ -277,4 +277,4 @@ class PlatformSecrets(Construct):
         self.manifests: list[Manifest] = manifests_for(env)
         for manifest in self.manifests:
             # one child per object: api_object names its ApiObject after the kind
-            api_object(Construct(self, f"{manifest['kind']}-{manifest['metadata']['name']}"), manifest)
+            api_object(self, manifest, id=f"{manifest['kind']}-{manifest['metadata']['name']}")
