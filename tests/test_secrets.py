@@ -213,8 +213,9 @@ def test_certificates_lifetime_and_issuers(catalog, rendered, env_name):
         spec = cert["spec"]
         assert cert["metadata"]["namespace"] == NS
         assert spec["secretName"] == name
-        assert spec["duration"] == "2160h"  # 90 days
-        assert spec["renewBefore"] == "720h"  # 30 days before expiry
+        lifetime, renew = spec["duration"], spec["renewBefore"]
+        assert lifetime == "2160h"  # 90 days
+        assert renew == "720h"  # 30 days before expiry
         assert spec["privateKey"] == {"algorithm": "ECDSA", "size": 256, "rotationPolicy": "Always"}
         assert cert["metadata"]["annotations"]["therapeutic-ai.io/rotation-period"] == "90d"
         issuer = env.tls.public_issuer if name == "api-gateway-public" else env.tls.internal_issuer
