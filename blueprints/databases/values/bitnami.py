@@ -6,13 +6,12 @@ or misplaced one, so the typing here is the only place such a mistake can fail.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from blueprints.databases.spec import Image as ImagePin
 from blueprints.databases.spec import Size
-from blueprints.security import RUN_AS_USER
+from blueprints.security import container_security_context, pod_security_context
 
-RUN_AS = RUN_AS_USER  # the project's rule for every container: UID and GID >= 10000
 
 
 class Values(BaseModel):
@@ -44,32 +43,37 @@ class Global(Values):
 
 
 class Seccomp(Values):
-    type: str = "RuntimeDefault"
+    type: str
 
 
 class Capabilities(Values):
-    drop: list[str] = Field(default_factory=lambda: ["ALL"])
+    drop: list[str]
 
 
 class PodSecurityContext(Values):
     enabled: bool = True
-    fsGroup: int = RUN_AS
-    runAsUser: int = RUN_AS
-    runAsGroup: int = RUN_AS
-    runAsNonRoot: bool = True
-    seccompProfile: Seccomp = Seccomp()
+    fsGroup: int
+    runAsUser: int
+    runAsGroup: int
+    runAsNonRoot: bool
+    seccompProfile: Seccomp
 
 
 class ContainerSecurityContext(Values):
     enabled: bool = True
-    runAsUser: int = RUN_AS
-    runAsGroup: int = RUN_AS
-    runAsNonRoot: bool = True
-    privileged: bool = False
-    readOnlyRootFilesystem: bool = True
-    allowPrivilegeEscalation: bool = False
-    capabilities: Capabilities = Capabilities()
-    seccompProfile: Seccomp = Seccomp()
+    runAsUser: int
+    runAsGroup: int
+    runAsNonRoot: bool
+    privileged: bool
+    readOnlyRootFilesystem: bool
+    allowPrivilegeEscalation: bool
+    capabilities: Capabilities
+    seccompProfile: Seccomp
+
+
+# the charts' security contexts hold what every pod of the project runs with (blueprints/security.py)
+RESTRICTED_POD = PodSecurityContext(**pod_security_context())
+RESTRICTED_CONTAINER = ContainerSecurityContext(**container_security_context())
 
 
 class Amounts(Values):
@@ -116,8 +120,8 @@ class Pods(Values):
 
     persistence: Persistence
     resources: Resources
-    podSecurityContext: PodSecurityContext = PodSecurityContext()
-    containerSecurityContext: ContainerSecurityContext = ContainerSecurityContext()
+    podSecurityContext: PodSecurityContext = RESTRICTED_POD
+    containerSecurityContext: ContainerSecurityContext = RESTRICTED_CONTAINER
     pdb: Pdb
 
 

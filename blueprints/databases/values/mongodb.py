@@ -7,6 +7,7 @@ from pydantic import Field
 from blueprints.databases.endpoints import CREDENTIALS, DATABASE, MONGODB
 from blueprints.databases.spec import Chart, MongoSpec
 from blueprints.databases.values.bitnami import (
+    RESTRICTED_CONTAINER, RESTRICTED_POD,
     ContainerSecurityContext, Global, Image, NetworkPolicy, Pdb, PodSecurityContext, Resources, ServiceAccount, Values,
     pdb,
 )
@@ -52,7 +53,7 @@ class Tls(Values):
     replicaset: ReplicaSetTls | None = None
     standalone: StandaloneTls | None = None
     image: Image  # the cert init container's image (nginx), pinned like the rest
-    securityContext: ContainerSecurityContext = ContainerSecurityContext()  # the chart leaves it empty
+    securityContext: ContainerSecurityContext = RESTRICTED_CONTAINER  # the chart leaves it empty
 
 
 class MongodbValues(Values):
@@ -67,8 +68,8 @@ class MongodbValues(Values):
     tls: Tls
     persistence: Persistence
     resources: Resources
-    podSecurityContext: PodSecurityContext = PodSecurityContext()
-    containerSecurityContext: ContainerSecurityContext = ContainerSecurityContext()
+    podSecurityContext: PodSecurityContext = RESTRICTED_POD
+    containerSecurityContext: ContainerSecurityContext = RESTRICTED_CONTAINER
     podAntiAffinityPreset: str = "hard"
     pdb: Pdb
     serviceAccount: ServiceAccount = ServiceAccount()

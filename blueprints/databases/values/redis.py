@@ -13,6 +13,7 @@ from pydantic import Field
 from blueprints.databases.endpoints import CREDENTIALS, REDIS
 from blueprints.databases.spec import Chart, RedisSpec
 from blueprints.databases.values.bitnami import (
+    RESTRICTED_CONTAINER, RESTRICTED_POD,
     ContainerSecurityContext, Global, Image, NetworkPolicy, Pdb, Persistence, PodSecurityContext, Pods, Resources,
     ServiceAccount, Values, pdb,
 )
@@ -55,8 +56,8 @@ class RedisClusterValues(Values):
     tls: Tls = Tls()
     persistence: Persistence
     redis: RedisPods
-    podSecurityContext: PodSecurityContext = PodSecurityContext()
-    containerSecurityContext: ContainerSecurityContext = ContainerSecurityContext()
+    podSecurityContext: PodSecurityContext = RESTRICTED_POD
+    containerSecurityContext: ContainerSecurityContext = RESTRICTED_CONTAINER
     pdb: Pdb
     serviceAccount: ServiceAccount = ServiceAccount()
     networkPolicy: NetworkPolicy = NetworkPolicy()
