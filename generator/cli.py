@@ -11,6 +11,7 @@ from generator.catalog import SERVICES_FILE, load_catalog
 from generator.errors import GenError, UsageError, ValidationFailed
 from generator.pipeline import RenderOptions, check, render
 from generator.validation import report, validate
+from generator.validation.run import environment_capacity
 
 
 class GenGroup(click.Group):
@@ -116,8 +117,8 @@ def capacity_command(project: Path, env: str) -> None:
     Exit 1 when it does not fit."""
     catalog = load_catalog(project)
     (name,) = environments(catalog, env, False)
-    result = validate(project, catalog, [name]).envs[0].capacity
     profile = catalog.environment(name)
+    result = environment_capacity(project, profile)
     click.echo(table(report.capacity_table(result)))
     cluster = profile.cluster
     verdict = "fits" if result.fits else "does NOT fit"

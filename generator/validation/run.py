@@ -139,9 +139,18 @@ def validate(project: Path, catalog: Catalog, envs: list[str], kubernetes_versio
     report = Report(version)
     for name in envs:
         env = catalog.environment(name)
-        fresh = (rendered or {}).get(name, [])
-        replaced = {PurePosixPath(doc.file).parts[2] for doc in fresh}
-        committed, unreadable = parse(read_parts(project, name, [p for p in env.parts if p not in replaced]))
-        docs = sorted(committed + fresh, key=lambda d: d.file)
+        docs, unreadable = environment_docs(project, env, (rendered or {}).get(name, []))
         report.envs.append(validate_docs(catalog, env, docs, store, unreadable))
     return report
+
+
+def environment_docs(project: Path, env: Environment, fresh: list[Doc] = ()) -> tuple[list[Doc], list[Finding]]:
+    """Everything an environment runs: `fresh` objects, and the committed files of its other parts."""
+    replaced = {PurePosixPath(doc.file).parts[2] for doc in fresh}
+    committed, unreadable = parse(read_parts(project, env.name, [p for p in env.parts if p not in replaced]))
+    return sorted([*committed, *fresh], key=lambda d: d.file), unreadable
+
+
+def environment_capacity(project: Path, env: Environment) -> Capacity:
+    """`gen capacity`: the committed tree's requests against the declared cluster, nothing else checked."""
+    return capacity(env, environment_docs(project, env)[0])
