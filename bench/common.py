@@ -204,7 +204,7 @@ def synthetic_project(dest: Path, count: int, env: str, roomy: bool = True) -> P
     """A scratch project of `count` synthetic services (synthetic_services, with the real
     catalog's settings) and only the environment `env` of the real environments.yaml, its
     cluster made roomy (roomy_cluster) unless `roomy` is false; the rest of the catalog
-    (databases.yaml) and the project's schemas/ are copied as they are. Nothing is rendered yet."""
+    (databases.yaml) and the project's schemas/ are copied as they are, releases.yaml cut to `env`. Nothing is rendered yet."""
     real = PROJECT / CATALOG
     settings = settings_block((real / "services.yaml").read_text(encoding="utf-8"))
     shutil.copytree(real, dest / CATALOG)
@@ -213,6 +213,9 @@ def synthetic_project(dest: Path, count: int, env: str, roomy: bool = True) -> P
     if roomy:
         environments = roomy_cluster(environments)
     (dest / CATALOG / "environments.yaml").write_text(environments, encoding="utf-8")
+    releases = (real / "releases.yaml").read_text(encoding="utf-8").splitlines()
+    kept = [line for line in releases if not line.startswith("  ") or line.startswith(f"  {env}:")]
+    (dest / CATALOG / "releases.yaml").write_text("\n".join(kept) + "\n", encoding="utf-8")
     shutil.copytree(PROJECT / SCHEMAS, dest / SCHEMAS)
     return dest
 

@@ -172,7 +172,7 @@ def engine_timings(corpus: Corpus, runs: int) -> list[Timing]:
 
     def files_to_objects() -> list:
         """Per environment: its objects, and findings for files that are not (parse's pair)."""
-        return [parse(read_parts(corpus.project, env.name, list(env.parts))) for env in envs]
+        return [parse(read_parts(corpus.project, env.name, list(catalog.parts(env.name)))) for env in envs]
 
     store = SchemaStore(catalog.environments.kubernetes_version, corpus.project / SCHEMAS_DIR)
     parsed = files_to_objects()

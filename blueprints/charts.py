@@ -1,4 +1,4 @@
-"""One cdk8s Chart per rendered part: `shared`, or the services of a color (or of `app`)."""
+"""One cdk8s Chart per rendered part: `shared`, the services of a color (or of `app`), `argocd`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ from constructs import Construct
 from blueprints.databases.releases import DatabaseTier
 from blueprints.k8s import Manifest
 from blueprints.certificates import PlatformCertificates
+from blueprints.delivery import Delivery
+from blueprints.health import HEALTH_CHECK, HealthCheck
+from blueprints.live import LIVE, LiveServices
 from blueprints.network import NetworkIsolation
 from blueprints.secrets import PlatformSecrets
 from blueprints.model import Catalog, Color, Environment
@@ -58,6 +61,9 @@ class SharedChart(PartChart):
         self.record(PlatformSecrets(self, "secrets", env=env), "external-secrets")
         services = [s.name for s in catalog.services.services]
         self.record(PlatformCertificates(self, "certificates", env=env, services=services), "certificates")
+        release = catalog.release(env.name)
+        if release:
+            self.record(LiveServices(self, "live", catalog=catalog, env=env, release=release), LIVE)
 
 
 class ServicesChart(PartChart):
@@ -69,11 +75,23 @@ class ServicesChart(PartChart):
             blueprint = BLUEPRINTS[service.tier]
             props = WorkloadProps(service=service, environment=env, color=color)
             self.record(blueprint(self, service.name, props), service.name)
+        if env.argocd:
+            self.record(HealthCheck(self, HEALTH_CHECK, catalog=catalog, env=env), HEALTH_CHECK)
+
+
+class DeliveryChart(PartChart):
+    """The `argocd` part: the AppProject and the environment's Applications."""
+
+    def __init__(self, scope: Construct, id: str, catalog: Catalog, env: Environment) -> None:
+        super().__init__(scope, id)
+        self.record(Delivery(self, "delivery", catalog=catalog, env=env), "argocd")
 
 
 def part_chart(scope: Construct, catalog: Catalog, env: Environment, part: str) -> PartChart:
     """The chart of `part` of `env` under `scope`."""
     if part == "shared":
         return SharedChart(scope, f"{env.name}-shared", catalog, env)
+    if part == "argocd":
+        return DeliveryChart(scope, f"{env.name}-argocd", catalog, env)
     color = None if part == "app" else Color(part)
     return ServicesChart(scope, f"{env.name}-{part}", catalog, env, color)

@@ -284,6 +284,9 @@ class Environment(Strict):
     sync: Literal["automated", "manual"] = Field(
         default="automated", description="Argo CD sync: automated, or manual where merging the reviewed PR is the release"
     )
+    revision: str | None = Field(
+        default=None, pattern=r"^[A-Za-z0-9._/-]+$", description="the git revision Argo CD syncs (default: delivery.revision)"
+    )
     cluster: Cluster
     databases: DatabasesSpec
     vault: Vault | None = Field(default=None, description="secrets from Vault through External Secrets (not local)")
@@ -308,16 +311,19 @@ class Environment(Strict):
     def config_map_name(self) -> str:
         return f"{self.name}-config"
 
-    @property
-    def parts(self) -> tuple[str, ...]:
-        """The rendered parts, in order: `shared`, then the colors or `app`."""
-        return ("shared", *(c.value for c in Color)) if self.blue_green else ("shared", "app")
-
     def replicas_for(self, service: Service) -> int:
         """The one place a service's replicas in this environment are decided."""
         if service.tier is Tier.GPU_HOST and self.gpu_hosts is GpuMode.OFF:
             return 0
         return self.replicas.apply(service.replicas)
+
+
+class Delivery(Strict):
+    """How Argo CD delivers `rendered/`: the repository it pulls, and what checks a release."""
+
+    repository: str = Field(pattern=r"^(https://|ssh://|git@)\S+$", description="this repository's URL, as Argo CD reaches it")
+    revision: str = Field(default="main", pattern=r"^[A-Za-z0-9._/-]+$", description="the branch or tag Argo CD syncs")
+    health_check_image: str = Field(description="an image with curl and /bin/sh: the post-sync health check runs it")
 
 
 class EnvironmentCatalog(Strict):
@@ -327,6 +333,7 @@ class EnvironmentCatalog(Strict):
     kubernetes_version: str = Field(
         default="1.33", pattern=r"^1\.[0-9]+$", description="the Kubernetes version rendered objects are validated for"
     )
+    delivery: Delivery
     environments: list[Environment] = Field(min_length=1)
 
     @field_validator("environments")
@@ -340,12 +347,53 @@ class EnvironmentCatalog(Strict):
         return environments
 
 
+class Release(Strict):
+    """A blue-green environment's release state: the color serving traffic, the colors deployed
+    (rendered, synced by Argo CD), and the color the last promotion replaced (for `gen rollback`)."""
+
+    active: Color
+    previous: Color | None = None
+    deployed: list[Color] = Field(min_length=1)
+
+    @field_validator("deployed")
+    @classmethod
+    def _each_once(cls, deployed: list[Color]) -> list[Color]:
+        if len(set(deployed)) != len(deployed):
+            raise ValueError("a color is listed twice")
+        return deployed
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Release":
+        if self.active not in self.deployed:
+            raise CatalogProblem(("active",), f"{self.active.value} is active but not deployed (deployed: "
+                                 f"{', '.join(c.value for c in self.deployed)})")
+        if self.previous is not None:
+            if self.previous == self.active:
+                raise CatalogProblem(("previous",), "the previous color cannot be the active one")
+            if self.previous not in self.deployed:
+                raise CatalogProblem(("previous",), f"{self.previous.value} is not deployed: nothing to roll back to")
+        return self
+
+    @property
+    def colors(self) -> tuple[Color, ...]:
+        """The deployed colors, in Color order."""
+        return tuple(c for c in Color if c in self.deployed)
+
+
+class ReleaseCatalog(Strict):
+    """`blueprints/catalog/releases.yaml`, written by gen promote, rollback, retire and render --color."""
+
+    version: Literal[1]
+    environments: dict[str, Release] = Field(default_factory=dict)
+
+
 class Catalog(Strict):
     """The whole catalog: what every render reads."""
 
     services: ServiceCatalog
     environments: EnvironmentCatalog
     databases: DatabaseCatalog
+    releases: ReleaseCatalog
 
     @cached_property
     def env_by_name(self) -> dict[str, Environment]:
@@ -353,3 +401,21 @@ class Catalog(Strict):
 
     def environment(self, name: str) -> Environment:
         return self.env_by_name[name]
+
+    def release(self, env: str) -> Release | None:
+        """The release state of a blue-green environment (None for the others)."""
+        return self.releases.environments.get(env) if self.environment(env).blue_green else None
+
+    def parts(self, env: str) -> tuple[str, ...]:
+        """The rendered parts of `env`, in order: `shared`, the deployed colors (or `app`), and
+        `argocd` (its Argo CD Applications) where Argo CD syncs the environment."""
+        profile = self.environment(env)
+        release = self.release(env)
+        services = tuple(c.value for c in release.colors) if release else ("app",)
+        return ("shared", *services, *(("argocd",) if profile.argocd else ()))
+
+    def with_release(self, env: str, release: Release) -> "Catalog":
+        """This catalog with `env`'s release state replaced (what promote, rollback, retire write)."""
+        environments = {**self.releases.environments, env: release}
+        releases = self.releases.model_copy(update={"environments": dict(sorted(environments.items()))})
+        return self.model_copy(update={"releases": releases})

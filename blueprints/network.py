@@ -2,7 +2,8 @@
 
 The platform's namespace denies all traffic, in and out; then each workload gets one policy that
 allows exactly what the graph declares: ingress from its callers on its port, egress to its callees
-and its databases on theirs, and DNS. A service not declared as a caller of another cannot reach
+and its databases on theirs, and DNS. Where Argo CD syncs, the post-sync health check
+(`blueprints/health.py`) is one more caller of every service. A service not declared as a caller of another cannot reach
 it. Policies select pods by name only, so they hold for both colors of a blue-green pair.
 """
 
@@ -12,10 +13,12 @@ from typing import Any
 
 from constructs import Construct
 
-from blueprints import labels
+from blueprints import argocd, labels
 from blueprints.databases import endpoints
+from blueprints.health import HEALTH_CHECK
 from blueprints.k8s import Manifest, api_object
 from blueprints.model import Catalog, Environment, Service
+from blueprints.platform import sync_wave
 
 INGRESS_NAMESPACE = "ingress-nginx"  # assumed: where the ingress controller that fronts api-gateway runs
 NAMESPACE_NAME = "kubernetes.io/metadata.name"
@@ -59,7 +62,7 @@ def policy(env: Environment, name: str, selector: dict[str, Any], ingress: list,
     return {
         "apiVersion": "networking.k8s.io/v1",
         "kind": "NetworkPolicy",
-        "metadata": {"name": name, "namespace": env.namespace},
+        "metadata": {"name": name, "namespace": env.namespace, **sync_wave(env, argocd.CONFIGURATION_WAVE)},
         "spec": {"podSelector": selector, "policyTypes": ["Ingress", "Egress"], "ingress": ingress, "egress": egress},
     }
 
@@ -73,6 +76,8 @@ class NetworkIsolation(Construct):
         self.manifests: list[Manifest] = [policy(env, "default-deny", {}, [], [])]
         for service in services:
             self.manifests.append(self.service_policy(env, service, services))
+        if env.argocd:
+            self.manifests.append(self.health_check_policy(env, services))
         for db in endpoints.PORTS:
             users = [s.name for s in services if db in s.databases]
             if db == "scylladb" and env.argocd:
@@ -84,6 +89,8 @@ class NetworkIsolation(Construct):
     @staticmethod
     def service_policy(env: Environment, service: Service, services: list[Service]) -> Manifest:
         callers = [s.name for s in services if service.name in s.calls]
+        if env.argocd:  # the post-sync health check (blueprints/health.py) calls every service
+            callers.append(HEALTH_CHECK)
         ingress = []
         if callers:
             ingress.append({"from": [{"podSelector": named(callers)}], "ports": tcp(service.port)})
@@ -99,6 +106,12 @@ class NetworkIsolation(Construct):
         ]
         egress.append(DNS)
         return policy(env, service.name, {"matchLabels": {labels.NAME: service.name}}, ingress, egress)
+
+    @staticmethod
+    def health_check_policy(env: Environment, services: list[Service]) -> Manifest:
+        """The health check's pods: out to every service's port, nothing in."""
+        egress = [{"to": [{"podSelector": named([s.name])}], "ports": tcp(s.port)} for s in services]
+        return policy(env, HEALTH_CHECK, {"matchLabels": {labels.NAME: HEALTH_CHECK}}, [], [*egress, DNS])
 
     @staticmethod
     def database_policy(env: Environment, db: str, users: list[str]) -> Manifest:

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from constructs import Construct
 
-from blueprints import labels
+from blueprints import argocd, labels
 from blueprints.databases import endpoints
 from blueprints.k8s import Manifest, api_object
 from blueprints.model import Catalog, Environment
+
+
+def sync_wave(env: Environment, number: int) -> dict[str, dict[str, str]]:
+    """`annotations` putting an object in Argo CD sync wave `number` (none where Argo CD does not sync)."""
+    return {"annotations": argocd.wave(number)} if env.argocd else {}
 
 
 class PlatformNamespace(Construct):
@@ -18,7 +23,8 @@ class PlatformNamespace(Construct):
         psa = {f"pod-security.kubernetes.io/{mode}": "restricted" for mode in ("enforce", "audit", "warn")}
         psa.update({f"pod-security.kubernetes.io/{mode}-version": "latest" for mode in ("enforce", "audit", "warn")})
         self.manifests: list[Manifest] = [
-            {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": env.namespace, "labels": psa}}
+            {"apiVersion": "v1", "kind": "Namespace",
+             "metadata": {"name": env.namespace, "labels": psa, **sync_wave(env, argocd.NAMESPACES_WAVE)}}
         ]
         api_object(self, self.manifests[0])
 
@@ -37,6 +43,7 @@ class PlatformConfig(Construct):
                     "name": env.config_map_name,
                     "namespace": env.namespace,
                     "labels": {labels.NAME: env.config_map_name},
+                    **sync_wave(env, argocd.CONFIGURATION_WAVE),
                 },
                 "data": config_data(catalog, env),
             }

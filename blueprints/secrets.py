@@ -43,7 +43,7 @@ from typing import Any
 
 from constructs import Construct
 
-from blueprints import labels
+from blueprints import argocd, labels
 from blueprints.databases.endpoints import CREDENTIALS, MONGODB, POSTGRES, REDIS, endpoints
 from blueprints.databases.endpoints import DATABASE as DATABASE_NAME
 from blueprints.databases.values import mongodb as mongodb_values
@@ -54,9 +54,8 @@ from blueprints.model import Environment
 API_VERSION = "external-secrets.io/v1"
 ROTATION_ANNOTATION = "therapeutic-ai.io/rotation-period"
 COMPONENT = "secrets"
-# Secrets and certificates sync (and must be healthy) before the databases, whose charts read them:
-# an earlier wave than releases.DATABASE_WAVE (-10; not imported: releases -> local -> workload -> here)
-SYNC_WAVE = {"argocd.argoproj.io/sync-wave": "-20"}
+# Secrets and certificates sync (and must be healthy) before the databases, whose charts read them
+SYNC_WAVE = argocd.wave(argocd.SECRETS_WAVE)
 
 # --- rotation: the seed's table, and the one rule that turns a period into a refresh ---------
 

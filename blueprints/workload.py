@@ -47,6 +47,20 @@ def merge_resources(base: Resources, override: Resources | None) -> Resources:
     return Resources(requests=merged(base.requests, override.requests), limits=merged(base.limits, override.limits))
 
 
+def cluster_service(metadata: dict[str, Any], selector: dict[str, str], port: int) -> Manifest:
+    """A service's ClusterIP Service: its own per color, and the live one of a blue-green environment."""
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": metadata,
+        "spec": {
+            "type": "ClusterIP",
+            "selector": selector,
+            "ports": [{"name": "http", "port": port, "targetPort": "http", "protocol": "TCP"}],
+        },
+    }
+
+
 def http_probe(port: int, path: str, **timing: int) -> dict[str, Any]:
     return {"httpGet": {"path": path, "port": port, "scheme": "HTTP"}, **timing}
 
@@ -187,16 +201,7 @@ class ServiceWorkload(Construct):
         }
 
     def cluster_service(self) -> Manifest:
-        return {
-            "apiVersion": "v1",
-            "kind": "Service",
-            "metadata": self.metadata(),
-            "spec": {
-                "type": "ClusterIP",
-                "selector": dict(self.selector),
-                "ports": [{"name": "http", "port": self.service.port, "targetPort": "http", "protocol": "TCP"}],
-            },
-        }
+        return cluster_service(self.metadata(), dict(self.selector), self.service.port)
 
     def disruption_budget(self) -> Manifest:
         return {

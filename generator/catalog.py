@@ -10,7 +10,7 @@ import yaml
 from ruamel.yaml import YAML
 
 from blueprints.databases.spec import DatabaseCatalog
-from blueprints.model import Catalog, CatalogProblem, EnvironmentCatalog, ServiceCatalog
+from blueprints.model import Catalog, CatalogProblem, EnvironmentCatalog, ReleaseCatalog, ServiceCatalog
 from generator import yamlio
 from generator.errors import CatalogError
 from generator.fieldpath import dotted
@@ -19,17 +19,42 @@ CATALOG_DIR = Path("blueprints") / "catalog"
 SERVICES_FILE = CATALOG_DIR / "services.yaml"
 ENVIRONMENTS_FILE = CATALOG_DIR / "environments.yaml"
 DATABASES_FILE = CATALOG_DIR / "databases.yaml"
+RELEASES_FILE = CATALOG_DIR / "releases.yaml"
 
 M = TypeVar("M", bound=BaseModel)
 
 
 def load_catalog(project: Path) -> Catalog:
-    """The project's catalog: `blueprints/catalog/{services,environments,databases}.yaml`."""
-    return Catalog(
+    """The project's catalog: `blueprints/catalog/{services,environments,databases,releases}.yaml`."""
+    catalog = Catalog(
         services=load_file(project, SERVICES_FILE, ServiceCatalog),
         environments=load_file(project, ENVIRONMENTS_FILE, EnvironmentCatalog),
         databases=load_file(project, DATABASES_FILE, DatabaseCatalog),
+        releases=load_file(project, RELEASES_FILE, ReleaseCatalog),
     )
+    problem = release_problem(catalog)
+    if problem:
+        loc, message = problem
+        text = (project / RELEASES_FILE).read_text(encoding="utf-8")
+        line = line_of(YAML(typ="rt").load(text), loc)
+        raise CatalogError(f"{RELEASES_FILE}{f':{line}' if line else ''}: {dotted(loc)}: {message}")
+    return catalog
+
+
+def release_problem(catalog: Catalog) -> tuple[tuple[str, ...], str] | None:
+    """The release record against the profiles: one entry per blue-green environment, no other."""
+    profiles = catalog.env_by_name
+    for name in catalog.releases.environments:
+        if name not in profiles:
+            return ("environments", name), f"{name!r} is not an environment of environments.yaml"
+        if not profiles[name].blue_green:
+            return ("environments", name), f"{name} is not blue-green: it has no colors to record"
+    for name, profile in profiles.items():
+        if profile.blue_green and name not in catalog.releases.environments:
+            return ("environments",), (
+                f"{name} is blue-green: record which color serves it, e.g. `{name}: {{active: blue, deployed: [blue]}}`"
+            )
+    return None
 
 
 def load_file(project: Path, relative: Path, model: type[M]) -> M:

@@ -5,18 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from blueprints import argocd
 from blueprints.model import Catalog, Color
 from generator.errors import UsageError
 
 OVERLAYS = PurePosixPath("overlays")
-RENDERED = PurePosixPath("rendered")
+RENDERED = PurePosixPath(argocd.RENDERED)
 PATCHES = "patches"
 
 
 @dataclass(frozen=True, order=True)
 class Part:
     env: str
-    name: str  # shared | app | blue | green
+    name: str  # shared | app | blue | green | argocd
 
     @property
     def color(self) -> Color | None:
@@ -48,7 +49,7 @@ class Selection:
 
 
 def all_parts(catalog: Catalog, env: str) -> tuple[Part, ...]:
-    return tuple(Part(env, name) for name in catalog.environment(env).parts)
+    return tuple(Part(env, name) for name in catalog.parts(env))
 
 
 def select(catalog: Catalog, env: str | None, color: str | None, everything: bool) -> Selection:

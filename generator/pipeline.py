@@ -9,15 +9,15 @@ from __future__ import annotations
 import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
-from blueprints.model import Catalog
-from generator import rendered, tree
+from blueprints.model import Catalog, Color
+from generator import record, rendered, tree
 from generator.catalog import load_catalog
 from generator.errors import ValidationFailed
 from generator.overlays import overlay, patches_scaffold
-from generator.parts import OVERLAYS, PATCHES, RENDERED, Selection, select
+from generator.parts import OVERLAYS, PATCHES, RENDERED, Part, Selection, select
 from generator.synth import synthesize
 from generator.tree import Changes, Files
 from generator.validation import Report, validate
@@ -39,17 +39,25 @@ class RenderOptions:
 class Plan:
     """What a selection renders to: the folders it owns and their desired files."""
 
+    catalog: Catalog  # what was rendered: the project's, or with a changed release record
     selection: Selection
-    scope: list[PurePosixPath]
+    scope: list[PurePosixPath]  # folders (and the release record, when it changes) the write replaces
     files: Files
     objects: dict[PurePosixPath, dict]  # the rendered files' objects, parsed once
     new_patches: Files  # scaffolds for environments that have no patches folder yet
 
 
-def plan(options: RenderOptions, catalog: Catalog | None = None) -> Plan:
-    """Everything up to the write: nothing in the project changes."""
+def plan(options: RenderOptions, catalog: Catalog | None = None, selection: Selection | None = None) -> Plan:
+    """Everything up to the write: nothing in the project changes. Without `selection`, the
+    options' ENV / --color / --all; rendering a retired color deploys it again (record, Application)."""
     catalog = catalog or load_catalog(options.project)
-    selection = select(catalog, options.env, options.color, options.everything)
+    record_files: Files = {}
+    if selection is None:
+        selection = select(catalog, options.env, options.color, options.everything)
+        redeployed = record.with_color_deployed(catalog, options.env, Color(options.color)) if options.color else None
+        if redeployed is not None:
+            catalog, record_files = redeployed, record.file(redeployed)
+            selection = replace(selection, parts=(*selection.parts, Part(options.env, "argocd")))
     patches = {OVERLAYS / env / PATCHES for env in {part.env for part in selection.parts}}
     new_patches: Files = {}
     for folder in sorted(patches):
@@ -81,7 +89,8 @@ def plan(options: RenderOptions, catalog: Catalog | None = None) -> Plan:
             objects.update(part_objects)
             files.update(rendered.side_files(synth))
 
-    return Plan(selection, scope(options.project, selection), files, objects, new_patches)
+    files.update(record_files)
+    return Plan(catalog, selection, scope(options.project, selection) + list(record_files), files, objects, new_patches)
 
 
 def write(root: Path, files: Files) -> None:
@@ -124,22 +133,27 @@ class Rendered:
 
 def render(options: RenderOptions) -> Rendered:
     """Render, validate what would be written, and write; returns what changed on disk."""
-    catalog = load_catalog(options.project)
-    result = plan(options, catalog)
+    return write_plan(options.project, plan(options), options.validate)
+
+
+def write_plan(project: Path, result: Plan, validated: bool = True,
+               refusal: str = "the render fails validation") -> Rendered:
+    """Validate a plan (unless told not to), then replace its scope on disk, all or nothing."""
     report = None
-    if options.validate:
-        report = validate_plan(options.project, catalog, result)
+    if validated:
+        report = validate_plan(project, result)
         if not report.ok:
-            raise ValidationFailed(f"the render fails validation ({report.errors} errors); nothing was written", report)
-    changes = diff(options.project, result)
+            raise ValidationFailed(f"{refusal} ({report.errors} errors); nothing was written", report)
+    changes = diff(project, result)
     if changes:
-        tree.replace(options.project, result.scope, result.files)
-    write(options.project, result.new_patches)
+        tree.replace(project, result.scope, result.files)
+    write(project, result.new_patches)
     return Rendered(changes, report)
 
 
-def validate_plan(project: Path, catalog: Catalog, result: Plan) -> Report:
+def validate_plan(project: Path, result: Plan) -> Report:
     """Validate every environment the plan touches: its new parts with the committed others."""
+    catalog = result.catalog
     order = [e.name for e in catalog.environments.environments]
     envs = sorted({part.env for part in result.selection.parts}, key=order.index)
     fresh: dict[str, list[Doc]] = {env: [] for env in envs}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
+from blueprints.argocd import rendered_file
 from generator import kustomize, yamlio
 from generator.errors import RenderError
 from generator.overlays import Overlay, render_command
@@ -48,7 +49,7 @@ def rendered_files(synth: SynthPart, overlay: Overlay, built: list[Object]) -> t
     objects: dict[PurePosixPath, dict] = {}
     for text, obj in built:
         kind, name = obj["kind"], obj["metadata"]["name"]
-        path = part.rendered_dir / f"{kind.lower()}-{name}.yaml"
+        path = part.rendered_dir / rendered_file(kind, name)
         if path in files:
             raise RenderError(f"{path}: two objects of kind {kind} are named {name}; rename one")
         files[path] = (header(synth, overlay, kind, name) + text).encode()

@@ -35,7 +35,7 @@ def synthesize(catalog: Catalog, parts: tuple[Part, ...]) -> Iterator[SynthPart]
         env = catalog.environment(part.env)
         # The services' chart depends on the environment and the image tag only: the color itself
         # is kustomize's (suffix and label). Two colors on one release are synthesized once.
-        key = (part.env, "shared" if part.name == "shared" else env.images.tag_for(part.color))
+        key = (part.env, "services", env.images.tag_for(part.color)) if part.color else (part.env, part.name)
         if key in built:
             same = built[key]
             yield SynthPart(part, copy.deepcopy(same.manifests), same.origins, same.files)

@@ -33,10 +33,12 @@ class Changes:
 
 
 def read(root: Path, scope: list[PurePosixPath]) -> Files:
-    """Every file under the scope's folders."""
+    """Every file under the scope's folders (a scope may also name single files)."""
     files: Files = {}
     for folder in scope:
         base = root / folder
+        if base.is_file():
+            files[folder] = base.read_bytes()
         if not base.is_dir():
             continue
         for dirpath, dirnames, filenames in os.walk(base):
@@ -60,7 +62,7 @@ def under(path: PurePosixPath, folder: PurePosixPath) -> bool:
 
 
 def replace(root: Path, scope: list[PurePosixPath], desired: Files) -> None:
-    """Make the scope's folders hold exactly `desired` (every desired path lies in the scope)."""
+    """Make the scope's folders (and files) hold exactly `desired` (every desired path lies in the scope)."""
     stray = [p for p in desired if not any(under(p, folder) for folder in scope)]
     if stray:
         raise ValueError(f"files outside the render's scope: {stray[:3]}")

@@ -83,19 +83,19 @@ def test_bad_arguments_exit_2_with_choices_and_write_nothing(scratch, args, mess
         (SERVICES, "    model: BAAI/bge-large-en-v1.5\n", "",
          "blueprints/catalog/services.yaml:159: services[18].model: a gpu-host service needs model"),
         (ENVIRONMENTS, "    gpu_hosts: gpu\n", "    gpu_hosts: gpu\n    gpu_host: gpu\n",
-         "blueprints/catalog/environments.yaml:92: environments[3].gpu_host: Extra inputs are not permitted"),
+         "blueprints/catalog/environments.yaml:97: environments[3].gpu_host: Extra inputs are not permitted"),
         (ENVIRONMENTS, "tag: 3.0.0}\n    gpu_hosts: gpu", "tag: latest}\n    gpu_hosts: gpu",
-         "blueprints/catalog/environments.yaml:90: environments[3].images.tag: 'latest' is not a release"),
+         "blueprints/catalog/environments.yaml:95: environments[3].images.tag: 'latest' is not a release"),
         (ENVIRONMENTS, "      gpu_nodes: {count: 4, gpus_per_node: 2}", "",
-         "blueprints/catalog/environments.yaml:91: environments[3].gpu_hosts: 'gpu' needs cluster.gpu_nodes"),
+         "blueprints/catalog/environments.yaml:96: environments[3].gpu_hosts: 'gpu' needs cluster.gpu_nodes"),
         (ENVIRONMENTS, "    replicas: {max: 2}", "    replicas: {max: 0}",
-         "blueprints/catalog/environments.yaml:61: environments[2].replicas.max: Input should be greater than or equal to 1"),
+         "blueprints/catalog/environments.yaml:65: environments[2].replicas.max: Input should be greater than or equal to 1"),
         (ENVIRONMENTS, "mongodb: {members: 3, cpu: \"1\"", "mongodb: {members: 4, cpu: \"1\"",
-         "blueprints/catalog/environments.yaml:110: environments[3].databases.mongodb.members: a replica set of 4 has no majority"),
+         "blueprints/catalog/environments.yaml:115: environments[3].databases.mongodb.members: a replica set of 4 has no majority"),
         (ENVIRONMENTS, "redis: {cluster: true, shards: 3,", "redis: {cluster: true, shards: 2,",
-         "blueprints/catalog/environments.yaml:111: environments[3].databases.redis.shards: Redis Cluster needs at least 3 shards"),
+         "blueprints/catalog/environments.yaml:116: environments[3].databases.redis.shards: Redis Cluster needs at least 3 shards"),
         (ENVIRONMENTS, "      storage_class: encrypted-ssd   # assumed name of the cluster's encrypted class (real PHI)\n", "",
-         "blueprints/catalog/environments.yaml:107: environments[3].databases.storage_class: real-phi data must be on an encrypted StorageClass"),
+         "blueprints/catalog/environments.yaml:112: environments[3].databases.storage_class: real-phi data must be on an encrypted StorageClass"),
         (Path("blueprints/catalog/databases.yaml"), "version: 16.7.27", "version: latest",
          "blueprints/catalog/databases.yaml:11: charts.postgresql.version: String should match pattern"),
     ],
@@ -128,14 +128,14 @@ def test_render_prints_what_it_wrote_then_is_up_to_date(scratch):
     assert "added    rendered/production/green/deployment-api-gateway-green.yaml" in first.output
     assert "added    overlays/production/patches/kustomization.yaml" in first.output
     assert first.output.strip().splitlines()[-1] == (
-        # 20 warnings: this scratch project has no shared part yet, so no NetworkPolicy covers the pods
-        "gen render production --color green: 102 added, 0 changed, 0 removed; validated: 0 errors, 20 warnings"
+        # 21 warnings: no shared part yet, so no NetworkPolicy covers the pods (20 services, the health check)
+        "gen render production --color green: 105 added, 0 changed, 0 removed; validated: 0 errors, 21 warnings"
     )
     assert not (scratch / "rendered/production/blue").exists()  # one color only
     assert not (scratch / "rendered/production/shared").exists()
 
     second = gen(scratch, "render", "production", "--color", "green")
-    assert second.output == "gen render production --color green: up to date; validated: 0 errors, 20 warnings\n"
+    assert second.output == "gen render production --color green: up to date; validated: 0 errors, 21 warnings\n"
 
 
 def test_check_reports_missing_changed_and_extra_files_and_writes_nothing(project):
@@ -164,11 +164,14 @@ def test_check_reports_missing_changed_and_extra_files_and_writes_nothing(projec
 def test_render_env_removes_stale_parts_but_keeps_hand_patches(project):
     edit(project, ENVIRONMENTS, "    blue_green: false\n    replicas: {max: 1}\n    images: {registry: registry",
          "    blue_green: true\n    replicas: {max: 1}\n    images: {registry: registry")  # development
+    with (project / "blueprints/catalog/releases.yaml").open("a") as record:
+        record.write("  development: {active: blue, deployed: [blue, green]}\n")
     patches = (project / "overlays/development/patches/kustomization.yaml").read_bytes()
     result = gen(project, "render", "development", "--quiet")
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (project / "rendered/development").iterdir()) == ["blue", "green", "shared"]
-    assert sorted(p.name for p in (project / "overlays/development").iterdir()) == ["blue", "green", "patches", "shared"]
+    assert sorted(p.name for p in (project / "rendered/development").iterdir()) == ["argocd", "blue", "green", "shared"]
+    assert sorted(p.name for p in (project / "overlays/development").iterdir()) == [
+        "argocd", "blue", "green", "patches", "shared"]
     assert (project / "overlays/development/patches/kustomization.yaml").read_bytes() == patches
 
 
@@ -204,7 +207,7 @@ def test_list_shows_environments_parts_and_services(scratch):
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert lines[0].split() == ["ENVIRONMENT", "COMPLIANCE", "DATA", "BLUE-GREEN", "PARTS", "GPU", "HOSTS", "CLUSTER"]
-    assert lines[3].split()[:6] == ["staging", "hipaa-like", "anonymized", "yes", "shared,blue,green", "cpu"]
+    assert lines[3].split()[:6] == ["staging", "hipaa-like", "anonymized", "yes", "shared,blue,green,argocd", "cpu"]
     assert "3 workers, 16 cores, 64Gi, 500Gi" in lines[3]
     api = next(line for line in lines if line.startswith("api-gateway "))
     assert api.split()[:7] == ["api-gateway", "go", "8090", "1", "1", "2", "5"]
@@ -212,8 +215,8 @@ def test_list_shows_environments_parts_and_services(scratch):
 
 
 def test_a_color_tag_renders_only_that_color_with_the_new_release(project):
-    edit(project, ENVIRONMENTS, "    images: {registry: registry.therapeutic-ai.internal/platform, tag: 3.0.0}\n    gpu_hosts: cpu",
-         "    images: {registry: registry.therapeutic-ai.internal/platform, tag: 3.0.0, color_tags: {green: 3.1.0}}\n    gpu_hosts: cpu")
+    edit(project, ENVIRONMENTS, "    images: {registry: registry.therapeutic-ai.internal/platform, tag: 3.0.0}\n",
+         "    images: {registry: registry.therapeutic-ai.internal/platform, tag: 3.0.0, color_tags: {green: 3.1.0}}\n")
     result = gen(project, "render", "staging", "--quiet")
     assert result.exit_code == 0, result.output
     assert result.output.startswith("gen render staging: 0 added, 40 changed, 0 removed")  # 20 overlays, 20 Deployments

@@ -25,11 +25,11 @@ PARTS = sorted(
 )
 
 
-def test_all_ten_parts_are_committed():
+def test_every_part_is_committed():
     assert PARTS == [
-        "development/app", "development/shared", "local/app", "local/shared",
-        "production/blue", "production/green", "production/shared",
-        "staging/blue", "staging/green", "staging/shared",
+        "development/app", "development/argocd", "development/shared", "local/app", "local/shared",
+        "production/argocd", "production/blue", "production/green", "production/shared",
+        "staging/argocd", "staging/blue", "staging/green", "staging/shared",
     ]
 
 

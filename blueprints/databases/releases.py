@@ -13,7 +13,7 @@ from typing import Any
 
 from constructs import Construct
 
-from blueprints import labels
+from blueprints import argocd, labels
 from blueprints.databases import endpoints
 from blueprints.databases.local import LocalDatabase
 from blueprints.databases.spec import Chart, DatabaseCatalog, Size
@@ -23,11 +23,6 @@ from blueprints.k8s import Manifest, api_object
 from blueprints.model import Environment
 from blueprints.quantity import parse_bytes, parse_cpu
 
-ARGOCD_NAMESPACE = "argocd"
-PROJECT = "therapeutic-ai"  # the platform's AppProject (issue #6)
-IN_CLUSTER = "https://kubernetes.default.svc"
-# databases sync before everything that needs them: services are in wave 0
-DATABASE_WAVE = "-10"
 VALUES_DIR = "helm-values"
 
 
@@ -66,20 +61,20 @@ class HelmRelease(Construct):
             "kind": "Application",
             "metadata": {
                 "name": f"{env.name}-{release}",
-                "namespace": ARGOCD_NAMESPACE,
+                "namespace": argocd.NAMESPACE,
                 "labels": {labels.NAME: release, labels.COMPONENT: "database"},
-                "annotations": {"argocd.argoproj.io/sync-wave": DATABASE_WAVE, labels.REQUESTS: claims},
-                "finalizers": ["resources-finalizer.argocd.argoproj.io"],
+                "annotations": {**argocd.wave(argocd.DATABASES_WAVE), labels.REQUESTS: claims},
+                "finalizers": [argocd.FINALIZER],
             },
             "spec": {
-                "project": PROJECT,
+                "project": argocd.PROJECT,
                 "source": {
                     "repoURL": chart.repository,
                     "chart": chart.name,
                     "targetRevision": chart.version,
                     "helm": {"releaseName": release, "valuesObject": self.values},
                 },
-                "destination": {"server": IN_CLUSTER, "namespace": namespace},
+                "destination": {"server": argocd.IN_CLUSTER, "namespace": namespace},
                 "syncPolicy": sync,
             },
         }]
@@ -105,13 +100,15 @@ class ScyllaNamespace(Construct):
                     "name": namespace,
                     "labels": psa,
                     "annotations": {"therapeutic-ai.io/pod-security-reason":
-                                    "scylla-operator runs ScyllaDB as root with SYS_NICE"},
+                                    "scylla-operator runs ScyllaDB as root with SYS_NICE",
+                                    **argocd.wave(argocd.NAMESPACES_WAVE)},
                 },
             },
             {
                 "apiVersion": "v1",
                 "kind": "ConfigMap",
-                "metadata": {"name": config, "namespace": namespace},
+                "metadata": {"name": config, "namespace": namespace,
+                             "annotations": argocd.wave(argocd.CONFIGURATION_WAVE)},
                 "data": {"scylla.yaml": "authenticator: PasswordAuthenticator\nauthorizer: CassandraAuthorizer\n"},
             },
         ]

@@ -139,18 +139,20 @@ def validate(project: Path, catalog: Catalog, envs: list[str], kubernetes_versio
     report = Report(version)
     for name in envs:
         env = catalog.environment(name)
-        docs, unreadable = environment_docs(project, env, (rendered or {}).get(name, []))
+        docs, unreadable = environment_docs(project, catalog, env, (rendered or {}).get(name, []))
         report.envs.append(validate_docs(catalog, env, docs, store, unreadable))
     return report
 
 
-def environment_docs(project: Path, env: Environment, fresh: list[Doc] = ()) -> tuple[list[Doc], list[Finding]]:
+def environment_docs(project: Path, catalog: Catalog, env: Environment,
+                     fresh: list[Doc] = ()) -> tuple[list[Doc], list[Finding]]:
     """Everything an environment runs: `fresh` objects, and the committed files of its other parts."""
     replaced = {PurePosixPath(doc.file).parts[2] for doc in fresh}
-    committed, unreadable = parse(read_parts(project, env.name, [p for p in env.parts if p not in replaced]))
+    parts = [p for p in catalog.parts(env.name) if p not in replaced]
+    committed, unreadable = parse(read_parts(project, env.name, parts))
     return sorted([*committed, *fresh], key=lambda d: d.file), unreadable
 
 
-def environment_capacity(project: Path, env: Environment) -> Capacity:
+def environment_capacity(project: Path, catalog: Catalog, env: Environment) -> Capacity:
     """`gen capacity`: the committed tree's requests against the declared cluster, nothing else checked."""
-    return capacity(env, environment_docs(project, env)[0])
+    return capacity(env, environment_docs(project, catalog, env)[0])

@@ -1,0 +1,56 @@
+"""Argo CD's names and sync order, in one place (a leaf module: every blueprint may import it).
+
+Sync waves order what one Application applies (lower first; Argo CD waits for each wave to be
+healthy before the next). Within an environment's `shared` part:
+
+  -30  namespaces                    everything else lives in them
+  -25  configuration, NetworkPolicies the ConfigMap pods read; default-deny before any pod runs
+  -20  secret references, certificates the databases' charts read these Secrets at first start
+  -10  databases (Argo CD Applications of the pinned charts)
+    0  everything else
+
+The root Application (`<env>-argocd`, the app-of-apps) applies the environment's Applications in
+waves too: `shared` first, the services' parts (a color, or `app`) next, the live Services last.
+"""
+
+from __future__ import annotations
+
+NAMESPACE = "argocd"
+PROJECT = "therapeutic-ai"  # the platform's AppProject
+IN_CLUSTER = "https://kubernetes.default.svc"
+FINALIZER = "resources-finalizer.argocd.argoproj.io"  # deleting the Application deletes what it applied
+
+SYNC_WAVE = "argocd.argoproj.io/sync-wave"
+HOOK = "argocd.argoproj.io/hook"
+HOOK_DELETE_POLICY = "argocd.argoproj.io/hook-delete-policy"
+
+# resource waves inside a part
+NAMESPACES_WAVE = -30
+CONFIGURATION_WAVE = -25
+SECRETS_WAVE = -20
+DATABASES_WAVE = -10
+
+# the live Services of a blue-green environment: their overlay source, and their Application `<env>-live`
+LIVE = "live"
+
+# Application waves inside the root Application
+SHARED_APP_WAVE = -1
+SERVICES_APP_WAVE = 0
+LIVE_APP_WAVE = 1
+
+
+def wave(number: int) -> dict[str, str]:
+    """The annotation that puts an object in sync wave `number`."""
+    return {SYNC_WAVE: str(number)}
+
+# What Argo CD pulls: rendered/<env>/<part>/, one object per file (generator/rendered.py writes them)
+RENDERED = "rendered"
+
+
+def rendered_file(kind: str, name: str) -> str:
+    """The file an object is rendered to inside its part's folder: `deployment-api-gateway.yaml`."""
+    return f"{kind.lower()}-{name}.yaml"
+
+
+# the live Services' files in rendered/<env>/shared/: `<env>-live` applies them, `<env>-shared` the rest
+LIVE_FILES = rendered_file("Service", "*")

@@ -1,0 +1,111 @@
+"""The `argocd` part of an environment: how Argo CD delivers the environment's rendered parts.
+
+  AppProject   therapeutic-ai       sources: this repository and the pinned database charts;
+                                    destinations: the platform's namespace (and the ScyllaDB
+                                    datacenters', and argocd for the Applications) in this cluster
+  Application  <env>-argocd         rendered/<env>/argocd, the app-of-apps: it applies the others
+  Application  <env>-shared         rendered/<env>/shared (its live Services excepted)
+  Application  <env>-<color>|app    rendered/<env>/<color>, one per deployed color (or `app`)
+  Application  <env>-live           rendered/<env>/shared/service-*.yaml: the live Services
+
+A new cluster is bootstrapped with `kubectl apply -f rendered/<env>/argocd/`; from then on
+`<env>-argocd` keeps the project and the Applications as committed. Development and staging
+sync by themselves (prune, self-heal); production is synced by hand: merging the reviewed pull
+request is the release, and the order of the syncs is the release procedure (README).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from constructs import Construct
+
+from blueprints import argocd, labels
+from blueprints.databases import endpoints
+from blueprints.k8s import Manifest, api_object
+from blueprints.model import Catalog, Environment
+
+# cluster-scoped kinds the platform renders (everything else it renders is namespaced)
+CLUSTER_KINDS = (("", "Namespace"), ("external-secrets.io", "ClusterSecretStore"))
+COMPONENT = "delivery"
+
+
+class Delivery(Construct):
+    """The AppProject and the Applications of one environment."""
+
+    def __init__(self, scope: Construct, id: str, *, catalog: Catalog, env: Environment) -> None:
+        super().__init__(scope, id)
+        delivery = catalog.environments.delivery
+        self.repository = delivery.repository
+        self.revision = env.revision or delivery.revision
+        self.env = env
+        parts = catalog.parts(env.name)
+        blue_green = catalog.release(env.name) is not None
+        self.manifests: list[Manifest] = [self.project(catalog)]
+        for part in parts:
+            if part == "argocd":
+                self.manifests.append(self.application(part, wave=None, prune_on_delete=False))
+            elif part == "shared":
+                directory = {"exclude": argocd.LIVE_FILES} if blue_green else {}
+                self.manifests.append(self.application(part, argocd.SHARED_APP_WAVE, False, directory))
+            else:
+                self.manifests.append(self.application(part, argocd.SERVICES_APP_WAVE, True))
+        if blue_green:
+            self.manifests.append(self.application("shared", argocd.LIVE_APP_WAVE, False, {"include": argocd.LIVE_FILES},
+                                                   name=argocd.LIVE))
+        for manifest in self.manifests:
+            api_object(self, manifest, id=f"{manifest['kind']}-{manifest['metadata']['name']}")
+
+    def project(self, catalog: Catalog) -> Manifest:
+        env = self.env
+        datacenters = range(1, env.databases.scylla.datacenters + 1)
+        namespaces = [env.namespace, argocd.NAMESPACE, *(endpoints.scylla_namespace(env, dc) for dc in datacenters)]
+        charts = sorted({chart.repository for chart in catalog.databases.charts.values()})
+        return {
+            "apiVersion": "argoproj.io/v1alpha1",
+            "kind": "AppProject",
+            "metadata": {"name": argocd.PROJECT, "namespace": argocd.NAMESPACE, "labels": {labels.COMPONENT: COMPONENT}},
+            "spec": {
+                "description": f"The therapeutic AI platform in {env.name}: {argocd.RENDERED}/{env.name}/ of the "
+                               "platform repository, and the pinned database charts",
+                "sourceRepos": [self.repository, *charts],
+                "destinations": [{"server": argocd.IN_CLUSTER, "namespace": ns} for ns in namespaces],
+                "clusterResourceWhitelist": [{"group": group, "kind": kind} for group, kind in CLUSTER_KINDS],
+                "orphanedResources": {"warn": True},
+            },
+        }
+
+    def application(self, part: str, wave: int | None, prune_on_delete: bool, directory: dict[str, Any] | None = None,
+                    name: str | None = None) -> Manifest:
+        """`<env>-<name or part>`, syncing rendered/<env>/<part>/ (not its subfolders: Helm values)."""
+        env = self.env
+        app = f"{env.name}-{name or part}"
+        metadata: dict[str, Any] = {
+            "name": app,
+            "namespace": argocd.NAMESPACE,
+            "labels": {labels.NAME: app, labels.COMPONENT: COMPONENT},
+        }
+        if wave is not None:
+            metadata["annotations"] = argocd.wave(wave)
+        if prune_on_delete:  # retiring a color deletes its Application, and with it what it applied
+            metadata["finalizers"] = [argocd.FINALIZER]
+        sync: dict[str, Any] = {"syncOptions": ["PruneLast=true"]}  # remove the old only once the new is applied
+        if env.sync == "automated":
+            sync["automated"] = {"prune": True, "selfHeal": True}
+            sync["retry"] = {"limit": 5, "backoff": {"duration": "10s", "factor": 2, "maxDuration": "3m"}}
+        return {
+            "apiVersion": "argoproj.io/v1alpha1",
+            "kind": "Application",
+            "metadata": metadata,
+            "spec": {
+                "project": argocd.PROJECT,
+                "source": {
+                    "repoURL": self.repository,
+                    "targetRevision": self.revision,
+                    "path": f"{argocd.RENDERED}/{env.name}/{part}",
+                    "directory": {"recurse": False, **(directory or {})},
+                },
+                "destination": {"server": argocd.IN_CLUSTER, "namespace": env.namespace},
+                "syncPolicy": sync,
+            },
+        }
