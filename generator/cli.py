@@ -7,9 +7,11 @@ from pathlib import Path
 import click
 
 from blueprints.model import Catalog, Color
+from generator import release
 from generator.catalog import SERVICES_FILE, load_catalog
 from generator.errors import GenError, UsageError, ValidationFailed
 from generator.pipeline import RenderOptions, check, render
+from generator.tree import Changes
 from generator.validation import report, validate
 from generator.validation.run import environment_capacity
 
@@ -64,8 +66,7 @@ def render_command(project: Path, env: str | None, color: str | None, everything
     try:
         rendered = render(RenderOptions(project, env, color, everything, validate=not no_validate))
     except ValidationFailed as failed:
-        for line in report.text(failed.report):
-            click.echo(line)
+        print_refusal(failed)
         raise
     changes = rendered.changes
     if not quiet:
@@ -118,7 +119,7 @@ def capacity_command(project: Path, env: str) -> None:
     catalog = load_catalog(project)
     (name,) = environments(catalog, env, False)
     profile = catalog.environment(name)
-    result = environment_capacity(project, profile)
+    result = environment_capacity(project, catalog, profile)
     click.echo(table(report.capacity_table(result)))
     cluster = profile.cluster
     verdict = "fits" if result.fits else "does NOT fit"
@@ -159,6 +160,79 @@ def check_command(project: Path) -> None:
     raise click.exceptions.Exit(1)
 
 
+def print_refusal(failed: ValidationFailed) -> None:
+    for line in report.text(failed.report):
+        click.echo(line)
+
+
+@cli.command(name="promote")
+@click.argument("env")
+@click.argument("color", type=click.Choice([c.value for c in Color]))
+@click.pass_obj
+def promote_command(project: Path, env: str, color: str) -> None:
+    """Make COLOR serve ENV: the live Services select it (rendered/ENV/shared/service-*.yaml)
+    and blueprints/catalog/releases.yaml records it, with the color it replaces.
+
+    Refuses (exit 1, nothing changed) when COLOR is not rendered, is already active, or the
+    environment with COLOR serving fails `gen validate`; and while rendered/ENV/shared/ differs
+    from a fresh render in anything but the live Services. Commit the change and open the PR."""
+    try:
+        result = release.promote(project, env, Color(color))
+    except ValidationFailed as failed:
+        print_refusal(failed)
+        raise
+    print_switch(result, "promote")
+
+
+@cli.command(name="rollback")
+@click.argument("env")
+@click.pass_obj
+def rollback_command(project: Path, env: str) -> None:
+    """Make the color the last promotion replaced serve ENV again: the same files, byte for
+    byte, as before that promotion. Refuses (exit 1) when there is none to return to."""
+    try:
+        result = release.rollback(project, env)
+    except ValidationFailed as failed:
+        print_refusal(failed)
+        raise
+    print_switch(result, "rollback")
+
+
+def print_switch(result: release.Switch, verb: str) -> None:
+    for name in result.services:
+        click.echo(f"Service {name}: selector version {result.was.value} -> {result.active.value}")
+    for line in result.rendered.changes.lines():
+        click.echo(line)
+    click.echo(
+        f"gen {verb} {result.env}: {len(result.services)} live Services switch from {result.was.value} to "
+        f"{result.active.value}; commit, review, merge, then sync {result.env}-live"
+    )
+
+
+@cli.command(name="retire")
+@click.argument("env")
+@click.argument("color", type=click.Choice([c.value for c in Color]))
+@click.pass_obj
+def retire_command(project: Path, env: str, color: str) -> None:
+    """Remove the idle COLOR of ENV: its overlay, its rendered part and its Argo CD Application
+    (Argo CD then prunes what it ran). Refuses (exit 1) to retire the color that serves ENV.
+    `gen render ENV --color COLOR` deploys it again."""
+    try:
+        result = release.retire(project, env, Color(color))
+    except ValidationFailed as failed:
+        print_refusal(failed)
+        raise
+    changes = result.rendered.changes
+    for folder in result.removed_folders:
+        files = sum(1 for path in changes.removed if folder in path.parents)
+        click.echo(f"removed  {folder}/ ({files} files)")
+    elsewhere = [p for p in changes.removed if not any(f in p.parents for f in result.removed_folders)]
+    for line in Changes([], changes.changed, elsewhere).lines():
+        click.echo(line)
+    click.echo(f"gen retire {env} {color}: {len(changes.removed)} files removed, {len(changes.changed)} changed; "
+               f"commit, review, merge, then sync {env}-argocd (with prune)")
+
+
 @cli.command(name="list")
 @click.pass_obj
 def list_command(project: Path) -> None:
@@ -171,7 +245,7 @@ def list_command(project: Path) -> None:
         if e.cluster.gpus:
             cluster += f", {e.cluster.gpus} GPUs"
         rows.append([e.name, e.compliance, e.data_class, "yes" if e.blue_green else "no",
-                     ",".join(e.parts), e.gpu_hosts.value, cluster])
+                     ",".join(catalog.parts(e.name)), e.gpu_hosts.value, cluster])
     click.echo(table(rows))
     click.echo()
     rows = [["SERVICE", "TIER", "PORT", *(f"{e.name.upper()}" for e in envs), "ROLE"]]

@@ -33,3 +33,9 @@ class ValidationFailed(GenError):
     def __init__(self, message: str, report: object) -> None:
         super().__init__(message)
         self.report = report
+
+
+class Refused(GenError):
+    """A release step that would break or skip a rule of the blue-green model: nothing is changed. Exit code 1."""
+
+    exit_code = 1

@@ -1,0 +1,179 @@
+"""Blue-green releases: gen promote, rollback and retire on a copy of the committed tree.
+
+Each step must be one reviewable change: promote changes the live Services' selectors and the
+release record and nothing else, rollback gives back the bytes exactly, refusals change nothing.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator import record, yamlio
+from generator.catalog import load_catalog
+from generator.cli import cli
+from tests.conftest import PROJECT, snapshot_tree
+
+SERVICES = [s.name for s in load_catalog(PROJECT).services.services]
+RECORD = "blueprints/catalog/releases.yaml"
+
+
+@pytest.fixture(scope="module")
+def committed(tmp_path_factory) -> Path:
+    """The project's catalog, schemas and committed overlays/ and rendered/ (read-only: copy it)."""
+    root = tmp_path_factory.mktemp("committed")
+    for folder in ("blueprints/catalog", "schemas", "overlays", "rendered"):
+        shutil.copytree(PROJECT / folder, root / folder, ignore=shutil.ignore_patterns("_src"))
+    return root
+
+
+@pytest.fixture
+def project(committed: Path, tmp_path: Path) -> Path:
+    shutil.copytree(committed, tmp_path / "project")
+    return tmp_path / "project"
+
+
+def gen(project: Path, *args: str):
+    return CliRunner().invoke(cli, ["--project", str(project), *args])
+
+
+def changed(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
+    return {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+
+
+def test_promote_changes_only_the_live_selectors_and_the_record_and_rollback_restores_the_bytes(project):
+    before = snapshot_tree(project)
+    result = gen(project, "promote", "production", "green")
+    assert result.exit_code == 0, result.output
+    after = snapshot_tree(project)
+
+    live = {f"rendered/production/shared/service-{name}.yaml" for name in SERVICES}
+    assert changed(before, after) == live | {"overlays/production/shared/resources/live.yaml", RECORD}
+    for path in live:
+        old, new = yamlio.load(before[path].decode()), yamlio.load(after[path].decode())
+        assert (old["spec"]["selector"]["version"], new["spec"]["selector"]["version"]) == ("blue", "green")
+        old["spec"]["selector"]["version"] = "green"
+        assert old == new, path  # the selector is all that changed
+    assert b"production: {active: green, previous: blue, deployed: [blue, green]}" in after[RECORD]
+    assert "Service api-gateway: selector version blue -> green" in result.output
+    assert result.output.splitlines()[-1].startswith("gen promote production: 20 live Services switch from blue to green")
+
+    assert gen(project, "check").exit_code == 0
+    validated = gen(project, "validate", "--all")
+    assert validated.exit_code == 0, validated.output
+
+    back = gen(project, "rollback", "production")
+    assert back.exit_code == 0, back.output
+    assert snapshot_tree(project) == before
+
+
+def refused(project: Path, *args: str, says: str) -> None:
+    before = snapshot_tree(project)
+    result = gen(project, *args)
+    assert result.exit_code == 1, result.output
+    assert says in result.output
+    assert snapshot_tree(project) == before
+    assert not list(project.glob(".gen-tmp-*"))
+
+
+def test_promoting_the_active_color_is_refused(project):
+    refused(project, "promote", "production", "blue", says="blue already serves production")
+
+
+def test_promoting_a_color_that_is_not_rendered_is_refused(project):
+    shutil.rmtree(project / "rendered/production/green")
+    refused(project, "promote", "production", "green", says="green is not rendered in production")
+
+
+def test_promoting_a_retired_color_is_refused(project):
+    assert gen(project, "retire", "production", "green").exit_code == 0
+    refused(project, "promote", "production", "green", says="green is not deployed in production")
+
+
+def test_promoting_a_color_that_fails_validation_is_refused(project):
+    path = project / "rendered/production/green/deployment-billing-green.yaml"
+    path.write_text(path.read_text().replace("privileged: false", "privileged: true"))
+    before = snapshot_tree(project)
+    result = gen(project, "promote", "production", "green")
+    assert result.exit_code == 1, result.output
+    assert "PSS-PRIVILEGED" in result.output or "privileged" in result.output
+    assert "fails validation" in result.output and "nothing was written" in result.output
+    assert snapshot_tree(project) == before
+
+
+def test_promote_refuses_while_shared_differs_from_a_fresh_render_beyond_the_live_services(project):
+    path = project / RECORD.replace("releases", "environments")
+    path.write_text(path.read_text().replace("postgres: {instances: 3,", "postgres: {instances: 2,", 1))
+    refused(project, "promote", "production", "green", says="rendered/production/shared/ is not up to date")
+
+
+def test_rollback_without_a_previous_color_is_refused(project):
+    refused(project, "rollback", "production", says="production has no previous color to roll back to")
+
+
+def test_retiring_the_active_color_is_refused(project):
+    refused(project, "retire", "production", "blue", says="blue serves production")
+
+
+def test_retire_removes_the_idle_color_its_application_and_rollback_to_it(project):
+    assert gen(project, "promote", "production", "green").exit_code == 0
+    result = gen(project, "retire", "production", "blue")
+    assert result.exit_code == 0, result.output
+    assert "removed  rendered/production/blue/ (" in result.output
+    assert not (project / "rendered/production/blue").exists()
+    assert not (project / "overlays/production/blue").exists()
+    assert not (project / "rendered/production/argocd/application-production-blue.yaml").exists()
+    assert (project / "rendered/production/green").is_dir()
+    assert b"production: {active: green, deployed: [green]}" in (project / RECORD).read_bytes()
+    assert gen(project, "check").exit_code == 0
+    assert gen(project, "validate", "production").exit_code == 0
+    refused(project, "rollback", "production", says="no previous color")
+
+    # the next release goes to blue: rendering it deploys it again, record and Application included
+    again = gen(project, "render", "production", "--color", "blue", "-q")
+    assert again.exit_code == 0, again.output
+    assert (project / "rendered/production/argocd/application-production-blue.yaml").exists()
+    assert b"production: {active: green, deployed: [blue, green]}" in (project / RECORD).read_bytes()
+    assert gen(project, "check").exit_code == 0
+
+
+@pytest.mark.parametrize("args", [["promote", "development", "green"], ["rollback", "local"],
+                                  ["retire", "qa", "blue"], ["promote", "production", "purple"]])
+def test_release_commands_on_a_wrong_environment_or_color_exit_2(project, args):
+    before = snapshot_tree(project)
+    assert gen(project, *args).exit_code == 2
+    assert snapshot_tree(project) == before
+
+
+def test_the_committed_record_is_in_the_form_gen_writes():
+    """Otherwise a promotion and its rollback could not give back the committed bytes."""
+    assert record.dump(load_catalog(PROJECT).releases) == (PROJECT / RECORD).read_bytes()
+
+
+@pytest.mark.parametrize("entries,expected", [
+    (["production: {active: blue, deployed: [blue, green]}"], "environments: staging is blue-green: record which color"),
+    (["development: {active: blue, deployed: [blue]}"], "environments.development: development is not blue-green"),
+    (["staging: {active: green, deployed: [blue]}"], "environments.staging.active: green is active but not deployed"),
+    (["staging: {active: blue, previous: blue, deployed: [blue]}"], "environments.staging.previous: the previous color"),
+    (["staging: {active: blue, deployed: [blue, blue]}"], "environments.staging.deployed: a color is listed twice"),
+])
+def test_a_bad_record_is_one_line_naming_the_file(project, entries, expected):
+    path = project / RECORD
+    kept = {"production": "  production: {active: blue, deployed: [blue, green]}\n",
+            "staging": "  staging: {active: blue, deployed: [blue, green]}\n"}
+    for entry in entries:
+        kept[entry.split(":")[0]] = f"  {entry}\n"
+    if entries == ["production: {active: blue, deployed: [blue, green]}"]:
+        del kept["staging"]
+    header = path.read_text().split("environments:\n")[0]
+    path.write_text(header + "environments:\n" + "".join(kept.values()))
+    before = snapshot_tree(project)
+    result = gen(project, "render", "--all")
+    assert result.exit_code == 2
+    assert len(result.output.strip().splitlines()) == 1, result.output
+    assert result.output.startswith(f"gen: error: {RECORD}:")
+    assert expected in result.output, result.output
+    assert snapshot_tree(project) == before
