@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from blueprints.model import Catalog, Color
-from generator import release
+from generator import diff, diffreport, diffsides, release
 from generator.catalog import SERVICES_FILE, load_catalog
 from generator.errors import GenError, UsageError, ValidationFailed
 from generator.pipeline import RenderOptions, check, render
@@ -231,6 +231,46 @@ def retire_command(project: Path, env: str, color: str) -> None:
         click.echo(line)
     click.echo(f"gen retire {env} {color}: {len(changes.removed)} files removed, {len(changes.changed)} changed; "
                f"commit, review, merge, then sync {env}-argocd (with prune)")
+
+
+@cli.command(name="diff")
+@click.argument("targets", nargs=-1, metavar="[A [B]]")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text for people; json (sorted keys) for programs.")
+@click.pass_obj
+def diff_command(project: Path, targets: tuple[str, ...], output: str) -> None:
+    """Compare rendered objects field by field. Writes nothing.
+
+    \b
+      gen diff                                    committed rendered/ against a fresh render
+      gen diff ENV | ENV/PART                     one environment or part, against a fresh render
+      gen diff staging production                 two committed environments, part by part
+      gen diff production/blue production/green   two committed parts
+
+    Changes read old -> new: the committed tree before the fresh render, A before B.
+
+    \b
+    Objects pair up by part, kind, namespace and name. Normalized first, on both sides:
+    - two colors: the color as a whole token of every string value, so
+      api-gateway-blue, `version: blue`, http://api-gateway-blue:8090/health
+      read api-gateway-<color>, `version: <color>`, http://api-gateway-<color>:8090/health;
+    - two environments: the environment's name where it names things, nowhere else
+      (svc.cluster.local keeps its `local`): a whole -separated token of metadata.name
+      (staging-config, vault-staging, staging-postgres read <env>-config, vault-<env>,
+      <env>-postgres), the value of labels and selectors named environment or
+      .../environment (therapeutic-ai.io/environment: <env>), and strings equal to the
+      old name of an object so renamed (envFrom's staging-config reads <env>-config).
+
+    Exit 0 when equal, 1 when different, 2 on bad usage or a committed file that is not an object."""
+    comparison = diffsides.comparison(project, targets)
+    result = diff.compare(comparison.old, comparison.new)
+    if output == "json":
+        click.echo(diffreport.as_json(comparison.title, comparison.old_label, comparison.new_label, result))
+    else:
+        for line in diffreport.text(comparison.title, result):
+            click.echo(line)
+    if result:
+        raise click.exceptions.Exit(1)
 
 
 @cli.command(name="list")

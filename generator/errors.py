@@ -25,6 +25,10 @@ class RenderError(GenError):
     """The rendered output cannot be written as asked (two objects would share one file)."""
 
 
+class RenderedFileError(GenError):
+    """A committed rendered file that is not one Kubernetes object (or two that clash)."""
+
+
 class ValidationFailed(GenError):
     """A render whose objects fail `gen validate`: nothing is written. Exit code 1."""
 

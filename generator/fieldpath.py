@@ -2,11 +2,37 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
+
+
+class Item(str):
+    """A list item found by its `name` key, not its position: `containers[api-gateway]`."""
 
 
 def dotted(path: tuple[Any, ...]) -> str:
     out = ""
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+_BARE_ITEM = re.compile(r"^[A-Za-z_][A-Za-z0-9_.:/-]*$")
+
+
+def readable(path: tuple[Any, ...]) -> str:
+    """Like `dotted`, but unambiguous: keys holding dots or brackets are quoted
+    (`metadata.labels["app.kubernetes.io/name"]`), and named items are `[name]`."""
+    out = ""
+    for part in path:
+        if isinstance(part, Item):
+            out += f"[{part}]" if _BARE_ITEM.match(part) else f"[{json.dumps(str(part))}]"
+        elif isinstance(part, int):
+            out += f"[{part}]"
+        elif _BARE_KEY.match(str(part)):
+            out += f".{part}" if out else str(part)
+        else:
+            out += f"[{json.dumps(str(part), ensure_ascii=False)}]"
     return out
