@@ -10,6 +10,7 @@ from constructs import Construct
 from blueprints.databases.releases import DatabaseTier
 from blueprints.k8s import Manifest
 from blueprints.certificates import PlatformCertificates
+from blueprints.monitoring import HTTP, PlatformMonitoring, metrics_port
 from blueprints.network import NetworkIsolation
 from blueprints.secrets import PlatformSecrets
 from blueprints.model import Catalog, Color, Environment
@@ -58,6 +59,7 @@ class SharedChart(PartChart):
         self.record(PlatformSecrets(self, "secrets", env=env), "external-secrets")
         services = [s.name for s in catalog.services.services]
         self.record(PlatformCertificates(self, "certificates", env=env, services=services), "certificates")
+        self.record(PlatformMonitoring(self, "monitoring", catalog=catalog, env=env), "monitoring")
 
 
 class ServicesChart(PartChart):
@@ -67,7 +69,10 @@ class ServicesChart(PartChart):
         super().__init__(scope, id)
         for service in catalog.services.services:
             blueprint = BLUEPRINTS[service.tier]
-            props = WorkloadProps(service=service, environment=env, color=color)
+            metrics = metrics_port(catalog.monitoring, service)
+            props = WorkloadProps(
+                service=service, environment=env, color=color, metrics_port=None if metrics[0] == HTTP else metrics
+            )
             self.record(blueprint(self, service.name, props), service.name)
 
 

@@ -34,6 +34,12 @@ class WorkloadProps(BaseModel):
     service: Service
     environment: Environment
     color: Color | None = None
+    metrics_port: tuple[str, int] | None = None  # a port of its own for /metrics (monitoring.yaml); default: http
+
+
+def named_ports(props: WorkloadProps) -> list[tuple[str, int]]:
+    """(name, number) of every port the service serves: http, and a metrics port of its own if any."""
+    return [("http", props.service.port), *([props.metrics_port] if props.metrics_port else [])]
 
 
 def merge_resources(base: Resources, override: Resources | None) -> Resources:
@@ -123,7 +129,7 @@ class ServiceWorkload(Construct):
             "name": self.service.name,
             "image": self.image,
             "imagePullPolicy": "Always",
-            "ports": [{"name": "http", "containerPort": port, "protocol": "TCP"}],
+            "ports": [{"name": name, "containerPort": number, "protocol": "TCP"} for name, number in named_ports(self.props)],
             "env": [
                 {"name": "SERVICE_NAME", "value": self.service.name},
                 {"name": "SERVICE_PORT", "value": str(port)},
@@ -194,7 +200,10 @@ class ServiceWorkload(Construct):
             "spec": {
                 "type": "ClusterIP",
                 "selector": dict(self.selector),
-                "ports": [{"name": "http", "port": self.service.port, "targetPort": "http", "protocol": "TCP"}],
+                "ports": [
+                    {"name": name, "port": number, "targetPort": name, "protocol": "TCP"}
+                    for name, number in named_ports(self.props)
+                ],
             },
         }
 

@@ -1,4 +1,5 @@
-"""Monitoring (issue 7): the seed's thresholds in the one table; bad rows fail with file, line, field.
+"""Monitoring (issue 7): the seed's thresholds, in the one table and in the rendered alerts;
+ServiceMonitors per service where a Prometheus Operator runs; bad rows fail with file, line, field.
 
 The seed's facts are typed below from shared/seed/deployment-guide.md ("Production Monitoring",
 "Automated Rollback Triggers"), so a table or blueprint change that drifts from them fails here.
@@ -9,15 +10,23 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import promql_parser
 import pytest
 from click.testing import CliRunner
 
+from blueprints.monitoring_spec import MonitoringCatalog
+from generator import yamlio
 from generator.catalog import MONITORING_FILE, load_catalog
 from generator.cli import cli
-from tests.conftest import PROJECT, snapshot_tree
+from generator.pipeline import RenderOptions, plan
+from generator.validation.objects import selects
+from tests.conftest import PROJECT, find, part_objects, snapshot_tree
 
 CATALOG = load_catalog(PROJECT)
 TABLE = CATALOG.monitoring
+SERVICES = [s.name for s in CATALOG.services.services]
+ARGOCD_ENVS = ["development", "staging", "production"]
+NAMESPACE = "therapeutic-ai"
 
 # The seed's words -> (comparison that fires the alert, threshold number, its unit, the number the
 # expression compares with, in the metric's unit). The seed states objectives ("<100ms"), so those
@@ -51,6 +60,22 @@ def row_for(words: str):
     return rows[0]
 
 
+def rendered_alerts(objects, env: str) -> dict[str, dict]:
+    rules = [o for o in part_objects(objects, env, "shared") if o["kind"] == "PrometheusRule"]
+    alerts = [r for o in rules for g in o["spec"]["groups"] for r in g["rules"]]
+    names = [a["alert"] for a in alerts]
+    assert len(names) == len(set(names)), names
+    return {a["alert"]: a for a in alerts}
+
+
+def threshold_of(expr: str) -> tuple[str, Decimal]:
+    """(comparison, number) at the top of an alert's expression, as PromQL parses it."""
+    tree = promql_parser.parse(expr)
+    assert isinstance(tree, promql_parser.BinaryExpr), expr
+    assert isinstance(tree.rhs, promql_parser.NumberLiteral), expr
+    return str(tree.op), Decimal(repr(tree.rhs.val))
+
+
 # --- the seed's thresholds: in the table, then in the rendered alerts --------------------------
 
 def test_every_seed_threshold_is_one_row_of_the_table_with_its_number_and_unit():
@@ -77,6 +102,118 @@ def test_milliseconds_become_seconds_and_percent_a_ratio():
     assert row_for("<1% for all 20 services").metric_unit == "ratio"
     assert row_for(">85% hit rate").metric_unit == "ratio"
     assert row_for("<80% average for BGE/Qwen hosts").metric_unit == "percent"
+
+
+def test_production_has_one_alert_per_row_with_the_seed_threshold_in_its_expression(objects):
+    alerts = rendered_alerts(objects, "production")
+    assert len(alerts) == len(TABLE.alerts)
+    assert sorted(alerts) == sorted(a.alert for a in TABLE.alerts)
+    expected = {words: (fact[0], fact[3]) for words, fact in [*SEED_SLOS.items(), *SEED_ROLLBACK.items()]}
+    for words, (comparison, value) in expected.items():
+        alert = alerts[row_for(words).alert]
+        assert threshold_of(alert["expr"]) == (comparison, value), f"{alert['alert']}: {alert['expr']}"
+        assert words in alert["annotations"]["description"], alert["alert"]
+
+
+@pytest.mark.parametrize("env", ARGOCD_ENVS)
+def test_every_environment_gets_the_same_thresholds(objects, env):
+    mine = {name: threshold_of(a["expr"]) for name, a in rendered_alerts(objects, env).items()}
+    assert mine == {name: threshold_of(a["expr"]) for name, a in rendered_alerts(objects, "production").items()}
+
+
+@pytest.mark.parametrize("env", ARGOCD_ENVS)
+def test_every_alert_expression_parses_and_reads_only_the_platforms_namespace(objects, env):
+    for name, alert in rendered_alerts(objects, env).items():
+        try:
+            tree = promql_parser.parse(alert["expr"])
+        except ValueError as exc:
+            pytest.fail(f"{env}: alert {name}: expr does not parse: {exc}\n{alert['expr']}")
+        selectors = []
+        promql_parser.walk(tree, lambda node: selectors.append(node) if isinstance(node, promql_parser.VectorSelector) else None)
+        assert selectors, name
+        for vs in selectors:
+            namespaces = [m.value for m in vs.matchers.matchers if m.name in ("namespace", "exported_namespace")]
+            assert namespaces == [NAMESPACE], f"{name}: {vs.name} {vs.matchers}"
+
+
+def test_the_rollback_alerts_carry_the_routing_label_and_the_seeds_durations(objects):
+    alerts = rendered_alerts(objects, "production")
+    rollback = {name: a for name, a in alerts.items() if a["labels"].get("action") == "rollback"}
+    assert len(rollback) == 2
+    for words, (comparison, _, _, value, for_) in SEED_ROLLBACK.items():
+        alert = rollback[row_for(words).alert]
+        assert alert["for"] == for_
+        assert threshold_of(alert["expr"]) == (comparison, value)
+        assert alert["labels"] == {"severity": "critical", "action": "rollback"}
+    for name, alert in alerts.items():
+        assert alert["labels"]["severity"] in ("critical", "warning", "info"), name
+        assert set(alert["annotations"]) == {"summary", "description"}, name
+
+
+# --- ServiceMonitors ---------------------------------------------------------------------------
+
+def service_monitors(objects, env: str) -> dict[str, dict]:
+    found = [o for p, o in objects.items() if p.parts[1] == env and o["kind"] == "ServiceMonitor"]
+    return {o["metadata"]["name"]: o for o in found}
+
+
+@pytest.mark.parametrize("env", ARGOCD_ENVS)
+def test_one_service_monitor_per_service_with_the_tables_endpoint(objects, env):
+    monitors = service_monitors(objects, env)
+    assert sorted(monitors) == sorted(SERVICES)
+    shared = part_objects(objects, env, "shared")
+    for name, monitor in monitors.items():
+        assert find(shared, "ServiceMonitor", name) is monitor  # in the shared part
+        scrape = TABLE.scrape.for_service(name)
+        spec = monitor["spec"]
+        assert spec["endpoints"] == [{"port": scrape.port, "path": scrape.path, "interval": scrape.interval, "scheme": "http"}]
+        assert (scrape.port, scrape.path, scrape.interval) == ("http", "/metrics", "30s")  # the table's default
+        assert spec["podTargetLabels"] == ["version"]
+        assert spec["namespaceSelector"] == {"matchNames": [NAMESPACE]}
+        assert spec["jobLabel"] == "app.kubernetes.io/name"
+
+
+def test_local_has_no_prometheus_objects(objects):
+    """A workstation has no Prometheus Operator: its CRDs are not there to apply them to."""
+    local = [o for p, o in objects.items() if p.parts[1] == "local"]
+    assert local
+    assert not [o for o in local if o["apiVersion"].startswith("monitoring.coreos.com/")]
+
+
+@pytest.mark.parametrize("env,colors", [("development", [None]), ("production", ["blue", "green"])])
+def test_a_monitor_selects_each_colors_service_once_and_never_a_live_service(objects, env, colors):
+    services = [o for p, o in objects.items() if p.parts[1] == env and o["kind"] == "Service"]
+    for name, monitor in service_monitors(objects, env).items():
+        selector = monitor["spec"]["selector"]
+        selected = [s for s in services if selects(selector, s["metadata"].get("labels") or {})]
+        expected = [name if c is None else f"{name}-{c}" for c in colors]
+        assert sorted(s["metadata"]["name"] for s in selected) == expected
+        port = monitor["spec"]["endpoints"][0]["port"]
+        for service in selected:
+            assert port in [p["name"] for p in service["spec"]["ports"]], service["metadata"]["name"]
+        # the live Service of a blue-green environment fronts the active color's pods again
+        live = {**selected[0]["metadata"]["labels"], "therapeutic-ai.io/traffic": "live"}
+        live.pop("version", None)
+        assert not selects(selector, live)
+
+
+def test_a_metrics_port_of_its_own_is_exposed_and_scraped():
+    """The custom case: qwen-host serves metrics on a port of its own, with its own path and interval."""
+    data = yamlio.load((PROJECT / MONITORING_FILE).read_text())
+    data["scrape"]["services"] = {"qwen-host": {"port": "metrics", "number": 9400, "path": "/stats", "interval": "15s"}}
+    ports = {s.name: s.port for s in CATALOG.services.services}
+    monitoring = MonitoringCatalog.model_validate(data, context={"service_ports": ports})
+    result = plan(RenderOptions(PROJECT, "production"), CATALOG.model_copy(update={"monitoring": monitoring}))
+    objects = result.objects
+
+    monitor = service_monitors(objects, "production")["qwen-host"]
+    assert monitor["spec"]["endpoints"] == [{"port": "metrics", "path": "/stats", "interval": "15s", "scheme": "http"}]
+    assert service_monitors(objects, "production")["bge-host"]["spec"]["endpoints"][0]["port"] == "http"
+    green = part_objects(objects, "production", "green")
+    service = find(green, "Service", "qwen-host-green")
+    assert {"name": "metrics", "port": 9400, "targetPort": "metrics", "protocol": "TCP"} in service["spec"]["ports"]
+    container = find(green, "Deployment", "qwen-host-green")["spec"]["template"]["spec"]["containers"][0]
+    assert {"name": "metrics", "containerPort": 9400, "protocol": "TCP"} in container["ports"]
 
 
 # --- bad rows: exit 2, one line naming file, line and field, nothing written -------------------
