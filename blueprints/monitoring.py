@@ -9,6 +9,7 @@ local has none), the shared part holds:
   color) is copied onto its series, so both colors' metrics stay apart;
 - one PrometheusRule per concern of the table (latency, errors, stores, ...), one alert per row.
   Automatic-rollback rows carry `action: rollback` beside `severity`, for on-call routing.
+The NetworkPolicies let the Prometheus pods reach each service's metrics port (blueprints/network.py).
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from generator import yamlio
 from generator.catalog import MONITORING_FILE, load_catalog
 from generator.cli import cli
 from generator.pipeline import RenderOptions, plan
+from generator.validation.network import Pod, allows
 from generator.validation.objects import selects
 from tests.conftest import PROJECT, find, part_objects, snapshot_tree
 
@@ -197,7 +198,7 @@ def test_a_monitor_selects_each_colors_service_once_and_never_a_live_service(obj
         assert not selects(selector, live)
 
 
-def test_a_metrics_port_of_its_own_is_exposed_and_scraped():
+def test_a_metrics_port_of_its_own_is_exposed_scraped_and_let_through():
     """The custom case: qwen-host serves metrics on a port of its own, with its own path and interval."""
     data = yamlio.load((PROJECT / MONITORING_FILE).read_text())
     data["scrape"]["services"] = {"qwen-host": {"port": "metrics", "number": 9400, "path": "/stats", "interval": "15s"}}
@@ -214,6 +215,11 @@ def test_a_metrics_port_of_its_own_is_exposed_and_scraped():
     assert {"name": "metrics", "port": 9400, "targetPort": "metrics", "protocol": "TCP"} in service["spec"]["ports"]
     container = find(green, "Deployment", "qwen-host-green")["spec"]["template"]["spec"]["containers"][0]
     assert {"name": "metrics", "containerPort": 9400, "protocol": "TCP"} in container["ports"]
+    policies = [o for o in part_objects(objects, "production", "shared") if o["kind"] == "NetworkPolicy"]
+    qwen = Pod(NAMESPACE, {"app.kubernetes.io/name": "qwen-host", "version": "green"})
+    prometheus = Pod("monitoring", {"app.kubernetes.io/name": "prometheus"})
+    assert allows(policies, prometheus, qwen, 9400)
+    assert not allows(policies, prometheus, qwen, 8009)
 
 
 # --- bad rows: exit 2, one line naming file, line and field, nothing written -------------------
