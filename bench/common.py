@@ -182,6 +182,19 @@ def only_environment(environments_yaml: str, keep: str) -> str:
     return "\n".join([*lines[: starts[0]], *lines[first:end]]).rstrip("\n") + "\n"
 
 
+def catalog_wide_alerts(monitoring_yaml: str) -> str:
+    """monitoring.yaml without the alert rows that name services of the real catalog (`services:
+    [...]`), which a synthetic catalog does not have; rows for `all` services stay (a text cut)."""
+    lines = monitoring_yaml.splitlines()
+    starts = [i for i, line in enumerate(lines) if line.startswith("  - alert: ")]
+    ends = [*starts[1:], len(lines)]
+    keep = [True] * len(lines)
+    for start, end in zip(starts, ends):
+        if any(line.startswith("    services: [") for line in lines[start:end]):
+            keep[start:end] = [False] * (end - start)
+    return "\n".join(line for line, kept in zip(lines, keep) if kept) + "\n"
+
+
 def roomy_cluster(environments_yaml: str) -> str:
     """The one environment left (see only_environment), its declared cluster made roomy.
 
@@ -204,7 +217,8 @@ def synthetic_project(dest: Path, count: int, env: str, roomy: bool = True) -> P
     """A scratch project of `count` synthetic services (synthetic_services, with the real
     catalog's settings) and only the environment `env` of the real environments.yaml, its
     cluster made roomy (roomy_cluster) unless `roomy` is false; the rest of the catalog
-    (databases.yaml) and the project's schemas/ are copied as they are, releases.yaml cut to `env`. Nothing is rendered yet."""
+    (databases.yaml, monitoring.yaml less its rows about named services: catalog_wide_alerts) and
+    the project's schemas/ are copied as they are, releases.yaml cut to `env`. Nothing is rendered yet."""
     real = PROJECT / CATALOG
     settings = settings_block((real / "services.yaml").read_text(encoding="utf-8"))
     shutil.copytree(real, dest / CATALOG)
@@ -216,6 +230,8 @@ def synthetic_project(dest: Path, count: int, env: str, roomy: bool = True) -> P
     releases = (real / "releases.yaml").read_text(encoding="utf-8").splitlines()
     kept = [line for line in releases if not line.startswith("  ") or line.startswith(f"  {env}:")]
     (dest / CATALOG / "releases.yaml").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    monitoring = catalog_wide_alerts((real / "monitoring.yaml").read_text(encoding="utf-8"))
+    (dest / CATALOG / "monitoring.yaml").write_text(monitoring, encoding="utf-8")
     shutil.copytree(PROJECT / SCHEMAS, dest / SCHEMAS)
     return dest
 

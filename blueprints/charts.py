@@ -13,6 +13,7 @@ from blueprints.certificates import PlatformCertificates
 from blueprints.delivery import Delivery
 from blueprints.health import HEALTH_CHECK, HealthCheck
 from blueprints.live import LIVE, LiveServices
+from blueprints.monitoring import HTTP, PlatformMonitoring, metrics_port
 from blueprints.network import NetworkIsolation
 from blueprints.secrets import PlatformSecrets
 from blueprints.model import Catalog, Color, Environment
@@ -64,6 +65,7 @@ class SharedChart(PartChart):
         release = catalog.release(env.name)
         if release:
             self.record(LiveServices(self, "live", catalog=catalog, env=env, release=release), LIVE)
+        self.record(PlatformMonitoring(self, "monitoring", catalog=catalog, env=env), "monitoring")
 
 
 class ServicesChart(PartChart):
@@ -73,7 +75,10 @@ class ServicesChart(PartChart):
         super().__init__(scope, id)
         for service in catalog.services.services:
             blueprint = BLUEPRINTS[service.tier]
-            props = WorkloadProps(service=service, environment=env, color=color)
+            metrics = metrics_port(catalog.monitoring, service)
+            props = WorkloadProps(
+                service=service, environment=env, color=color, metrics_port=None if metrics[0] == HTTP else metrics
+            )
             self.record(blueprint(self, service.name, props), service.name)
         if env.argocd:
             self.record(HealthCheck(self, HEALTH_CHECK, catalog=catalog, env=env), HEALTH_CHECK)

@@ -9,7 +9,8 @@ COMPLIANCE = "therapeutic-ai.io/compliance"
 DATA_CLASS = "therapeutic-ai.io/data-class"
 # The seed's own key for the blue-green color (`kubectl patch ... selector: {version: green}`).
 VERSION = "version"
-# On the live Services of a blue-green environment (`<svc>`, selecting the active color): "live".
+# On the live Services of a blue-green environment (`<svc>`, selecting the active color's pods),
+# beside the per-color Services: monitoring skips Services that carry it, so no pod is scraped twice.
 TRAFFIC = "therapeutic-ai.io/traffic"
 
 PLATFORM = "therapeutic-ai"

@@ -31,6 +31,6 @@ class LiveServices(Construct):
                 "labels": {labels.NAME: service.name, labels.COMPONENT: service.tier.value, labels.TRAFFIC: LIVE},
             }
             selector = {labels.NAME: service.name, labels.VERSION: release.active.value}
-            self.manifests.append(cluster_service(metadata, selector, service.port))
+            self.manifests.append(cluster_service(metadata, selector, [("http", service.port)]))
         for manifest in self.manifests:
             api_object(self, manifest, id=manifest["metadata"]["name"])

@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from blueprints.databases.spec import DatabaseCatalog, DatabasesSpec
+from blueprints.monitoring_spec import MonitoringCatalog
 from blueprints.quantity import parse_bytes, parse_cpu
 from blueprints.types import Bytes, CatalogProblem, Cpu, Strict
 
@@ -394,6 +395,7 @@ class Catalog(Strict):
     environments: EnvironmentCatalog
     databases: DatabaseCatalog
     releases: ReleaseCatalog
+    monitoring: MonitoringCatalog
 
     @cached_property
     def env_by_name(self) -> dict[str, Environment]:

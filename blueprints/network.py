@@ -2,9 +2,11 @@
 
 The platform's namespace denies all traffic, in and out; then each workload gets one policy that
 allows exactly what the graph declares: ingress from its callers on its port, egress to its callees
-and its databases on theirs, and DNS. Where Argo CD syncs, the post-sync health check
-(`blueprints/health.py`) is one more caller of every service. A service not declared as a caller of another cannot reach
-it. Policies select pods by name only, so they hold for both colors of a blue-green pair.
+and its databases on theirs, and DNS. A service not declared as a caller of another cannot reach
+it. Where Argo CD syncs, the post-sync health check (`blueprints/health.py`) is one more caller of
+every service. Where a Prometheus scrapes the platform (blueprints/monitoring.py), its pods may also
+reach each service's metrics port (monitoring.yaml), and nothing else. Policies select pods by name
+only, so they hold for both colors of a blue-green pair.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from blueprints.health import HEALTH_CHECK
 from blueprints.k8s import Manifest, api_object
 from blueprints.model import Catalog, Environment, Service
 from blueprints.platform import sync_wave
+from blueprints.monitoring import metrics_port, monitored
 
 INGRESS_NAMESPACE = "ingress-nginx"  # assumed: where the ingress controller that fronts api-gateway runs
 NAMESPACE_NAME = "kubernetes.io/metadata.name"
@@ -75,7 +78,7 @@ class NetworkIsolation(Construct):
         services = catalog.services.services
         self.manifests: list[Manifest] = [policy(env, "default-deny", {}, [], [])]
         for service in services:
-            self.manifests.append(self.service_policy(env, service, services))
+            self.manifests.append(self.service_policy(env, service, services, self.scraper(catalog, env, service)))
         if env.argocd:
             self.manifests.append(self.health_check_policy(env, services))
         for db in endpoints.PORTS:
@@ -87,7 +90,22 @@ class NetworkIsolation(Construct):
             api_object(self, manifest, id=f"{manifest['kind']}-{manifest['metadata']['name']}")
 
     @staticmethod
-    def service_policy(env: Environment, service: Service, services: list[Service]) -> Manifest:
+    def scraper(catalog: Catalog, env: Environment, service: Service) -> dict[str, Any] | None:
+        """The ingress rule that lets Prometheus scrape `service`, where a Prometheus does."""
+        if not monitored(env):
+            return None
+        prometheus = catalog.monitoring.prometheus
+        return {
+            "from": [{
+                "namespaceSelector": {"matchLabels": {NAMESPACE_NAME: prometheus.namespace}},
+                "podSelector": {"matchLabels": dict(prometheus.pod_labels)},
+            }],
+            "ports": tcp(metrics_port(catalog.monitoring, service)[1]),
+        }
+
+    @staticmethod
+    def service_policy(env: Environment, service: Service, services: list[Service],
+                       scraper: dict[str, Any] | None = None) -> Manifest:
         callers = [s.name for s in services if service.name in s.calls]
         if env.argocd:  # the post-sync health check (blueprints/health.py) calls every service
             callers.append(HEALTH_CHECK)
@@ -99,6 +117,8 @@ class NetworkIsolation(Construct):
                 "from": [{"namespaceSelector": {"matchLabels": {NAMESPACE_NAME: INGRESS_NAMESPACE}}}],
                 "ports": tcp(service.port),
             })
+        if scraper is not None:
+            ingress.append(scraper)
         ports = {s.name: s.port for s in services}
         egress = [{"to": [{"podSelector": named([callee])}], "ports": tcp(ports[callee])} for callee in service.calls]
         egress += [

@@ -34,6 +34,12 @@ class WorkloadProps(BaseModel):
     service: Service
     environment: Environment
     color: Color | None = None
+    metrics_port: tuple[str, int] | None = None  # a port of its own for /metrics (monitoring.yaml); default: http
+
+
+def named_ports(props: WorkloadProps) -> list[tuple[str, int]]:
+    """(name, number) of every port the service serves: http, and a metrics port of its own if any."""
+    return [("http", props.service.port), *([props.metrics_port] if props.metrics_port else [])]
 
 
 def merge_resources(base: Resources, override: Resources | None) -> Resources:
@@ -47,8 +53,9 @@ def merge_resources(base: Resources, override: Resources | None) -> Resources:
     return Resources(requests=merged(base.requests, override.requests), limits=merged(base.limits, override.limits))
 
 
-def cluster_service(metadata: dict[str, Any], selector: dict[str, str], port: int) -> Manifest:
-    """A service's ClusterIP Service: its own per color, and the live one of a blue-green environment."""
+def cluster_service(metadata: dict[str, Any], selector: dict[str, str], ports: list[tuple[str, int]]) -> Manifest:
+    """A service's ClusterIP Service on its (name, number) ports: its own per color, and the live
+    one of a blue-green environment."""
     return {
         "apiVersion": "v1",
         "kind": "Service",
@@ -56,7 +63,7 @@ def cluster_service(metadata: dict[str, Any], selector: dict[str, str], port: in
         "spec": {
             "type": "ClusterIP",
             "selector": selector,
-            "ports": [{"name": "http", "port": port, "targetPort": "http", "protocol": "TCP"}],
+            "ports": [{"name": name, "port": number, "targetPort": name, "protocol": "TCP"} for name, number in ports],
         },
     }
 
@@ -137,7 +144,7 @@ class ServiceWorkload(Construct):
             "name": self.service.name,
             "image": self.image,
             "imagePullPolicy": "Always",
-            "ports": [{"name": "http", "containerPort": port, "protocol": "TCP"}],
+            "ports": [{"name": name, "containerPort": number, "protocol": "TCP"} for name, number in named_ports(self.props)],
             "env": [
                 {"name": "SERVICE_NAME", "value": self.service.name},
                 {"name": "SERVICE_PORT", "value": str(port)},
@@ -201,7 +208,7 @@ class ServiceWorkload(Construct):
         }
 
     def cluster_service(self) -> Manifest:
-        return cluster_service(self.metadata(), dict(self.selector), self.service.port)
+        return cluster_service(self.metadata(), dict(self.selector), named_ports(self.props))
 
     def disruption_budget(self) -> Manifest:
         return {

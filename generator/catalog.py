@@ -11,6 +11,7 @@ from ruamel.yaml import YAML
 
 from blueprints.databases.spec import DatabaseCatalog
 from blueprints.model import Catalog, CatalogProblem, EnvironmentCatalog, ReleaseCatalog, ServiceCatalog
+from blueprints.monitoring_spec import MonitoringCatalog
 from generator import yamlio
 from generator.errors import CatalogError
 from generator.fieldpath import dotted
@@ -20,16 +21,23 @@ SERVICES_FILE = CATALOG_DIR / "services.yaml"
 ENVIRONMENTS_FILE = CATALOG_DIR / "environments.yaml"
 DATABASES_FILE = CATALOG_DIR / "databases.yaml"
 RELEASES_FILE = CATALOG_DIR / "releases.yaml"
+MONITORING_FILE = CATALOG_DIR / "monitoring.yaml"
 
 M = TypeVar("M", bound=BaseModel)
 
 
 def load_catalog(project: Path) -> Catalog:
-    """The project's catalog: `blueprints/catalog/{services,environments,databases,releases}.yaml`."""
+    """The project's catalog: `blueprints/catalog/{services,environments,databases,monitoring,releases}.yaml`."""
+    services = load_file(project, SERVICES_FILE, ServiceCatalog)
     catalog = Catalog(
-        services=load_file(project, SERVICES_FILE, ServiceCatalog),
+        services=services,
         environments=load_file(project, ENVIRONMENTS_FILE, EnvironmentCatalog),
         databases=load_file(project, DATABASES_FILE, DatabaseCatalog),
+        # the monitoring table names services: it is checked against the loaded service catalog
+        monitoring=load_file(
+            project, MONITORING_FILE, MonitoringCatalog,
+            context={"service_ports": {s.name: s.port for s in services.services}},
+        ),
         releases=load_file(project, RELEASES_FILE, ReleaseCatalog),
     )
     problem = release_problem(catalog)
@@ -57,7 +65,7 @@ def release_problem(catalog: Catalog) -> tuple[tuple[str, ...], str] | None:
     return None
 
 
-def load_file(project: Path, relative: Path, model: type[M]) -> M:
+def load_file(project: Path, relative: Path, model: type[M], context: dict[str, Any] | None = None) -> M:
     path = project / relative
     try:
         text = path.read_text(encoding="utf-8")
@@ -70,7 +78,7 @@ def load_file(project: Path, relative: Path, model: type[M]) -> M:
         line = f":{mark.line + 1}" if mark else ""
         raise CatalogError(f"{relative}{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=context)
     except ValidationError as exc:
         # Only now pay for ruamel's round-trip parse: it keeps the line of every key.
         raise CatalogError(describe(relative, YAML(typ="rt").load(text), exc)) from None

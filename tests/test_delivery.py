@@ -29,7 +29,8 @@ def applications(objects, env: str) -> list[dict]:
 
 
 def wave(obj: dict) -> int:
-    return int(obj["metadata"]["annotations"][WAVE])
+    """The object's sync wave (Argo CD's default: 0)."""
+    return int((obj["metadata"].get("annotations") or {}).get(WAVE, "0"))
 
 
 def test_argo_cd_environments_and_only_they_have_an_argocd_part(objects):

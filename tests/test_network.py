@@ -1,5 +1,6 @@
 """The NetworkPolicies and the declared dependency graph agree, both ways: every declared call is
-allowed, and nothing undeclared is (services to services, services to databases, DNS)."""
+allowed, and nothing undeclared is (services to services, services to databases, DNS); Prometheus
+reaches each service's metrics port (monitoring.yaml) and nothing else."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ CATALOG = load_catalog(PROJECT)
 SERVICES = CATALOG.services.services
 NAMESPACE = "therapeutic-ai"
 DNS = Pod("kube-system", {"k8s-app": "kube-dns"})
+PROMETHEUS = Pod("monitoring", {"app.kubernetes.io/name": "prometheus"})
 
 
 def policies(objects, env: str) -> list[dict]:
@@ -67,6 +69,33 @@ def test_only_the_public_service_is_reachable_from_the_ingress_controller(object
     ingress = Pod("ingress-nginx", {"app.kubernetes.io/name": "ingress-nginx"})
     public = [s.name for s in SERVICES if allows(rules, ingress, service_pod(s.name, "blue"), s.port)]
     assert public == ["api-gateway"]
+
+
+def metrics_port(service) -> int:
+    scrape = CATALOG.monitoring.scrape.for_service(service.name)
+    return service.port if scrape.port == "http" else scrape.number
+
+
+@pytest.mark.parametrize("env,color", [("development", None), ("staging", "blue"), ("production", "green")])
+def test_prometheus_reaches_each_services_metrics_port_and_nothing_else(objects, env, color):
+    rules = policies(objects, env)
+    for service in SERVICES:
+        pod, port = service_pod(service.name, color), metrics_port(service)
+        assert allows(rules, PROMETHEUS, pod, port), service.name
+        for other in (port + 1, port - 1, 9090, 53):
+            assert not allows(rules, PROMETHEUS, pod, other), f"{service.name}:{other}"
+        # only Prometheus's pods, only from its namespace
+        assert not allows(rules, Pod("monitoring", {"app.kubernetes.io/name": "grafana"}), pod, port), service.name
+        assert not allows(rules, Pod("default", {"app.kubernetes.io/name": "prometheus"}), pod, port), service.name
+    for db, targets in database_pods(env).items():
+        # the stores in the platform's namespace (Scylla's datacenters have namespaces of their own)
+        for target in [t for t in targets if t.namespace == NAMESPACE]:
+            assert not allows(rules, PROMETHEUS, target, PORTS[db]), db
+
+
+def test_no_prometheus_gets_in_where_none_runs(objects):
+    rules = policies(objects, "local")
+    assert not [s.name for s in SERVICES if allows(rules, PROMETHEUS, service_pod(s.name, None), metrics_port(s))]
 
 
 def test_nothing_else_in_the_namespace_gets_in_or_out(objects):
