@@ -39,6 +39,12 @@ SERVICES_APP_WAVE = 0
 LIVE_APP_WAVE = 1
 
 
+def application(env: str, part: str) -> str:
+    """The Application that syncs `part` of `env` (`production-green`; `production-live` for the
+    live Services, which are files of `shared`)."""
+    return f"{env}-{part}"
+
+
 def wave(number: int) -> dict[str, str]:
     """The annotation that puts an object in sync wave `number`."""
     return {SYNC_WAVE: str(number)}

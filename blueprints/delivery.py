@@ -79,7 +79,7 @@ class Delivery(Construct):
                     name: str | None = None) -> Manifest:
         """`<env>-<name or part>`, syncing rendered/<env>/<part>/ (not its subfolders: Helm values)."""
         env = self.env
-        app = f"{env.name}-{name or part}"
+        app = argocd.application(env.name, name or part)
         metadata: dict[str, Any] = {
             "name": app,
             "namespace": argocd.NAMESPACE,

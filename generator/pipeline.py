@@ -13,11 +13,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from blueprints.model import Catalog, Color
-from generator import record, rendered, tree
+from generator import record, rendered, summary, tree
 from generator.catalog import load_catalog
 from generator.errors import ValidationFailed
 from generator.overlays import overlay, patches_scaffold
 from generator.parts import OVERLAYS, PATCHES, RENDERED, Part, Selection, select
+from generator.progress import Callback, silent
 from generator.synth import synthesize
 from generator.tree import Changes, Files
 from generator.validation import Report, validate
@@ -47,7 +48,8 @@ class Plan:
     new_patches: Files  # scaffolds for environments that have no patches folder yet
 
 
-def plan(options: RenderOptions, catalog: Catalog | None = None, selection: Selection | None = None) -> Plan:
+def plan(options: RenderOptions, catalog: Catalog | None = None, selection: Selection | None = None,
+         progress: Callback = silent) -> Plan:
     """Everything up to the write: nothing in the project changes. Without `selection`, the
     options' ENV / --color / --all; rendering a retired color deploys it again (record, Application)."""
     catalog = catalog or load_catalog(options.project)
@@ -75,19 +77,23 @@ def plan(options: RenderOptions, catalog: Catalog | None = None, selection: Sele
                 shutil.copytree(options.project / folder, root / folder)
         builds = []
         # kustomize runs on each part (its own process) while cdk8s synthesizes the next one
-        for synth in synthesize(catalog, selection.parts):
+        total = len(selection.parts)
+        for number, synth in enumerate(synthesize(catalog, selection.parts), 1):
+            progress(f"gen: synthesized {synth.part} ({number}/{total}), kustomize running")
             part_overlay = overlay(catalog, synth)
             write(root, part_overlay.files)
             files.update(part_overlay.files)
             jobs = [pool.submit(rendered.build, root, build_root) for build_root in part_overlay.roots]
             builds.append((synth, part_overlay, jobs))
-        for synth, part_overlay, jobs in builds:
+        for number, (synth, part_overlay, jobs) in enumerate(builds, 1):
+            progress(f"gen: kustomize {synth.part} ({number}/{total})")
             part_files, part_objects = rendered.rendered_files(
                 synth, part_overlay, [obj for job in jobs for obj in job.result()]
             )
             files.update(part_files)
             objects.update(part_objects)
             files.update(rendered.side_files(synth))
+            files[synth.part.rendered_dir / summary.README] = summary.readme(catalog, synth.part, part_objects)
 
     files.update(record_files)
     return Plan(catalog, selection, scope(options.project, selection) + list(record_files), files, objects, new_patches)
@@ -131,17 +137,17 @@ class Rendered:
     report: Report | None  # None with validate=False
 
 
-def render(options: RenderOptions) -> Rendered:
+def render(options: RenderOptions, progress: Callback = silent) -> Rendered:
     """Render, validate what would be written, and write; returns what changed on disk."""
-    return write_plan(options.project, plan(options), options.validate)
+    return write_plan(options.project, plan(options, progress=progress), options.validate, progress=progress)
 
 
 def write_plan(project: Path, result: Plan, validated: bool = True,
-               refusal: str = "the render fails validation") -> Rendered:
+               refusal: str = "the render fails validation", progress: Callback = silent) -> Rendered:
     """Validate a plan (unless told not to), then replace its scope on disk, all or nothing."""
     report = None
     if validated:
-        report = validate_plan(project, result)
+        report = validate_plan(project, result, progress)
         if not report.ok:
             raise ValidationFailed(f"{refusal} ({report.errors} errors); nothing was written", report)
     changes = diff(project, result)
@@ -151,7 +157,7 @@ def write_plan(project: Path, result: Plan, validated: bool = True,
     return Rendered(changes, report)
 
 
-def validate_plan(project: Path, result: Plan) -> Report:
+def validate_plan(project: Path, result: Plan, progress: Callback = silent) -> Report:
     """Validate every environment the plan touches: its new parts with the committed others."""
     catalog = result.catalog
     order = [e.name for e in catalog.environments.environments]
@@ -159,12 +165,12 @@ def validate_plan(project: Path, result: Plan) -> Report:
     fresh: dict[str, list[Doc]] = {env: [] for env in envs}
     for path, obj in sorted(result.objects.items()):
         fresh[path.parts[1]].append(Doc(str(path), obj))
-    return validate(project, catalog, envs, rendered=fresh)
+    return validate(project, catalog, envs, rendered=fresh, progress=progress)
 
 
-def check(project: Path) -> Changes:
+def check(project: Path, progress: Callback = silent) -> Changes:
     """Compare the committed overlays/ and rendered/ with a fresh render of everything."""
-    return diff(project, plan(RenderOptions(project, everything=True)))
+    return diff(project, plan(RenderOptions(project, everything=True), progress=progress))
 
 
 def diff(project: Path, result: Plan) -> Changes:

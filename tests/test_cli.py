@@ -129,7 +129,7 @@ def test_render_prints_what_it_wrote_then_is_up_to_date(scratch):
     assert "added    overlays/production/patches/kustomization.yaml" in first.output
     assert first.output.strip().splitlines()[-1] == (
         # 21 warnings: no shared part yet, so no NetworkPolicy covers the pods (20 services, the health check)
-        "gen render production --color green: 105 added, 0 changed, 0 removed; validated: 0 errors, 21 warnings"
+        "gen render production --color green: 106 added, 0 changed, 0 removed; validated: 0 errors, 21 warnings"
     )
     assert not (scratch / "rendered/production/blue").exists()  # one color only
     assert not (scratch / "rendered/production/shared").exists()
@@ -219,7 +219,7 @@ def test_a_color_tag_renders_only_that_color_with_the_new_release(project):
          "    images: {registry: registry.therapeutic-ai.internal/platform, tag: 3.0.0, color_tags: {green: 3.1.0}}\n")
     result = gen(project, "render", "staging", "--quiet")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("gen render staging: 0 added, 40 changed, 0 removed")  # 20 overlays, 20 Deployments
+    assert result.output.startswith("gen render staging: 0 added, 41 changed, 0 removed")  # 20 overlays, 20 Deployments, README
     green = (project / "rendered/staging/green/deployment-billing-green.yaml").read_text()
     blue = (project / "rendered/staging/blue/deployment-billing-blue.yaml").read_text()
     assert "image: registry.therapeutic-ai.internal/platform/billing:3.1.0" in green

@@ -50,14 +50,24 @@ class Capacity:
 
 
 def pod_requests(spec: dict) -> dict[str, Decimal]:
+    """What one pod requests: the sum of its containers, or its largest init container if more."""
+    return pod_amounts(spec, "requests")
+
+
+def pod_amounts(spec: dict, which: str) -> dict[str, Decimal]:
+    """One pod's `requests` (a missing request is taken from the limit, as Kubernetes does) or
+    `limits` (a missing limit counts as 0: unbounded), by cpu, memory and gpu."""
+
     def of(container: dict) -> dict[str, Decimal]:
         resources = container.get("resources") or {}
         requests = resources.get("requests") or {}
         limits = resources.get("limits") or {}
-        # Kubernetes takes a missing request from the limit
-        cpu = requests.get("cpu", limits.get("cpu"))
-        memory = requests.get("memory", limits.get("memory"))
-        gpu = requests.get(GPU, limits.get(GPU))
+        chosen = requests if which == "requests" else {}
+
+        def value(key: str) -> object:
+            return chosen.get(key, limits.get(key))
+
+        cpu, memory, gpu = value("cpu"), value("memory"), value(GPU)
         return {
             "cpu": parse_cpu(str(cpu)) if cpu is not None else Decimal(0),
             "memory": parse_bytes(str(memory)) if memory is not None else Decimal(0),

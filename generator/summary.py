@@ -1,0 +1,191 @@
+"""`rendered/<env>/<part>/README.md`: what a part is, what it runs and what syncs it, for the
+reviewer of a pull request (marked generated in .gitattributes, so review hosts fold it).
+
+Built from the part's own rendered objects (replicas, images, requests and limits as rendered,
+hand patches included) and the catalog; the page's layout is a jinja2 template beside this module.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import PurePosixPath
+
+import jinja2
+
+from blueprints import argocd, labels
+from blueprints.model import Catalog
+from generator.overlays import render_command
+from generator.parts import Part
+from generator.validation.capacity import annotated, pod_amounts
+from generator.validation.objects import Doc, workloads
+
+README = "README.md"
+TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("generator", "templates"),
+    keep_trailing_newline=True,
+    undefined=jinja2.StrictUndefined,
+    autoescape=False,  # Markdown, not HTML
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    kind: str
+    replicas: int
+    images: str
+    requests: str
+    limits: str
+
+
+@dataclass(frozen=True)
+class Application:
+    name: str
+    applies: str
+    sync: str
+
+
+@dataclass(frozen=True)
+class DatabaseRelease:
+    name: str
+    chart: str
+    version: str
+    namespace: str
+    requests: str
+
+
+def readme(catalog: Catalog, part: Part, objects: dict[PurePosixPath, dict]) -> bytes:
+    """The README.md of `part`, from its rendered objects (path -> object)."""
+    docs = [Doc(str(path), obj) for path, obj in sorted(objects.items())]
+    rows, gpus = workload_rows(docs)
+    releases = database_releases(docs)
+    page = TEMPLATES.get_template("part-readme.md.j2").render(
+        part=str(part),
+        part_name=part.name,
+        env=part.env,
+        command=render_command(part),
+        description=describe(catalog, part),
+        applications=applications(catalog, part),
+        workloads=rows,
+        gpus=gpus,
+        releases=releases,
+        totals=totals(docs, releases),
+        kinds=sorted(Counter(doc.kind for doc in docs).items()),
+    )
+    return page.encode()
+
+
+def describe(catalog: Catalog, part: Part) -> str:
+    env = catalog.environment(part.env)
+    count = len(catalog.services.services)
+    if part.name == "shared":
+        text = (f"What {part.env} runs once, whatever the color: the namespace `{env.namespace}`, "
+                f"`{env.config_map_name}`, the databases, secret references, certificates, network policies")
+        if env.argocd:
+            text += " and monitoring"
+        if catalog.release(part.env):
+            text += ("; and the live Services (`service-*.yaml`): the seed's names and ports, selecting the color "
+                     "that serves, as `blueprints/catalog/releases.yaml` records it (`gen promote` changes them)")
+        return text + "."
+    if part.name == "argocd":
+        return (f"How Argo CD delivers {part.env}: the AppProject `{argocd.PROJECT}` and one Application per part. "
+                f"Bootstrap a cluster with `kubectl apply -f rendered/{part.env}/argocd/`.")
+    if part.color:
+        # whether it serves is not said here: a promotion changes the live Services and nothing else
+        return (f"The {count} services of {part.env} in {part.name}, named `<service>-{part.name}` and labelled "
+                f"`version: {part.name}`, each with its own Service for checking the color before it serves "
+                f"(which color serves: `blueprints/catalog/releases.yaml`). Image tag "
+                f"`{env.images.tag_for(part.color)}`.")
+    return f"The {count} services of {part.env} (no blue-green). Image tag `{env.images.tag}`."
+
+
+def applications(catalog: Catalog, part: Part) -> list[Application]:
+    env = catalog.environment(part.env)
+    if not env.argocd:
+        return []
+    sync = "automated (prune, self-heal)" if env.sync == "automated" else "manual: an operator syncs after the merge"
+    folder = f"`{part.rendered_dir}/`"
+    if part.name == "shared" and catalog.release(part.env):
+        return [
+            Application(argocd.application(part.env, "shared"), f"{folder} except `{argocd.LIVE_FILES}`", sync),
+            Application(argocd.application(part.env, argocd.LIVE), f"`{part.rendered_dir}/{argocd.LIVE_FILES}`", sync),
+        ]
+    return [Application(argocd.application(part.env, part.name), folder, sync)]
+
+
+def cpu(cores: Decimal) -> str:
+    """Cores as Kubernetes writes them: `50m` below one core, `2` or `2.5` above."""
+    if cores < 1 and (cores * 1000) == (cores * 1000).to_integral_value():
+        return f"{int(cores * 1000)}m"
+    return f"{cores.normalize():f}"
+
+
+def size(value: Decimal) -> str:
+    """Bytes as Kubernetes writes them where exact (`128Mi`, `16Gi`), else in Gi to 0.1 (`74.4Gi`)."""
+    if value >= 2**30 and value % 2**30 == 0:
+        return f"{int(value // 2**30)}Gi"
+    if value >= 2**30:
+        return f"{(value / 2**30).quantize(Decimal('0.1')).normalize():f}Gi"
+    if value % 2**20 == 0:
+        return f"{int(value // 2**20)}Mi"
+    return f"{int(value)}"
+
+
+def resources(values: dict[str, Decimal], words: bool = False) -> str:
+    """`50m, 128Mi` (one pod), or with `words`: `12.16 cores, 74.4Gi memory` (totals)."""
+    shown = [cpu(values["cpu"]) + (" cores" if words else ""), size(values["memory"]) + (" memory" if words else "")]
+    if values["gpu"]:
+        shown.append(f"{values['gpu'].normalize():f} GPU")
+    return ", ".join(shown)
+
+
+def workload_rows(docs: list[Doc]) -> tuple[list[Row], bool]:
+    rows = []
+    gpus = False
+    for w in workloads(docs):
+        requests, limits = pod_amounts(w.spec, "requests"), pod_amounts(w.spec, "limits")
+        gpus = gpus or bool(requests["gpu"] or limits["gpu"])
+        annotations = w.doc.obj["metadata"].get("annotations") or {}
+        kind = w.doc.kind + (f" ({annotations[argocd.HOOK]} hook)" if argocd.HOOK in annotations else "")
+        images = "<br>".join(f"`{c['image']}`" for c in w.containers(init=False))
+        rows.append(Row(w.doc.name, kind, w.replicas, images, resources(requests), resources(limits)))
+    return sorted(rows, key=lambda r: (r.kind, r.name)), gpus
+
+
+def database_releases(docs: list[Doc]) -> list[DatabaseRelease]:
+    out = []
+    for doc in docs:
+        claim = (doc.obj["metadata"].get("annotations") or {}).get(labels.REQUESTS)
+        if doc.kind != "Application" or not claim:
+            continue
+        source, destination = doc.obj["spec"]["source"], doc.obj["spec"]["destination"]
+        out.append(DatabaseRelease(doc.name, source.get("chart", source.get("path", "")), source["targetRevision"],
+                                   destination["namespace"], claim.replace(",", ", ")))
+    return out
+
+
+def totals(docs: list[Doc], releases: list[DatabaseRelease]) -> list[str]:
+    pods = 0
+    requested = {"cpu": Decimal(0), "memory": Decimal(0), "gpu": Decimal(0)}
+    limited = dict(requested)
+    running = list(workloads(docs))
+    for w in running:
+        pods += w.replicas
+        for key, value in pod_amounts(w.spec, "requests").items():
+            requested[key] += value * w.replicas
+        for key, value in pod_amounts(w.spec, "limits").items():
+            limited[key] += value * w.replicas
+    lines = [f"{len(docs)} objects"]
+    if running:
+        lines.append(f"{pods} pods in {len(running)} workloads: requests {resources(requested, words=True)}; "
+                     f"limits {resources(limited, words=True)}")
+    if releases:
+        claimed = {"cpu": Decimal(0), "memory": Decimal(0), "storage": Decimal(0)}
+        for release in releases:
+            for key, value in annotated(release.requests.replace(", ", ",")).items():
+                claimed[key] = claimed.get(key, Decimal(0)) + value
+        lines.append(f"databases ({len(releases)} Applications) request {cpu(claimed['cpu'])} cores, "
+                     f"{size(claimed['memory'])} memory, {size(claimed['storage'])} storage")
+    return lines

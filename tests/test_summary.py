@@ -1,0 +1,92 @@
+"""rendered/<env>/<part>/README.md: every part has one, and what it says agrees with the part's
+objects and with the Argo CD Application that syncs the folder."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import PurePosixPath
+
+import pytest
+
+from blueprints.model import Color
+from generator import summary
+from generator.catalog import load_catalog
+from generator.parts import Part
+from tests.conftest import PROJECT, part_objects
+
+CATALOG = load_catalog(PROJECT)
+PARTS = [(e.name, part) for e in CATALOG.environments.environments for part in CATALOG.parts(e.name)]
+
+
+def readme(fresh, env: str, part: str) -> str:
+    return fresh.files[PurePosixPath("rendered", env, part, "README.md")].decode()
+
+
+def table(text: str, heading: str) -> list[list[str]]:
+    """The rows of the Markdown table under `## heading` (cells stripped, header and rule dropped)."""
+    section = text.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("|")]
+    return [[cell.strip() for cell in row.strip("|").split("|")] for row in rows[2:]]
+
+
+@pytest.mark.parametrize("env,part", PARTS, ids=[f"{e}/{p}" for e, p in PARTS])
+def test_every_part_has_its_summary_committed(fresh, env, part):
+    text = readme(fresh, env, part)
+    assert text.startswith(f"# {env}/{part}\n")
+    assert (PROJECT / "rendered" / env / part / "README.md").read_text() == text
+
+
+@pytest.mark.parametrize("env,part", [p for p in PARTS if p[1] != "shared" and p[1] != "argocd"],
+                         ids=[f"{e}/{p}" for e, p in PARTS if p not in ("shared", "argocd")])
+def test_the_workloads_table_is_the_parts_deployments(fresh, objects, env, part):
+    rows = {row[0]: row for row in table(readme(fresh, env, part), "Workloads")}
+    deployments = [o for o in part_objects(objects, env, part) if o["kind"] == "Deployment"]
+    assert len(deployments) == len(CATALOG.services.services)
+    for deployment in deployments:
+        row = rows[deployment["metadata"]["name"]]
+        assert row[1] == "Deployment"
+        assert int(row[2]) == deployment["spec"]["replicas"]
+        container = deployment["spec"]["template"]["spec"]["containers"][0]
+        assert row[3] == f"`{container['image']}`"
+        assert row[4].split(", ")[:2] == [container["resources"]["requests"]["cpu"], container["resources"]["requests"]["memory"]]
+    pods = sum(int(row[2]) for row in rows.values())
+    assert f"- {pods} pods in {len(rows)} workloads" in readme(fresh, env, part)
+
+
+def test_the_seeds_production_replicas_read_in_the_summary(fresh):
+    rows = {row[0]: row for row in table(readme(fresh, "production", "green"), "Workloads")}
+    assert rows["api-gateway-green"][2] == "5" and rows["auth-rbac-green"][2] == "3"
+    assert "1 GPU" in rows["bge-host-green"][4]
+
+
+@pytest.mark.parametrize("env,part", [p for p in PARTS if CATALOG.environment(p[0]).argocd],
+                         ids=[f"{e}/{p}" for e, p in PARTS if CATALOG.environment(e).argocd])
+def test_the_summary_names_the_applications_that_sync_the_folder(fresh, objects, env, part):
+    named = [re.sub(r"`", "", row[0]) for row in table(readme(fresh, env, part), "Synced by")]
+    apps = [o for o in part_objects(objects, env, "argocd") if o["kind"] == "Application"]
+    syncing = sorted(a["metadata"]["name"] for a in apps if a["spec"]["source"]["path"] == f"rendered/{env}/{part}")
+    assert sorted(named) == syncing
+
+
+def test_local_says_it_is_applied_by_hand(fresh):
+    assert "Not synced by Argo CD" in readme(fresh, "local", "app")
+
+
+def test_a_promotion_leaves_every_summary_as_it_was(fresh):
+    """The summaries do not say which color serves: `gen promote` changes the live Services alone."""
+    promoted = CATALOG.with_release("production", CATALOG.release("production").model_copy(update={"active": Color.GREEN}))
+    for part in CATALOG.parts("production"):
+        folder = PurePosixPath("rendered", "production", part)
+        objects = {path: obj for path, obj in fresh.objects.items() if path.parent == folder}
+        assert summary.readme(promoted, Part("production", part), objects).decode() == readme(fresh, "production", part)
+
+
+def test_summaries_are_marked_generated_and_the_yaml_is_not():
+    out = subprocess.run(
+        ["git", "check-attr", "linguist-generated", "rendered/production/green/README.md",
+         "rendered/production/green/deployment-api-gateway-green.yaml"],
+        cwd=PROJECT, capture_output=True, text=True, check=True,
+    ).stdout.splitlines()
+    assert out == ["rendered/production/green/README.md: linguist-generated: true",
+                   "rendered/production/green/deployment-api-gateway-green.yaml: linguist-generated: unspecified"]
