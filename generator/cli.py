@@ -11,6 +11,7 @@ from generator import diff, diffreport, diffsides, release
 from generator.catalog import SERVICES_FILE, load_catalog
 from generator.errors import GenError, UsageError, ValidationFailed
 from generator.pipeline import RenderOptions, check, render
+from generator.progress import Progress
 from generator.tree import Changes
 from generator.validation import report, validate
 from generator.validation.run import environment_capacity
@@ -64,7 +65,8 @@ def render_command(project: Path, env: str | None, color: str | None, everything
     The rendered objects are validated first (as `gen validate` would, with the environment's
     other parts as committed); nothing is written unless the whole render succeeds and passes."""
     try:
-        rendered = render(RenderOptions(project, env, color, everything, validate=not no_validate))
+        with Progress.on_terminal(quiet) as progress:
+            rendered = render(RenderOptions(project, env, color, everything, validate=not no_validate), progress)
     except ValidationFailed as failed:
         print_refusal(failed)
         raise
@@ -97,11 +99,14 @@ def validate_command(project: Path, env: str | None, everything: bool, output: s
     Exit 0 when clean, 1 when problems are found, 2 on bad usage."""
     catalog = load_catalog(project)
     envs = environments(catalog, env, everything)
-    result = validate(project, catalog, envs, kubernetes_version)
+    with Progress.on_terminal() as progress:
+        result = validate(project, catalog, envs, kubernetes_version, progress=progress)
     if output == "json":
         click.echo(report.as_json(result))
+        click.echo(report.summary(result), err=True)  # stdout stays one JSON document
     elif output == "junit":
         click.echo(report.junit(result), nl=False)
+        click.echo(report.summary(result), err=True)
     else:
         for line in report.text(result, verbose):
             click.echo(line)
@@ -131,7 +136,9 @@ def capacity_command(project: Path, env: str) -> None:
 @cli.command(name="rules")
 def rules_command() -> None:
     """The policy rules `gen validate` applies, by id."""
-    click.echo(table(report.rules_table()))
+    rows = report.rules_table()
+    click.echo(table(rows))
+    click.echo(f"gen rules: {len(rows) - 1} rules")
 
 
 def environments(catalog: Catalog, env: str | None, everything: bool) -> list[str]:
@@ -149,7 +156,8 @@ def environments(catalog: Catalog, env: str | None, everything: bool) -> list[st
 @click.pass_obj
 def check_command(project: Path) -> None:
     """Exit 1 if committed overlays/ or rendered/ differ from a fresh render. Writes nothing."""
-    changes = check(project)
+    with Progress.on_terminal() as progress:
+        changes = check(project, progress)
     if not changes:
         click.echo("gen check: overlays/ and rendered/ match a fresh render")
         return

@@ -228,11 +228,11 @@ def test_validate_all_passes_on_the_committed_tree():
 
 
 def test_validate_json_and_junit(tmp_path):
-    data = json.loads(gen("validate", "production", "--format", "json").output)
+    data = json.loads(gen("validate", "production", "--format", "json").stdout)  # the summary line: stderr
     assert data["ok"] is True and data["errors"] == 0 and data["kubernetes_version"] == "1.33"
     (env,) = data["environments"]
     assert env["name"] == "production" and env["capacity"]["gpu"] == {"declared": "8", "fits": True, "headroom": "0", "requested": "8"}
-    root = ET.fromstring(gen("validate", "--format", "junit").output)
+    root = ET.fromstring(gen("validate", "--format", "junit").stdout)
     assert [s.get("name") for s in root] == [f"gen validate {e}" for e in ("local", "development", "staging", "production")]
     assert root.get("failures") == "0"
 
@@ -247,7 +247,7 @@ def test_validate_exits_1_on_problems_and_2_on_bad_usage(scratch):
         "rendered/local/app/deployment-billing.yaml: Deployment/billing: GEN-READONLY-ROOT: "
         "container billing: readOnlyRootFilesystem must be true"
     )
-    junit = ET.fromstring(gen("validate", "local", "--format", "junit", project=scratch).output)
+    junit = ET.fromstring(gen("validate", "local", "--format", "junit", project=scratch).stdout)
     assert junit.get("failures") == "1"
     assert gen("validate", "qa", project=scratch).exit_code == 2
     assert gen("validate", "local", "--all", project=scratch).exit_code == 2

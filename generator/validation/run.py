@@ -15,6 +15,7 @@ from blueprints.model import Catalog, Environment
 from generator import yamlio
 from generator.fieldpath import dotted
 from generator.parts import RENDERED
+from generator.progress import Callback, silent
 from generator.tree import Files
 from generator.validation.capacity import Capacity, amount, capacity
 from generator.validation.objects import Doc
@@ -131,13 +132,14 @@ def validate_docs(catalog: Catalog, env: Environment, docs: list[Doc], store: Sc
 
 
 def validate(project: Path, catalog: Catalog, envs: list[str], kubernetes_version: str | None = None,
-             rendered: dict[str, list[Doc]] | None = None) -> Report:
+             rendered: dict[str, list[Doc]] | None = None, progress: Callback = silent) -> Report:
     """Validate environments from `rendered` (env -> objects about to be written, with the
     committed files of the parts they do not replace) or from the committed tree."""
     version = kubernetes_version or catalog.environments.kubernetes_version
     store = SchemaStore(version, project / SCHEMAS_DIR)
     report = Report(version)
-    for name in envs:
+    for number, name in enumerate(envs, 1):
+        progress(f"gen: validating {name} ({number}/{len(envs)})")
         env = catalog.environment(name)
         docs, unreadable = environment_docs(project, catalog, env, (rendered or {}).get(name, []))
         report.envs.append(validate_docs(catalog, env, docs, store, unreadable))
