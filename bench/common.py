@@ -229,6 +229,8 @@ def synthetic_project(dest: Path, count: int, env: str, roomy: bool = True) -> P
     (dest / CATALOG / "environments.yaml").write_text(environments, encoding="utf-8")
     releases = (real / "releases.yaml").read_text(encoding="utf-8").splitlines()
     kept = [line for line in releases if not line.startswith("  ") or line.startswith(f"  {env}:")]
+    if kept[-1] == "environments:":  # `env` is not blue-green: no entry at all
+        kept[-1] = "environments: {}"
     (dest / CATALOG / "releases.yaml").write_text("\n".join(kept) + "\n", encoding="utf-8")
     monitoring = catalog_wide_alerts((real / "monitoring.yaml").read_text(encoding="utf-8"))
     (dest / CATALOG / "monitoring.yaml").write_text(monitoring, encoding="utf-8")
