@@ -135,7 +135,8 @@ def rule(alert: Alert, env: Environment, services: list[str]) -> dict[str, Any]:
         f"{SAYS[alert.comparison]} {alert.threshold} for {alert.for_}. The seed's threshold: {alert.seed}."
     )
     if alert.action == "rollback":
-        description += " An automatic rollback condition: switch the live Services back to the previous color."
+        description += (" An automatic rollback condition: switch the live Services back to the previous color "
+                        f"(`gen rollback {env.name}`, merge, sync {env.name}-live).")
     return {
         "alert": alert.alert,
         "expr": expression(alert, env, services),
