@@ -73,7 +73,9 @@ def replace(root: Path, scope: list[PurePosixPath], desired: Files) -> None:
             target = staging / "new" / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
-        for index, folder in enumerate(scope):
+        # folders first, single files (the release record) last: a file is the commit point
+        ordered = [f for f in scope if f not in desired] + [f for f in scope if f in desired]
+        for index, folder in enumerate(ordered):
             target = root / folder
             new = staging / "new" / folder
             backup = staging / "old" / str(index)
@@ -88,8 +90,10 @@ def replace(root: Path, scope: list[PurePosixPath], desired: Files) -> None:
                 os.rename(new, target)
     except BaseException:
         for target, backup in reversed(swapped):
-            if target.exists():
+            if target.is_dir() and not target.is_symlink():
                 shutil.rmtree(target)
+            elif target.exists() or target.is_symlink():
+                target.unlink()
             if backup is not None:
                 os.rename(backup, target)
         raise
