@@ -6,17 +6,18 @@ healthy before the next). Within an environment's `shared` part:
   -30  namespaces                    everything else lives in them
   -25  configuration, NetworkPolicies the ConfigMap pods read; default-deny before any pod runs
   -20  secret references, certificates the databases' charts read these Secrets at first start
-  -10  databases (Argo CD Applications of the pinned charts)
     0  everything else
 
-The root Application (`<env>-argocd`, the app-of-apps) applies the environment's Applications in
-waves too: `shared` first, the services' parts (a color, or `app`) next, the live Services last.
+The root Application (`<env>-argocd`, the app-of-apps) applies the AppProjects and the
+environment's Applications in waves too: the projects, `shared`, the databases (Applications of the
+pinned charts), the services' parts (a color, or `app`), the live Services last.
 """
 
 from __future__ import annotations
 
 NAMESPACE = "argocd"
-PROJECT = "therapeutic-ai"  # the platform's AppProject
+PROJECT = "therapeutic-ai"  # the platform's AppProject: its namespaces, never Argo CD's own
+DELIVERY_PROJECT = "therapeutic-ai-delivery"  # the root Application's: Applications and AppProjects in argocd only
 IN_CLUSTER = "https://kubernetes.default.svc"
 FINALIZER = "resources-finalizer.argocd.argoproj.io"  # deleting the Application deletes what it applied
 
@@ -28,13 +29,14 @@ HOOK_DELETE_POLICY = "argocd.argoproj.io/hook-delete-policy"
 NAMESPACES_WAVE = -30
 CONFIGURATION_WAVE = -25
 SECRETS_WAVE = -20
-DATABASES_WAVE = -10
 
 # the live Services of a blue-green environment: their overlay source, and their Application `<env>-live`
 LIVE = "live"
 
-# Application waves inside the root Application
-SHARED_APP_WAVE = -1
+# waves inside the root Application
+PROJECTS_WAVE = -3
+SHARED_APP_WAVE = -2
+DATABASES_APP_WAVE = -1
 SERVICES_APP_WAVE = 0
 LIVE_APP_WAVE = 1
 

@@ -90,6 +90,9 @@ class DeliveryChart(PartChart):
     def __init__(self, scope: Construct, id: str, catalog: Catalog, env: Environment) -> None:
         super().__init__(scope, id)
         self.record(Delivery(self, "delivery", catalog=catalog, env=env), "argocd")
+        tier = DatabaseTier(self, "databases", env=env, catalog=catalog.databases, applications=True)
+        for source, construct in tier.children:
+            self.record(construct, source)
 
 
 def part_chart(scope: Construct, catalog: Catalog, env: Environment, part: str) -> PartChart:

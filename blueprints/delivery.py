@@ -1,9 +1,11 @@
 """The `argocd` part of an environment: how Argo CD delivers the environment's rendered parts.
 
   AppProject   therapeutic-ai       sources: this repository and the pinned database charts;
-                                    destinations: the platform's namespace (and the ScyllaDB
-                                    datacenters', and argocd for the Applications) in this cluster
+                                    destinations: the platform's namespace and the ScyllaDB
+                                    datacenters' in this cluster, never argocd
+  AppProject   therapeutic-ai-delivery  the root's: Applications and AppProjects in argocd only
   Application  <env>-argocd         rendered/<env>/argocd, the app-of-apps: it applies the others
+                                    (and the databases' Applications, helm-values/ beside them)
   Application  <env>-shared         rendered/<env>/shared (its live Services excepted)
   Application  <env>-<color>|app    rendered/<env>/<color>, one per deployed color (or `app`)
   Application  <env>-live           rendered/<env>/shared/service-*.yaml: the live Services
@@ -41,10 +43,11 @@ class Delivery(Construct):
         self.env = env
         parts = catalog.parts(env.name)
         blue_green = catalog.release(env.name) is not None
-        self.manifests: list[Manifest] = [self.project(catalog)]
+        self.manifests: list[Manifest] = [self.project(catalog), self.delivery_project()]
         for part in parts:
-            if part == "argocd":
-                self.manifests.append(self.application(part, wave=None, prune_on_delete=False))
+            if part == "argocd":  # the root: its own project, which reaches argocd and nothing else
+                self.manifests.append(self.application(part, wave=None, prune_on_delete=False,
+                                                       project=argocd.DELIVERY_PROJECT, namespace=argocd.NAMESPACE))
             elif part == "shared":
                 directory = {"exclude": argocd.LIVE_FILES} if blue_green else {}
                 self.manifests.append(self.application(part, argocd.SHARED_APP_WAVE, False, directory))
@@ -57,26 +60,33 @@ class Delivery(Construct):
             api_object(self, manifest, id=f"{manifest['kind']}-{manifest['metadata']['name']}")
 
     def project(self, catalog: Catalog) -> Manifest:
+        """The platform's project: its namespaces in this cluster, never Argo CD's own (an
+        Application of it cannot create Applications, projects or Argo CD's Secrets)."""
         env = self.env
         datacenters = range(1, env.databases.scylla.datacenters + 1)
-        namespaces = [env.namespace, argocd.NAMESPACE, *(endpoints.scylla_namespace(env, dc) for dc in datacenters)]
+        namespaces = [env.namespace, *(endpoints.scylla_namespace(env, dc) for dc in datacenters)]
         charts = sorted({chart.repository for chart in catalog.databases.charts.values()})
-        return {
-            "apiVersion": "argoproj.io/v1alpha1",
-            "kind": "AppProject",
-            "metadata": {"name": argocd.PROJECT, "namespace": argocd.NAMESPACE, "labels": {labels.COMPONENT: COMPONENT}},
-            "spec": {
-                "description": f"The therapeutic AI platform in {env.name}: {argocd.RENDERED}/{env.name}/ of the "
-                               "platform repository, and the pinned database charts",
-                "sourceRepos": [self.repository, *charts],
-                "destinations": [{"server": argocd.IN_CLUSTER, "namespace": ns} for ns in namespaces],
-                "clusterResourceWhitelist": [{"group": group, "kind": kind} for group, kind in CLUSTER_KINDS],
-                "orphanedResources": {"warn": True},
-            },
-        }
+        return project_manifest(argocd.PROJECT, {
+            "description": f"The therapeutic AI platform in {env.name}: {argocd.RENDERED}/{env.name}/ of the "
+                           "platform repository, and the pinned database charts",
+            "sourceRepos": [self.repository, *charts],
+            "destinations": [{"server": argocd.IN_CLUSTER, "namespace": ns} for ns in namespaces],
+            "clusterResourceWhitelist": [{"group": group, "kind": kind} for group, kind in CLUSTER_KINDS],
+            "orphanedResources": {"warn": True},
+        })
+
+    def delivery_project(self) -> Manifest:
+        """The root Application's project: Applications and AppProjects in argocd, from this repository."""
+        return project_manifest(argocd.DELIVERY_PROJECT, {
+            "description": f"How Argo CD delivers the therapeutic AI platform in {self.env.name}: "
+                           f"{argocd.RENDERED}/{self.env.name}/argocd/, Applications and AppProjects only",
+            "sourceRepos": [self.repository],
+            "destinations": [{"server": argocd.IN_CLUSTER, "namespace": argocd.NAMESPACE}],
+            "namespaceResourceWhitelist": [{"group": "argoproj.io", "kind": kind} for kind in ("Application", "AppProject")],
+        })
 
     def application(self, part: str, wave: int | None, prune_on_delete: bool, directory: dict[str, Any] | None = None,
-                    name: str | None = None) -> Manifest:
+                    name: str | None = None, project: str = argocd.PROJECT, namespace: str | None = None) -> Manifest:
         """`<env>-<name or part>`, syncing rendered/<env>/<part>/ (not its subfolders: Helm values)."""
         env = self.env
         app = argocd.application(env.name, name or part)
@@ -98,14 +108,29 @@ class Delivery(Construct):
             "kind": "Application",
             "metadata": metadata,
             "spec": {
-                "project": argocd.PROJECT,
+                "project": project,
                 "source": {
                     "repoURL": self.repository,
                     "targetRevision": self.revision,
                     "path": f"{argocd.RENDERED}/{env.name}/{part}",
                     "directory": {"recurse": False, **(directory or {})},
                 },
-                "destination": {"server": argocd.IN_CLUSTER, "namespace": env.namespace},
+                "destination": {"server": argocd.IN_CLUSTER, "namespace": namespace or env.namespace},
                 "syncPolicy": sync,
             },
         }
+
+
+def project_manifest(name: str, spec: dict[str, Any]) -> Manifest:
+    """An AppProject, applied by the root Application before anything that names it."""
+    return {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "AppProject",
+        "metadata": {
+            "name": name,
+            "namespace": argocd.NAMESPACE,
+            "labels": {labels.COMPONENT: COMPONENT},
+            "annotations": argocd.wave(argocd.PROJECTS_WAVE),
+        },
+        "spec": spec,
+    }

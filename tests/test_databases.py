@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from generator import yamlio
 from tests.conftest import PROJECT, find, part_objects
 
-VALUES = PurePosixPath("rendered/production/shared/helm-values")
+VALUES = PurePosixPath("rendered/production/argocd/helm-values")
 
 
 @pytest.fixture(scope="module")
@@ -25,11 +25,12 @@ def values(fresh) -> dict[str, dict]:
 
 
 def applications(objects, env: str) -> dict[str, dict]:
-    return {o["spec"]["source"]["helm"]["releaseName"]: o for o in part_objects(objects, env, "shared")
-            if o["kind"] == "Application"}
+    """The databases' Applications: in the `argocd` part, beside the ones that sync rendered/."""
+    return {o["spec"]["source"]["helm"]["releaseName"]: o for o in part_objects(objects, env, "argocd")
+            if o["kind"] == "Application" and "chart" in o["spec"]["source"]}
 
 
-def test_production_shared_holds_a_values_file_and_an_application_per_release(fresh, objects):
+def test_production_argocd_holds_a_values_file_and_an_application_per_release(fresh, objects):
     files = sorted(p.name for p in fresh.files if p.parent == VALUES)
     assert files == ["mongodb.yaml", "postgres.yaml", "redis.yaml", "scylladb-dc1.yaml", "scylladb-dc2.yaml", "scylladb-dc3.yaml"]
     assert sorted(applications(objects, "production")) == [f.removesuffix(".yaml") for f in files]

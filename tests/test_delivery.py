@@ -25,7 +25,11 @@ WAVE = "argocd.argoproj.io/sync-wave"
 
 def applications(objects, env: str) -> list[dict]:
     """The Applications that sync rendered/ (the databases' Applications install charts instead)."""
-    return [o for o in part_objects(objects, env, "argocd") if o["kind"] == "Application"]
+    return [o for o in part_objects(objects, env, "argocd") if o["kind"] == "Application" and "path" in o["spec"]["source"]]
+
+
+def databases(objects, env: str) -> list[dict]:
+    return [o for o in part_objects(objects, env, "argocd") if o["kind"] == "Application" and "chart" in o["spec"]["source"]]
 
 
 def wave(obj: dict) -> int:
@@ -53,8 +57,10 @@ def test_every_application_points_at_a_rendered_folder_of_this_repository(object
         assert PurePosixPath(source["path"]) in folders, source["path"]
         assert (PROJECT / source["path"]).is_dir(), f"{source['path']} is not committed"
         assert source["directory"]["recurse"] is False  # helm-values/ are not manifests
-        assert app["spec"]["project"] == "therapeutic-ai"
-        assert app["spec"]["destination"] == {"server": "https://kubernetes.default.svc", "namespace": "therapeutic-ai"}
+        root = source["path"] == f"rendered/{env}/argocd"
+        assert app["spec"]["project"] == ("therapeutic-ai-delivery" if root else "therapeutic-ai")
+        assert app["spec"]["destination"] == {"server": "https://kubernetes.default.svc",
+                                              "namespace": "argocd" if root else "therapeutic-ai"}
 
 
 def covers(app: dict, path: PurePosixPath) -> bool:
@@ -81,30 +87,58 @@ def test_every_rendered_object_is_managed_by_exactly_one_application(objects, en
         assert owners[f"{env}-live"] == len(SERVICES)
 
 
+def admits(project: dict, obj: dict) -> bool:
+    """Whether an AppProject's destinations and resource lists admit this object (Argo CD's rules:
+    no clusterResourceWhitelist = no cluster-scoped kind; no namespaceResourceWhitelist = any)."""
+    spec = project["spec"]
+    group, kind = obj["apiVersion"].rpartition("/")[0], obj["kind"]
+    namespace = obj["metadata"].get("namespace")
+    if namespace is None:
+        return {"group": group, "kind": kind} in spec.get("clusterResourceWhitelist", [])
+    if namespace not in {d["namespace"] for d in spec["destinations"]}:
+        return False
+    listed = spec.get("namespaceResourceWhitelist")
+    return listed is None or {"group": group, "kind": kind} in listed
+
+
 @pytest.mark.parametrize("env", ARGOCD_ENVS)
-def test_the_project_admits_exactly_what_the_environment_renders(objects, env):
-    project = find(part_objects(objects, env, "argocd"), "AppProject", "therapeutic-ai")["spec"]
+def test_each_project_admits_exactly_what_its_applications_apply(objects, env):
+    argocd_part = part_objects(objects, env, "argocd")
+    platform = find(argocd_part, "AppProject", "therapeutic-ai")
+    delivery = find(argocd_part, "AppProject", "therapeutic-ai-delivery")
     charts = {chart.repository for chart in CATALOG.databases.charts.values()}
-    assert project["sourceRepos"][0] == CATALOG.environments.delivery.repository
-    assert set(project["sourceRepos"][1:]) == charts
-    destinations = {d["namespace"] for d in project["destinations"]}
-    assert {d["server"] for d in project["destinations"]} == {"https://kubernetes.default.svc"}
-    allowed_cluster_kinds = {(k["group"], k["kind"]) for k in project["clusterResourceWhitelist"]}
-    env_objects = [o for p, o in objects.items() if p.parts[1] == env]
-    for obj in env_objects:
-        namespace = obj["metadata"].get("namespace")
-        if namespace is None:
-            group = obj["apiVersion"].rpartition("/")[0]
-            assert (group, obj["kind"]) in allowed_cluster_kinds, obj["metadata"]["name"]
-        else:
-            assert namespace in destinations, (obj["kind"], obj["metadata"]["name"])
-        if obj["kind"] == "Application":  # the databases' Applications install into admitted namespaces
-            assert obj["spec"]["project"] == "therapeutic-ai"
-            assert obj["spec"]["destination"]["namespace"] in destinations
-            source = obj["spec"]["source"]
-            assert source["repoURL"] in project["sourceRepos"]
-    assert destinations == {"therapeutic-ai", "argocd"} | {
+    assert platform["spec"]["sourceRepos"] == [CATALOG.environments.delivery.repository, *sorted(charts)]
+    assert delivery["spec"]["sourceRepos"] == [CATALOG.environments.delivery.repository]
+    for project in (platform, delivery):
+        assert {d["server"] for d in project["spec"]["destinations"]} == {"https://kubernetes.default.svc"}
+    # the platform's project never reaches Argo CD's namespace: no Application of it can make
+    # Applications, projects, or touch Argo CD's Secrets and ConfigMaps
+    assert {d["namespace"] for d in platform["spec"]["destinations"]} == {"therapeutic-ai"} | {
         f"therapeutic-ai-scylla-dc{dc}" for dc in range(1, CATALOG.environment(env).databases.scylla.datacenters + 1)}
+    assert {d["namespace"] for d in delivery["spec"]["destinations"]} == {"argocd"}
+    assert not admits(delivery, {"apiVersion": "v1", "kind": "Secret", "metadata": {"namespace": "argocd"}})
+    assert not admits(platform, {"apiVersion": "v1", "kind": "Secret", "metadata": {"namespace": "argocd"}})
+
+    for path, obj in objects.items():
+        if path.parts[1] != env:
+            continue
+        project = delivery if path.parts[2] == "argocd" else platform
+        assert admits(project, obj), f"{path}: not admitted by {project['metadata']['name']}"
+    for app in databases(objects, env):  # the charts' Applications: the platform's project and namespaces
+        assert app["spec"]["project"] == "therapeutic-ai"
+        assert app["spec"]["source"]["repoURL"] in platform["spec"]["sourceRepos"]
+        assert admits(platform, {"apiVersion": "v1", "kind": "Pod",
+                                 "metadata": {"namespace": app["spec"]["destination"]["namespace"]}})
+
+
+def test_no_two_objects_of_an_environment_are_the_same_kubernetes_object(objects):
+    """Argo CD tracks objects by group, kind, namespace and name: two files must never be one object."""
+    seen: dict[tuple, PurePosixPath] = {}
+    for path, obj in sorted(objects.items()):
+        identity = (path.parts[1], obj["apiVersion"].rpartition("/")[0], obj["kind"],
+                    obj["metadata"].get("namespace"), obj["metadata"]["name"])
+        assert identity not in seen, f"{path} and {seen[identity]} are one object"
+        seen[identity] = path
 
 
 @pytest.mark.parametrize("env", ARGOCD_ENVS)
@@ -117,15 +151,19 @@ def test_sync_waves_put_the_platform_first_the_services_next_and_live_traffic_la
         waves.setdefault(obj["kind"], set()).add(wave(obj))
     assert max(waves["Namespace"]) < min(waves["ConfigMap"] | waves["NetworkPolicy"])
     assert max(waves["ConfigMap"] | waves["NetworkPolicy"]) < min(waves["ExternalSecret"] | waves["Certificate"])
-    assert max(waves["ExternalSecret"] | waves["ClusterSecretStore"] | waves["Certificate"]) < min(waves["Application"])
-    assert max(waves["Application"]) < 0  # the databases, before the services (wave 0)
+    assert max(waves["ExternalSecret"] | waves["ClusterSecretStore"] | waves["Certificate"]) < 0
 
+    # the root Application: projects, shared (secrets among it), the databases, the services, live traffic
+    root = part_objects(objects, env, "argocd")
+    projects = [wave(o) for o in root if o["kind"] == "AppProject"]
     apps = {a["metadata"]["name"]: a for a in applications(objects, env)}
-    services = [apps[f"{env}-{part}"] for part in CATALOG.parts(env) if part not in ("shared", "argocd")]
-    assert services
-    assert all(wave(apps[f"{env}-shared"]) < wave(app) for app in services)
+    stores = [wave(a) for a in databases(objects, env)]
+    services = [wave(apps[f"{env}-{part}"]) for part in CATALOG.parts(env) if part not in ("shared", "argocd")]
+    assert services and stores and len(projects) == 2
+    assert max(projects) < wave(apps[f"{env}-shared"]) < min(stores)
+    assert max(stores) < min(services)
     if CATALOG.release(env):
-        assert all(wave(app) < wave(apps[f"{env}-live"]) for app in services)
+        assert max(services) < wave(apps[f"{env}-live"])
 
 
 @pytest.mark.parametrize("env", ARGOCD_ENVS)

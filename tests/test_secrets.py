@@ -16,7 +16,7 @@ from cdk8s import App, Chart  # noqa: E402
 
 from blueprints.certificates import PlatformCertificates  # noqa: E402
 from blueprints.databases.endpoints import CREDENTIALS, DATABASE, endpoints  # noqa: E402
-from blueprints.argocd import DATABASES_WAVE  # noqa: E402
+from blueprints.argocd import DATABASES_APP_WAVE, SECRETS_WAVE, SHARED_APP_WAVE  # noqa: E402
 from blueprints.databases.values import postgresql as postgresql_values  # noqa: E402
 from blueprints.model import Tier  # noqa: E402
 from blueprints.secrets import PlatformSecrets  # noqa: E402
@@ -262,9 +262,12 @@ def test_production_database_certificates(rendered):
 
 @pytest.mark.parametrize("env_name", VAULT_ENVS)
 def test_everything_syncs_before_the_databases(rendered, env_name):
-    """The database charts read the credential and TLS Secrets at first start."""
+    """The database charts read the credential and TLS Secrets at first start: these are in
+    `shared`, whose Application the root syncs before the databases' Applications (both rendered
+    with these waves: tests/test_delivery.py), and in an early wave within it."""
+    assert SHARED_APP_WAVE < DATABASES_APP_WAVE
     for obj in rendered[env_name]:
-        assert int(obj["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"]) < DATABASES_WAVE, key(obj)
+        assert int(obj["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"]) == SECRETS_WAVE, key(obj)
 
 
 def test_local_produces_nothing(rendered):

@@ -2,8 +2,9 @@
 
 With Argo CD: per store, an Argo CD Application that installs its pinned chart with typed values
 into the platform's namespace, in an earlier sync wave than the services, and the same values as
-a file for `helm install -f` (written to `rendered/<env>/shared/helm-values/`). Without Argo CD
-(local): plain single-instance StatefulSets.
+a file for `helm install -f` (both in the `argocd` part: `rendered/<env>/argocd/helm-values/`);
+the ScyllaDB datacenters' namespaces stay in `shared`. Without Argo CD (local): plain
+single-instance StatefulSets, in `shared`.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ class HelmRelease(Construct):
                 "name": f"{env.name}-{release}",
                 "namespace": argocd.NAMESPACE,
                 "labels": {labels.NAME: release, labels.COMPONENT: "database"},
-                "annotations": {**argocd.wave(argocd.DATABASES_WAVE), labels.REQUESTS: claims},
+                "annotations": {**argocd.wave(argocd.DATABASES_APP_WAVE), labels.REQUESTS: claims},
                 "finalizers": [argocd.FINALIZER],
             },
             "spec": {
@@ -117,13 +118,17 @@ class ScyllaNamespace(Construct):
 
 
 class DatabaseTier(Construct):
-    """The four stores of one environment."""
+    """The four stores of one environment: with `applications`, their Argo CD Applications (the
+    `argocd` part); without, what the `shared` part holds (local StatefulSets, ScyllaDB namespaces)."""
 
-    def __init__(self, scope: Construct, id: str, *, env: Environment, catalog: DatabaseCatalog) -> None:
+    def __init__(self, scope: Construct, id: str, *, env: Environment, catalog: DatabaseCatalog,
+                 applications: bool = False) -> None:
         super().__init__(scope, id)
         self.children: list[tuple[str, Construct]] = []  # (overlay file stem, construct)
         db = env.databases
         if not env.argocd:
+            if applications:
+                return
             for name, size in (("postgres", db.postgres), ("mongodb", db.mongodb), ("redis", db.redis),
                                ("scylladb", db.scylla)):
                 self.children.append((name, LocalDatabase(
@@ -135,6 +140,8 @@ class DatabaseTier(Construct):
 
         def release(name: str, chart: Chart, values: Values, pods: int, size: Size, namespace: str = env.namespace,
                     extra: tuple[str, str] = ("0", "0")) -> None:
+            if not applications:
+                return
             self.children.append((name, HelmRelease(
                 self, name, env=env, release=name, chart=chart, values=values, namespace=namespace,
                 claims=requests(pods, size, extra),
@@ -150,8 +157,9 @@ class DatabaseTier(Construct):
         for dc in range(1, db.scylla.datacenters + 1):
             namespace = endpoints.scylla_namespace(env, dc)
             config = f"{endpoints.SCYLLA}-dc{dc}-config"
-            self.children.append((f"{endpoints.SCYLLA}-dc{dc}-namespace",
-                                  ScyllaNamespace(self, f"namespace-dc{dc}", namespace=namespace, config=config)))
+            if not applications:
+                self.children.append((f"{endpoints.SCYLLA}-dc{dc}-namespace",
+                                      ScyllaNamespace(self, f"namespace-dc{dc}", namespace=namespace, config=config)))
             values = scylla.values(db.scylla, charts["scylla"], storage, endpoints.scylla_datacenter(env, dc),
                                    [first_seed] if first_seed else None, config)
             release(f"{endpoints.SCYLLA}-dc{dc}", charts["scylla"], values, db.scylla.racks * db.scylla.members,
