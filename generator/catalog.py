@@ -60,7 +60,7 @@ def release_problem(catalog: Catalog) -> tuple[tuple[str, ...], str] | None:
     for name, profile in profiles.items():
         if profile.blue_green and name not in catalog.releases.environments:
             return ("environments",), (
-                f"{name} is blue-green: record which color serves it, e.g. `{name}: {{active: blue, deployed: [blue]}}`"
+                f"{name} is blue-green: record which color serves it and which are rendered, e.g. `{name}: {{active: blue, deployed: [blue, green]}}`"
             )
     return None
 

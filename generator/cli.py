@@ -74,6 +74,7 @@ def render_command(project: Path, env: str | None, color: str | None, everything
     if not quiet:
         for line in changes.lines():
             click.echo(line)
+    warn_if_live(project, env, color, changes)
     what = "every environment" if everything else env + (f" --color {color}" if color else "")
     counts = f"{len(changes.added)} added, {len(changes.changed)} changed, {len(changes.removed)} removed"
     validated = (
@@ -168,6 +169,14 @@ def check_command(project: Path) -> None:
     raise click.exceptions.Exit(1)
 
 
+def warn_if_live(project: Path, env: str | None, color: str | None, changes: Changes) -> None:
+    """Rendering the color that serves is allowed (a fix to what is live), never quietly."""
+    release = load_catalog(project).release(env) if env and color else None
+    if release and release.active.value == color and any(p.parts[0] == "rendered" for p in changes.changed):
+        click.echo(f"gen: note: {color} serves {env}: this changes what is live as soon as {env}-{color} syncs; "
+                   f"a blue-green release renders the idle color and promotes it", err=True)
+
+
 def print_refusal(failed: ValidationFailed) -> None:
     for line in report.text(failed.report):
         click.echo(line)
@@ -189,7 +198,7 @@ def promote_command(project: Path, env: str, color: str) -> None:
     except ValidationFailed as failed:
         print_refusal(failed)
         raise
-    print_switch(result, "promote")
+    print_switch(project, result, "promote")
 
 
 @cli.command(name="rollback")
@@ -203,18 +212,28 @@ def rollback_command(project: Path, env: str) -> None:
     except ValidationFailed as failed:
         print_refusal(failed)
         raise
-    print_switch(result, "rollback")
+    print_switch(project, result, "rollback")
 
 
-def print_switch(result: release.Switch, verb: str) -> None:
+def print_switch(project: Path, result: release.Switch, verb: str) -> None:
     for name in result.services:
         click.echo(f"Service {name}: selector version {result.was.value} -> {result.active.value}")
     for line in result.rendered.changes.lines():
         click.echo(line)
     click.echo(
         f"gen {verb} {result.env}: {len(result.services)} live Services switch from {result.was.value} to "
-        f"{result.active.value}; commit, review, merge, then sync {result.env}-live"
+        f"{result.active.value}; commit, review, merge, then {sync_step(project, result.env, 'live')}"
     )
+
+
+def sync_step(project: Path, env: str, part: str, prune: bool = False) -> str:
+    """What happens after the merge: Argo CD syncs by itself, or an operator syncs (production)."""
+    profile = load_catalog(project).environment(env)
+    if not profile.argocd:
+        return f"apply rendered/{env}/ by hand"
+    if profile.sync == "automated":
+        return f"Argo CD syncs {env}-{part} by itself"
+    return f"sync {env}-{part}" + (" (with prune)" if prune else "")
 
 
 @cli.command(name="retire")
@@ -238,7 +257,7 @@ def retire_command(project: Path, env: str, color: str) -> None:
     for line in Changes([], changes.changed, elsewhere).lines():
         click.echo(line)
     click.echo(f"gen retire {env} {color}: {len(changes.removed)} files removed, {len(changes.changed)} changed; "
-               f"commit, review, merge, then sync {env}-argocd (with prune)")
+               f"commit, review, merge, then {sync_step(project, env, 'argocd', prune=True)}")
 
 
 @cli.command(name="diff")

@@ -59,7 +59,8 @@ def plan(options: RenderOptions, catalog: Catalog | None = None, selection: Sele
         redeployed = record.with_color_deployed(catalog, options.env, Color(options.color)) if options.color else None
         if redeployed is not None:
             catalog, record_files = redeployed, record.file(redeployed)
-            selection = replace(selection, parts=(*selection.parts, Part(options.env, "argocd")))
+            if catalog.environment(options.env).argocd:  # its Application comes back with it
+                selection = replace(selection, parts=(*selection.parts, Part(options.env, "argocd")))
     patches = {OVERLAYS / env / PATCHES for env in {part.env for part in selection.parts}}
     new_patches: Files = {}
     for folder in sorted(patches):

@@ -13,12 +13,12 @@ traffic switch holds the switch alone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
 
 from blueprints import labels
-from blueprints.argocd import LIVE, LIVE_FILES
+from blueprints.argocd import LIVE, LIVE_FILES, application, rendered_file
 from blueprints.model import Catalog, Color, Release
 from generator import record
 from generator.catalog import load_catalog
@@ -26,6 +26,7 @@ from generator.errors import Refused, UsageError
 from generator.overlays import render_command
 from generator.parts import Part, Selection
 from generator.pipeline import Plan, RenderOptions, Rendered, diff, plan, write_plan
+from generator.tree import Changes
 
 
 @dataclass(frozen=True)
@@ -92,12 +93,19 @@ def switch(project: Path, catalog: Catalog, env: str, was: Color, new: Release, 
         raise Refused(f"{color.value} is not rendered in {env} ({folder}/ is missing): run "
                       f"`{render_command(Part(env, color.value))}` and merge it before you {verb}")
     updated = catalog.with_release(env, new)
-    shared = Part(env, "shared")
-    result = plan(RenderOptions(project), updated, Selection((shared,), ()))
-    result = with_record(result, updated)
+    shared, serving = Part(env, "shared"), Part(env, color.value)
+    # the color too, to prove that what will serve is what the catalog says (it is not written)
+    result = plan(RenderOptions(project), updated, Selection((shared, serving), ()))
+    stale = changed_files(diff(project, only(result, serving)))
+    if stale:
+        raise Refused(
+            f"{serving.rendered_dir}/ differs from a fresh render ({len(stale)} files, e.g. {stale[0]}): "
+            f"run `{render_command(serving)}`, review, merge and sync it, then {verb}"
+        )
+    result = with_record(only(result, shared), updated)
     changes = diff(project, result)
     live = {path for path in changes.changed if is_live(path, shared)}
-    other = sorted(p for p in [*changes.added, *changes.changed, *changes.removed] if p not in live and p != record.PATH)
+    other = [p for p in changed_files(changes) if p not in live and p != record.PATH]
     if other:
         raise Refused(
             f"{shared.rendered_dir}/ is not up to date with the catalog ({len(other)} files besides the live Services "
@@ -117,12 +125,41 @@ def retire(project: Path, env: str, color: Color) -> Retirement:
     if color not in release.deployed:
         raise Refused(f"{color.value} is not deployed in {env}: nothing to retire")
     updated = catalog.with_release(env, record.retired(release, color))
-    result = plan(RenderOptions(project), updated, Selection((Part(env, "argocd"),), ()))
     retired_part = Part(env, color.value)
     folders = [retired_part.overlay_dir, retired_part.rendered_dir]
-    result = with_record(result, updated, extra_scope=folders)
+    delivery = (Part(env, "argocd"),) if updated.environment(env).argocd else ()
+    result = with_record(plan(RenderOptions(project), updated, Selection(delivery, ())), updated, extra_scope=folders)
+    changes = diff(project, result)
+    expected = {record.PATH, *(p for p in changes.removed if any(f in p.parents for f in folders))}
+    if delivery:
+        argocd_part = delivery[0]
+        expected |= {argocd_part.rendered_dir / rendered_file("Application", application(env, color.value)),
+                     argocd_part.overlay_dir / "resources" / "argocd.yaml", argocd_part.rendered_dir / "README.md"}
+    other = [p for p in changed_files(changes) if p not in expected]
+    if other:
+        raise Refused(
+            f"{env}'s Argo CD part is not up to date with the catalog ({len(other)} files besides the retired "
+            f"color's differ, e.g. {other[0]}): run `gen render {env}`, review and merge that first, so that "
+            "the retirement removes the color alone"
+        )
     rendered = write_plan(project, result, refusal=f"{env} without {color.value} fails validation")
     return Retirement(env, color, folders, rendered)
+
+
+def changed_files(changes: Changes) -> list[PurePosixPath]:
+    return sorted([*changes.added, *changes.changed, *changes.removed])
+
+
+def only(result: Plan, part: Part) -> Plan:
+    """The plan of one of its parts: its files and objects, its folders as the scope."""
+    keep = lambda path: any(folder in path.parents for folder in (part.overlay_dir, part.rendered_dir))  # noqa: E731
+    return replace(
+        result,
+        selection=Selection((part,), ()),
+        scope=[part.overlay_dir, part.rendered_dir],
+        files={p: c for p, c in result.files.items() if keep(p)},
+        objects={p: o for p, o in result.objects.items() if keep(p)},
+    )
 
 
 def with_record(result: Plan, catalog: Catalog, extra_scope: list[PurePosixPath] = ()) -> Plan:

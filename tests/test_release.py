@@ -94,13 +94,15 @@ def test_promoting_a_retired_color_is_refused(project):
 
 
 def test_promoting_a_color_that_fails_validation_is_refused(project):
-    path = project / "rendered/production/green/deployment-billing-green.yaml"
-    path.write_text(path.read_text().replace("privileged: false", "privileged: true"))
+    """Rendered as the catalog says, but the environment would not pass `gen validate` (here: the
+    declared cluster shrank below what production requests)."""
+    path = project / "blueprints/catalog/environments.yaml"
+    path.write_text(path.read_text().replace("      cpu: 96\n", "      cpu: 40\n", 1))
     before = snapshot_tree(project)
     result = gen(project, "promote", "production", "green")
     assert result.exit_code == 1, result.output
-    assert "PSS-PRIVILEGED" in result.output or "privileged" in result.output
-    assert "fails validation" in result.output and "nothing was written" in result.output
+    assert "CAPACITY" in result.output
+    assert "production with green serving fails validation" in result.output and "nothing was written" in result.output
     assert snapshot_tree(project) == before
 
 
@@ -177,3 +179,61 @@ def test_a_bad_record_is_one_line_naming_the_file(project, entries, expected):
     assert result.output.startswith(f"gen: error: {RECORD}:")
     assert expected in result.output, result.output
     assert snapshot_tree(project) == before
+
+
+@pytest.mark.parametrize("failing", ["rendered/production/shared", "blueprints/catalog/releases.yaml"])
+def test_a_promotion_that_fails_while_swapping_puts_every_file_back(project, monkeypatch, failing):
+    """The folders and the record are swapped in by renames; a failure on any of them (here the
+    shared part's folder, or the record, swapped last) restores all that was swapped before."""
+    import os
+
+    from generator import tree
+
+    real = os.rename
+
+    def rename(src, dst):
+        if str(dst).endswith(failing) and ".gen-tmp-" in str(src) and "/new/" in str(src):
+            raise OSError("disk full")
+        return real(src, dst)
+
+    monkeypatch.setattr(tree.os, "rename", rename)
+    before = snapshot_tree(project)
+    result = gen(project, "promote", "production", "green")
+    assert result.exit_code != 0
+    assert snapshot_tree(project) == before
+    assert not list(project.glob(".gen-tmp-*"))
+
+
+def test_promoting_a_color_that_differs_from_a_fresh_render_is_refused(project):
+    """What would serve must be what the catalog says: a hand-edited color is refused."""
+    path = project / "rendered/production/green/deployment-api-gateway-green.yaml"
+    path.write_text(path.read_text().replace("  replicas: 5\n", "  replicas: 1\n"))
+    refused(project, "promote", "production", "green", says="rendered/production/green/ differs from a fresh render")
+
+
+def test_retire_refuses_to_carry_other_pending_changes_of_the_argocd_part(project):
+    path = project / "blueprints/catalog/environments.yaml"
+    path.write_text(path.read_text().replace("  revision: main ", "  revision: develop ", 1))
+    refused(project, "retire", "production", "green", says="production's Argo CD part is not up to date")
+
+
+def test_promote_twice_then_rollback_restores_the_rendered_files(project):
+    assert gen(project, "promote", "production", "green").exit_code == 0
+    before = snapshot_tree(project)
+    assert gen(project, "promote", "production", "blue").exit_code == 0
+    assert gen(project, "rollback", "production").exit_code == 0
+    after = snapshot_tree(project)
+    assert changed(before, after) == {RECORD}  # the rendered files are back; the record has no previous color now
+    assert b"production: {active: green, deployed: [blue, green]}" in after[RECORD]
+
+
+def test_rendering_the_color_that_serves_says_so(project):
+    path = project / "blueprints/catalog/environments.yaml"
+    path.write_text(path.read_text().replace("    images: {registry: registry.therapeutic-ai.internal/platform, tag: 3.0.0}\n    gpu_hosts: gpu",
+                             "    images: {registry: registry.therapeutic-ai.internal/platform, tag: 3.0.0, color_tags: {blue: 3.0.1}}\n"
+                             "    gpu_hosts: gpu", 1))
+    live = gen(project, "render", "production", "--color", "blue", "-q")
+    assert live.exit_code == 0, live.output
+    assert "gen: note: blue serves production: this changes what is live" in live.output
+    idle = gen(project, "render", "production", "--color", "green", "-q")
+    assert "gen: note" not in idle.output
