@@ -19,17 +19,21 @@ from blueprints.security import container_security_context, pod_security_context
 
 HEALTH_CHECK = "health-check"
 PATH = "/health"  # the seed's health endpoint (`curl http://api-gateway:8090/health`)
-DEADLINE_SECONDS = 600
+# Per service: up to RETRIES + 1 attempts of at most MAX_TIME s, RETRY_DELAY s apart (a pod that
+# just turned ready, a Service whose endpoints are catching up). The Job's deadline is that budget
+# for every service, one after another, plus a minute to start: it never kills a slow but honest run.
+MAX_TIME, RETRIES, RETRY_DELAY = 5, 3, 5
+PER_SERVICE_SECONDS = (RETRIES + 1) * MAX_TIME + RETRIES * RETRY_DELAY
+START_SECONDS = 60
 
-# $@: name:port of each service. curl retries a refused or failed connection for about 30 s per
-# service (a pod that just turned ready, a Service whose endpoints are catching up).
+# $@: name:port of each service.
 SCRIPT = f"""\
 failed=0
 for target in "$@"; do
   host="${{target%%:*}}${{COLOR:+-$COLOR}}"
   url="http://$host:${{target#*:}}{PATH}"
-  if curl --fail --silent --show-error --output /dev/null --max-time 5 \\
-      --retry 6 --retry-delay 5 --retry-connrefused --retry-all-errors "$url"; then
+  if curl --fail --silent --show-error --output /dev/null --max-time {MAX_TIME} \\
+      --retry {RETRIES} --retry-delay {RETRY_DELAY} --retry-connrefused --retry-all-errors "$url"; then
     echo "healthy    $url"
   else
     echo "UNHEALTHY  $url"
@@ -74,7 +78,7 @@ class HealthCheck(Construct):
             },
             "spec": {
                 "backoffLimit": 0,
-                "activeDeadlineSeconds": DEADLINE_SECONDS,
+                "activeDeadlineSeconds": START_SECONDS + PER_SERVICE_SECONDS * len(targets),
                 "template": {
                     "metadata": {"labels": dict(pod_labels)},
                     "spec": {
