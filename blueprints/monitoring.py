@@ -127,16 +127,19 @@ def expression(alert: Alert, env: Environment, services: list[str]) -> str:
 
 def rule(alert: Alert, env: Environment, services: list[str]) -> dict[str, Any]:
     rule_labels = {"severity": alert.severity}
-    if alert.action:
+    # a rollback is a switch of colors: where there are none, the condition pages like any other
+    rollback = alert.action == "rollback" and env.blue_green
+    if alert.action and (rollback or alert.action != "rollback"):
         rule_labels[ROUTING_LABEL] = alert.action
     where = " ".join(f"{label}={{{{ $labels.{label} }}}}" for label in alert.grouping)
     description = (
         f"{where + ': ' if where else ''}{alert.what} is {HUMANIZE[alert.metric_unit]}, "
         f"{SAYS[alert.comparison]} {alert.threshold} for {alert.for_}. The seed's threshold: {alert.seed}."
     )
-    if alert.action == "rollback":
-        description += (" An automatic rollback condition: switch the live Services back to the previous color "
-                        f"(`gen rollback {env.name}`, merge, sync {env.name}-live).")
+    if rollback:
+        description += (" An automatic rollback condition when the color that serves shows it (see `version`): "
+                        f"switch the live Services back to the previous color (`gen rollback {env.name}`, merge, "
+                        f"sync {env.name}-live).")
     return {
         "alert": alert.alert,
         "expr": expression(alert, env, services),

@@ -151,6 +151,22 @@ def test_the_rollback_alerts_carry_the_routing_label_and_the_seeds_durations(obj
         assert set(alert["annotations"]) == {"summary", "description"}, name
 
 
+def test_only_blue_green_environments_route_alerts_to_a_rollback(objects):
+    """A rollback switches colors: development has none, so its alerts page like any other."""
+    for env in ARGOCD_ENVS:
+        alerts = rendered_alerts(objects, env)
+        routed = sorted(name for name, a in alerts.items() if a["labels"].get("action") == "rollback")
+        mentions = sorted(name for name, a in alerts.items() if "gen rollback" in a["annotations"]["description"])
+        expected = ["RollbackErrorRateHigh", "RollbackHealthChecksFailing"] if CATALOG.environment(env).blue_green else []
+        assert routed == mentions == expected, env
+
+
+def test_the_health_check_rollback_ignores_startup_probes(objects):
+    """A GPU host's startup probe fails for minutes while its model loads: not a rollback condition."""
+    expr = rendered_alerts(objects, "production")["RollbackHealthChecksFailing"]["expr"]
+    assert expr.count('probe_type!="Startup"') == 2  # numerator and denominator
+
+
 # --- ServiceMonitors ---------------------------------------------------------------------------
 
 def service_monitors(objects, env: str) -> dict[str, dict]:
@@ -246,12 +262,12 @@ def gen(project: Path, *args: str):
         ("    threshold: 85%\n", "    threshold: 185%\n",
          "blueprints/catalog/monitoring.yaml:193: alerts[12].threshold: '185%': a percentage is at most 100%"),
         ("    window: 2m\n    comparison: \">\"\n    threshold: 5%\n", "    window: 1m\n    comparison: \">\"\n    threshold: 5%\n",
-         "blueprints/catalog/monitoring.yaml:241: alerts[15].window: 1m holds fewer than 4 scrapes at the longest interval (30s)"),
+         "blueprints/catalog/monitoring.yaml:242: alerts[15].window: 1m holds fewer than 4 scrapes at the longest interval (30s)"),
         ("    quantile: 0.95\n    metric: http_request_duration_seconds\n    services: [api-gateway]\n",
          "    metric: http_request_duration_seconds\n    services: [api-gateway]\n",
          "blueprints/catalog/monitoring.yaml:32: alerts[0].quantile: a quantile row needs quantile"),
         ("    for: 3m\n", "    for: 3 minutes\n",
-         "blueprints/catalog/monitoring.yaml:244: alerts[15].for: String should match pattern"),
+         "blueprints/catalog/monitoring.yaml:245: alerts[15].for: String should match pattern"),
     ],
     ids=["unknown-comparison", "negative-threshold", "unknown-service-override", "port-without-number",
          "unknown-service-in-row", "threshold-unit", "percent-over-100", "window-too-short", "missing-input", "bad-for"],
