@@ -81,8 +81,10 @@ def describe(catalog: Catalog, part: Part) -> str:
     env = catalog.environment(part.env)
     count = len(catalog.services.services)
     if part.name == "shared":
+        stores = ("the ScyllaDB datacenters' namespaces (the databases' Applications are in `argocd`)" if env.argocd
+                  else "the databases")
         text = (f"What {part.env} runs once, whatever the color: the namespace `{env.namespace}`, "
-                f"`{env.config_map_name}`, the databases, secret references, certificates, network policies")
+                f"`{env.config_map_name}`, {stores}, secret references, certificates, network policies")
         if env.argocd:
             text += " and monitoring"
         if catalog.release(part.env):
@@ -90,8 +92,10 @@ def describe(catalog: Catalog, part: Part) -> str:
                      "that serves, as `blueprints/catalog/releases.yaml` records it (`gen promote` changes them)")
         return text + "."
     if part.name == "argocd":
-        return (f"How Argo CD delivers {part.env}: the AppProject `{argocd.PROJECT}` and one Application per part. "
-                f"Bootstrap a cluster with `kubectl apply -f rendered/{part.env}/argocd/`.")
+        return (f"How Argo CD delivers {part.env}: the AppProjects `{argocd.PROJECT}` (the platform's namespaces) and "
+                f"`{argocd.DELIVERY_PROJECT}` (this folder's, in `{argocd.NAMESPACE}` only), one Application per part, "
+                "and the databases' Applications (their Helm values in `helm-values/`). Bootstrap a cluster with "
+                f"`kubectl apply -f rendered/{part.env}/argocd/`.")
     if part.color:
         # whether it serves is not said here: a promotion changes the live Services and nothing else
         return (f"The {count} services of {part.env} in {part.name}, named `<service>-{part.name}` and labelled "
