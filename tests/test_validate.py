@@ -107,7 +107,7 @@ def test_each_rule_catches_its_broken_manifest(production, check):
 
 
 def test_every_policy_rule_has_a_broken_manifest_test():
-    tested = set(BREAKAGES) | {"GEN-NETWORK-POLICY", "GEN-SECRET-DATA", "GEN-RBAC-WILDCARD"}  # tested below
+    tested = set(BREAKAGES) | {"GEN-NETWORK-POLICY", "GEN-SECRET-DATA", "GEN-RBAC-WILDCARD", "GEN-ARGOCD-PROJECT"}  # below
     assert set(RULES) <= tested
 
 
@@ -134,6 +134,26 @@ def test_rbac_wildcards_are_refused(production):
     report = run(production + [Doc("rendered/production/shared/role-reader.yaml", role)])
     (finding,) = [f for f in report.errors if f.check == "GEN-RBAC-WILDCARD"]
     assert finding.message == "rules[1] grants '*' in verbs, apiGroups"
+
+
+def test_an_application_outside_the_platforms_projects_is_refused(production):
+    """A hand patch could add an Application in `default` (no restrictions): the rule refuses it."""
+    app = next(d.obj for d in production if d.kind == "Application" and d.obj["spec"]["source"].get("chart") == "postgresql")
+    escaped = {**app, "metadata": {**app["metadata"], "name": "production-escape"}, "spec": {**app["spec"], "project": "default"}}
+    root = next(d.obj for d in production if d.kind == "Application" and d.name == "production-argocd")
+    demoted = {**root, "spec": {**root["spec"], "project": "therapeutic-ai"}}
+    stray = {"apiVersion": "argoproj.io/v1alpha1", "kind": "AppProject", "metadata": {"name": "anything", "namespace": "argocd"},
+             "spec": {"sourceRepos": ["*"], "destinations": [{"server": "*", "namespace": "*"}]}}
+    others = [d for d in production if d.name != "production-argocd"]
+    report = run(others + [Doc("rendered/production/argocd/application-production-escape.yaml", escaped),
+                           Doc("rendered/production/argocd/application-production-argocd.yaml", demoted),
+                           Doc("rendered/production/argocd/appproject-anything.yaml", stray)])
+    assert sorted((f.object, f.message) for f in report.errors if f.check == "GEN-ARGOCD-PROJECT") == [
+        ("AppProject/anything", "AppProject 'anything' is not one of therapeutic-ai, therapeutic-ai-delivery"),
+        ("Application/production-argocd", "project 'therapeutic-ai': it must be 'therapeutic-ai-delivery'"),
+        ("Application/production-escape", "project 'default': it must be 'therapeutic-ai'"),
+    ]
+    assert not [f for f in run(production).findings if f.check == "GEN-ARGOCD-PROJECT"]
 
 
 def test_secret_with_data_is_refused(production):

@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import Any, Callable, Iterator
 
 from blueprints.model import Catalog, Environment, GpuMode, Tier
-from blueprints import labels
+from blueprints import argocd, labels
 from generator.validation.objects import Doc, LabelIndex, Workload, workloads
 from generator.validation.secrets import secret_literal
 
@@ -419,3 +419,19 @@ def _rbac_wildcard(ctx: Context) -> Iterator[Finding]:
                     if "*" in (rule_.get(key) or [])]
             if wild:
                 yield found("GEN-RBAC-WILDCARD", doc, f"rules[{index}] grants '*' in {', '.join(wild)}")
+
+
+@rule("GEN-ARGOCD-PROJECT", "Argo CD objects stay in the platform's projects: the root Application (syncing "
+      "rendered/<env>/argocd) in the delivery project, every other Application in the platform's, no other AppProject")
+def _argocd_project(ctx: Context) -> Iterator[Finding]:
+    projects = (argocd.PROJECT, argocd.DELIVERY_PROJECT)
+    root = f"{argocd.RENDERED}/{ctx.env.name}/argocd"
+    for doc in ctx.docs:
+        if doc.kind == "AppProject" and doc.name not in projects:
+            yield found("GEN-ARGOCD-PROJECT", doc, f"AppProject {doc.name!r} is not one of {', '.join(projects)}")
+        if doc.kind != "Application":
+            continue
+        spec = doc.obj.get("spec") or {}
+        expected = argocd.DELIVERY_PROJECT if (spec.get("source") or {}).get("path") == root else argocd.PROJECT
+        if spec.get("project") != expected:
+            yield found("GEN-ARGOCD-PROJECT", doc, f"project {spec.get('project')!r}: it must be {expected!r}")
