@@ -190,9 +190,10 @@ def promote_command(project: Path, env: str, color: str) -> None:
     """Make COLOR serve ENV: the live Services select it (rendered/ENV/shared/service-*.yaml)
     and blueprints/catalog/releases.yaml records it, with the color it replaces.
 
-    Refuses (exit 1, nothing changed) when COLOR is not rendered, is already active, or the
-    environment with COLOR serving fails `gen validate`; and while rendered/ENV/shared/ differs
-    from a fresh render in anything but the live Services. Commit the change and open the PR."""
+    Refuses (exit 1, nothing changed) when COLOR is not rendered, is already active, differs
+    from a fresh render, or the environment with COLOR serving fails `gen validate`; and while
+    rendered/ENV/shared/ differs from a fresh render in anything but the live Services. Commit
+    the change and open the PR."""
     try:
         result = release.promote(project, env, Color(color))
     except ValidationFailed as failed:
@@ -205,8 +206,9 @@ def promote_command(project: Path, env: str, color: str) -> None:
 @click.argument("env")
 @click.pass_obj
 def rollback_command(project: Path, env: str) -> None:
-    """Make the color the last promotion replaced serve ENV again: the same files, byte for
-    byte, as before that promotion. Refuses (exit 1) when there is none to return to."""
+    """Make the color the last promotion replaced serve ENV again: the rendered files, byte for
+    byte, as before that promotion (the record then names no previous color). Refuses (exit 1)
+    when there is none to return to."""
     try:
         result = release.rollback(project, env)
     except ValidationFailed as failed:

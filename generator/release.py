@@ -1,14 +1,16 @@
 """Blue-green releases, each one reviewed git change made by one command (DESIGN.md, "Blue-green").
 
   gen promote ENV COLOR   COLOR serves: the live Services select it; the record keeps the previous color
-  gen rollback ENV        the previous color serves again: the same bytes as before the promotion
+  gen rollback ENV        the previous color serves again: the rendered files byte for byte as before
+                          the promotion; the record then names no previous color (one step back)
   gen retire ENV COLOR    the idle COLOR's overlay, rendered part and Argo CD Application are removed
 
 Each step changes the release record (`blueprints/catalog/releases.yaml`) and re-renders only what
 depends on it, validates the result like `gen render`, and writes it all or nothing. A promotion
 or rollback changes the live Services' selectors and the record, nothing else: it refuses while
-the `shared` part differs from a fresh render in any other file, so that the pull request of a
-traffic switch holds the switch alone.
+the `shared` part differs from a fresh render in any other file, or the color to serve differs
+from a fresh render, so that the pull request of a traffic switch holds the switch alone and what
+serves is what the catalog says. A retirement likewise refuses to carry other `argocd` changes.
 """
 
 from __future__ import annotations
