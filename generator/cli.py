@@ -10,6 +10,7 @@ from blueprints.model import Catalog, Color
 from generator import diff, diffreport, diffsides, release
 from generator.catalog import SERVICES_FILE, load_catalog
 from generator.errors import GenError, UsageError, ValidationFailed
+from generator.parts import known_environment
 from generator.pipeline import RenderOptions, check, render
 from generator.progress import Progress
 from generator.tree import Changes
@@ -74,7 +75,7 @@ def render_command(project: Path, env: str | None, color: str | None, everything
     if not quiet:
         for line in changes.lines():
             click.echo(line)
-    warn_if_live(project, env, color, changes)
+    warn_if_live(rendered.catalog, env, color, changes)
     what = "every environment" if everything else env + (f" --color {color}" if color else "")
     counts = f"{len(changes.added)} added, {len(changes.changed)} changed, {len(changes.removed)} removed"
     validated = (
@@ -148,9 +149,7 @@ def environments(catalog: Catalog, env: str | None, everything: bool) -> list[st
         raise UsageError("--all validates every environment: give no ENV with it")
     if env is None:
         return names
-    if env not in names:
-        raise UsageError(f"unknown environment {env!r}; choose one of: {', '.join(names)}")
-    return [env]
+    return [known_environment(catalog, env)]
 
 
 @cli.command(name="check")
@@ -169,9 +168,9 @@ def check_command(project: Path) -> None:
     raise click.exceptions.Exit(1)
 
 
-def warn_if_live(project: Path, env: str | None, color: str | None, changes: Changes) -> None:
+def warn_if_live(catalog: Catalog, env: str | None, color: str | None, changes: Changes) -> None:
     """Rendering the color that serves is allowed (a fix to what is live), never quietly."""
-    release = load_catalog(project).release(env) if env and color else None
+    release = catalog.release(env) if env and color else None
     if release and release.active.value == color and any(p.parts[0] == "rendered" for p in changes.changed):
         click.echo(f"gen: note: {color} serves {env}: this changes what is live as soon as {env}-{color} syncs; "
                    f"a blue-green release renders the idle color and promotes it", err=True)
@@ -199,7 +198,7 @@ def promote_command(project: Path, env: str, color: str) -> None:
     except ValidationFailed as failed:
         print_refusal(failed)
         raise
-    print_switch(project, result, "promote")
+    print_switch(result, "promote")
 
 
 @cli.command(name="rollback")
@@ -214,23 +213,23 @@ def rollback_command(project: Path, env: str) -> None:
     except ValidationFailed as failed:
         print_refusal(failed)
         raise
-    print_switch(project, result, "rollback")
+    print_switch(result, "rollback")
 
 
-def print_switch(project: Path, result: release.Switch, verb: str) -> None:
+def print_switch(result: release.Switch, verb: str) -> None:
     for name in result.services:
         click.echo(f"Service {name}: selector version {result.was.value} -> {result.active.value}")
     for line in result.rendered.changes.lines():
         click.echo(line)
     click.echo(
         f"gen {verb} {result.env}: {len(result.services)} live Services switch from {result.was.value} to "
-        f"{result.active.value}; commit, review, merge, then {sync_step(project, result.env, 'live')}"
+        f"{result.active.value}; commit, review, merge, then {sync_step(result.rendered.catalog, result.env, 'live')}"
     )
 
 
-def sync_step(project: Path, env: str, part: str, prune: bool = False) -> str:
+def sync_step(catalog: Catalog, env: str, part: str, prune: bool = False) -> str:
     """What happens after the merge: Argo CD syncs by itself, or an operator syncs (production)."""
-    profile = load_catalog(project).environment(env)
+    profile = catalog.environment(env)
     if not profile.argocd:
         return f"apply rendered/{env}/ by hand"
     if profile.sync == "automated":
@@ -259,7 +258,7 @@ def retire_command(project: Path, env: str, color: str) -> None:
     for line in Changes([], changes.changed, elsewhere).lines():
         click.echo(line)
     click.echo(f"gen retire {env} {color}: {len(changes.removed)} files removed, {len(changes.changed)} changed; "
-               f"commit, review, merge, then {sync_step(project, env, 'argocd', prune=True)}")
+               f"commit, review, merge, then {sync_step(result.rendered.catalog, env, 'argocd', prune=True)}")
 
 
 @cli.command(name="diff")

@@ -20,7 +20,7 @@ from generator import normalize, yamlio
 from generator.catalog import load_catalog
 from generator.diff import Entry, Key
 from generator.errors import RenderedFileError, UsageError
-from generator.parts import RENDERED
+from generator.parts import RENDERED, known_environment
 from generator.pipeline import RenderOptions, plan
 
 COLORS = {c.value for c in Color}
@@ -80,9 +80,7 @@ def target(project: Path, catalog: Catalog, arg: str) -> Target:
     pieces = path.split("/") if path else []
     if not pieces or len(pieces) > 2:
         raise UsageError(f"{arg!r} is not an environment or a part: give ENV (staging) or ENV/PART (production/blue)")
-    names = [e.name for e in catalog.environments.environments]
-    if pieces[0] not in names:
-        raise UsageError(f"unknown environment {pieces[0]!r}; choose one of: {', '.join(names)}")
+    known_environment(catalog, pieces[0])
     if len(pieces) == 1:
         return Target(pieces[0])
     env, part = pieces

@@ -52,6 +52,13 @@ def all_parts(catalog: Catalog, env: str) -> tuple[Part, ...]:
     return tuple(Part(env, name) for name in catalog.parts(env))
 
 
+def known_environment(catalog: Catalog, env: str) -> str:
+    """`env`, if the catalog has it; else a usage error listing the environments."""
+    if env not in catalog.env_by_name:
+        raise UsageError(f"unknown environment {env!r}; choose one of: {', '.join(catalog.env_by_name)}")
+    return env
+
+
 def select(catalog: Catalog, env: str | None, color: str | None, everything: bool) -> Selection:
     """Resolve the command line's ENV / --color / --all into parts, or fail with the choices."""
     names = [e.name for e in catalog.environments.environments]
@@ -61,9 +68,7 @@ def select(catalog: Catalog, env: str | None, color: str | None, everything: boo
         return Selection(tuple(p for e in names for p in all_parts(catalog, e)), tuple(names), everything=True)
     if env is None:
         raise UsageError(f"name an environment ({', '.join(names)}) or give --all")
-    if env not in names:
-        raise UsageError(f"unknown environment {env!r}; choose one of: {', '.join(names)}")
-    profile = catalog.environment(env)
+    profile = catalog.environment(known_environment(catalog, env))
     if color is None:
         return Selection(all_parts(catalog, env), (env,))
     if not profile.blue_green:

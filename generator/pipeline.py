@@ -136,6 +136,7 @@ def stale(project: Path, folder: PurePosixPath, keep: set[str] = frozenset()) ->
 class Rendered:
     changes: Changes
     report: Report | None  # None with validate=False
+    catalog: Catalog  # what was rendered (with the release record it wrote, if any)
 
 
 def render(options: RenderOptions, progress: Callback = silent) -> Rendered:
@@ -155,7 +156,7 @@ def write_plan(project: Path, result: Plan, validated: bool = True,
     if changes:
         tree.replace(project, result.scope, result.files)
     write(project, result.new_patches)
-    return Rendered(changes, report)
+    return Rendered(changes, report, result.catalog)
 
 
 def validate_plan(project: Path, result: Plan, progress: Callback = silent) -> Report:

@@ -26,7 +26,7 @@ from generator import record
 from generator.catalog import load_catalog
 from generator.errors import Refused, UsageError
 from generator.overlays import render_command
-from generator.parts import Part, Selection
+from generator.parts import Part, Selection, known_environment
 from generator.pipeline import Plan, RenderOptions, Rendered, diff, plan, write_plan
 from generator.tree import Changes
 
@@ -52,10 +52,7 @@ class Retirement:
 
 def blue_green(catalog: Catalog, env: str) -> Release:
     """The release state of `env`, or a usage error naming why it has none."""
-    names = [e.name for e in catalog.environments.environments]
-    if env not in names:
-        raise UsageError(f"unknown environment {env!r}; choose one of: {', '.join(names)}")
-    release = catalog.release(env)
+    release = catalog.release(known_environment(catalog, env))
     if release is None:
         blue_greens = [e.name for e in catalog.environments.environments if e.blue_green]
         raise UsageError(f"{env} is not blue-green (blue-green: {', '.join(blue_greens) or 'none'})")
