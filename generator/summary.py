@@ -10,24 +10,33 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from pathlib import PurePosixPath
-
-import jinja2
+from typing import Any
 
 from blueprints import argocd, labels
 from blueprints.model import Catalog
 from generator.overlays import render_command
 from generator.parts import Part
 from generator.validation.capacity import annotated, pod_amounts
-from generator.validation.objects import Doc, workloads
+from generator.validation.objects import Doc, Workload, workloads
 
 README = "README.md"
-TEMPLATES = jinja2.Environment(
-    loader=jinja2.PackageLoader("generator", "templates"),
-    keep_trailing_newline=True,
-    undefined=jinja2.StrictUndefined,
-    autoescape=False,  # Markdown, not HTML
-)
+
+
+@cache
+def template() -> Any:
+    """The page's jinja2 template, loaded on the first render (commands that render nothing
+    do not pay for importing jinja2)."""
+    import jinja2
+
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("generator", "templates"),
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # Markdown, not HTML
+    )
+    return environment.get_template("part-readme.md.j2")
 
 
 @dataclass(frozen=True)
@@ -53,25 +62,26 @@ class DatabaseRelease:
     chart: str
     version: str
     namespace: str
-    requests: str
+    requests: str  # as annotated, for the table
+    claim: dict[str, Decimal]  # the same, parsed: for the totals
 
 
 def readme(catalog: Catalog, part: Part, objects: dict[PurePosixPath, dict]) -> bytes:
     """The README.md of `part`, from its rendered objects (path -> object)."""
     docs = [Doc(str(path), obj) for path, obj in sorted(objects.items())]
-    rows, gpus = workload_rows(docs)
+    measured = [Measured(w, pod_amounts(w.spec, "requests"), pod_amounts(w.spec, "limits")) for w in workloads(docs)]
     releases = database_releases(docs)
-    page = TEMPLATES.get_template("part-readme.md.j2").render(
+    page = template().render(
         part=str(part),
         part_name=part.name,
         env=part.env,
         command=render_command(part),
         description=describe(catalog, part),
         applications=applications(catalog, part),
-        workloads=rows,
-        gpus=gpus,
+        workloads=workload_rows(measured),
+        gpus=any(m.requests["gpu"] or m.limits["gpu"] for m in measured),
         releases=releases,
-        totals=totals(docs, releases),
+        totals=totals(docs, measured, releases),
         kinds=sorted(Counter(doc.kind for doc in docs).items()),
     )
     return page.encode()
@@ -145,17 +155,24 @@ def resources(values: dict[str, Decimal], words: bool = False) -> str:
     return ", ".join(shown)
 
 
-def workload_rows(docs: list[Doc]) -> tuple[list[Row], bool]:
+@dataclass(frozen=True)
+class Measured:
+    """A workload and what one of its pods requests and is limited to."""
+
+    workload: Workload
+    requests: dict[str, Decimal]
+    limits: dict[str, Decimal]
+
+
+def workload_rows(measured: list[Measured]) -> list[Row]:
     rows = []
-    gpus = False
-    for w in workloads(docs):
-        requests, limits = pod_amounts(w.spec, "requests"), pod_amounts(w.spec, "limits")
-        gpus = gpus or bool(requests["gpu"] or limits["gpu"])
-        annotations = w.doc.obj["metadata"].get("annotations") or {}
-        kind = w.doc.kind + (f" ({annotations[argocd.HOOK]} hook)" if argocd.HOOK in annotations else "")
-        images = "<br>".join(f"`{c['image']}`" for c in w.containers(init=False))
-        rows.append(Row(w.doc.name, kind, w.replicas, images, resources(requests), resources(limits)))
-    return sorted(rows, key=lambda r: (r.kind, r.name)), gpus
+    for m in measured:
+        doc = m.workload.doc
+        annotations = doc.obj["metadata"].get("annotations") or {}
+        kind = doc.kind + (f" ({annotations[argocd.HOOK]} hook)" if argocd.HOOK in annotations else "")
+        images = "<br>".join(f"`{c['image']}`" for c in m.workload.containers(init=False))
+        rows.append(Row(doc.name, kind, m.workload.replicas, images, resources(m.requests), resources(m.limits)))
+    return sorted(rows, key=lambda r: (r.kind, r.name))
 
 
 def database_releases(docs: list[Doc]) -> list[DatabaseRelease]:
@@ -166,30 +183,25 @@ def database_releases(docs: list[Doc]) -> list[DatabaseRelease]:
             continue
         source, destination = doc.obj["spec"]["source"], doc.obj["spec"]["destination"]
         out.append(DatabaseRelease(doc.name, source.get("chart", source.get("path", "")), source["targetRevision"],
-                                   destination["namespace"], claim.replace(",", ", ")))
+                                   destination["namespace"], claim.replace(",", ", "), annotated(claim)))
     return out
 
 
-def totals(docs: list[Doc], releases: list[DatabaseRelease]) -> list[str]:
-    pods = 0
-    requested = {"cpu": Decimal(0), "memory": Decimal(0), "gpu": Decimal(0)}
-    limited = dict(requested)
-    running = list(workloads(docs))
-    for w in running:
-        pods += w.replicas
-        for key, value in pod_amounts(w.spec, "requests").items():
-            requested[key] += value * w.replicas
-        for key, value in pod_amounts(w.spec, "limits").items():
-            limited[key] += value * w.replicas
+def totals(docs: list[Doc], measured: list[Measured], releases: list[DatabaseRelease]) -> list[str]:
     lines = [f"{len(docs)} objects"]
-    if running:
-        lines.append(f"{pods} pods in {len(running)} workloads: requests {resources(requested, words=True)}; "
+    if measured:
+        zero = {"cpu": Decimal(0), "memory": Decimal(0), "gpu": Decimal(0)}
+        requested, limited = dict(zero), dict(zero)
+        for m in measured:
+            for key in zero:
+                requested[key] += m.requests[key] * m.workload.replicas
+                limited[key] += m.limits[key] * m.workload.replicas
+        pods = sum(m.workload.replicas for m in measured)
+        lines.append(f"{pods} pods in {len(measured)} workloads: requests {resources(requested, words=True)}; "
                      f"limits {resources(limited, words=True)}")
     if releases:
-        claimed = {"cpu": Decimal(0), "memory": Decimal(0), "storage": Decimal(0)}
-        for release in releases:
-            for key, value in annotated(release.requests.replace(", ", ",")).items():
-                claimed[key] = claimed.get(key, Decimal(0)) + value
+        claimed = {key: sum((r.claim.get(key, Decimal(0)) for r in releases), Decimal(0))
+                   for key in ("cpu", "memory", "storage")}
         lines.append(f"databases ({len(releases)} Applications) request {cpu(claimed['cpu'])} cores, "
                      f"{size(claimed['memory'])} memory, {size(claimed['storage'])} storage")
     return lines
