@@ -6,7 +6,9 @@ import shutil
 from pathlib import Path, PurePosixPath
 
 import pytest
+from click.testing import CliRunner
 
+from generator.cli import cli
 from generator.pipeline import Plan, RenderOptions, plan
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -62,3 +64,28 @@ def strings(node, name=None):
             yield from strings(item, name)
     elif isinstance(node, str):
         yield name, node
+
+
+def gen(project: Path, *args: str):
+    """`gen --project PROJECT ARGS...`, in process."""
+    return CliRunner().invoke(cli, ["--project", str(project), *args])
+
+
+def edit(project: Path, relative: Path, old: str, new: str) -> None:
+    """Replace `old`, which must be in the file exactly once, by `new`."""
+    path = project / relative
+    text = path.read_text()
+    assert text.count(old) == 1, f"{old!r} is not once in {relative}"
+    path.write_text(text.replace(old, new))
+
+
+def refuses_bad_input(project: Path, expected: str, *args: str) -> None:
+    """`gen ARGS` (default: render --all) exits 2 with one line starting `gen: error: EXPECTED`
+    and writes nothing."""
+    before = snapshot_tree(project)
+    result = gen(project, *(args or ("render", "--all")))
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("gen: error: " + expected), lines[0]
+    assert snapshot_tree(project) == before

@@ -7,24 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from generator.cli import cli
-from tests.conftest import new_project, snapshot_tree
+from tests.conftest import edit, gen, new_project, refuses_bad_input, snapshot_tree
 
 SERVICES = Path("blueprints/catalog/services.yaml")
 ENVIRONMENTS = Path("blueprints/catalog/environments.yaml")
-
-
-def gen(project: Path, *args: str):
-    return CliRunner().invoke(cli, ["--project", str(project), *args])
-
-
-def edit(project: Path, relative: Path, old: str, new: str) -> None:
-    path = project / relative
-    text = path.read_text()
-    assert old in text, f"{old!r} not in {relative}"
-    path.write_text(text.replace(old, new, 1))
 
 
 @pytest.fixture(scope="module")
@@ -105,13 +92,7 @@ def test_bad_arguments_exit_2_with_choices_and_write_nothing(scratch, args, mess
 )
 def test_bad_catalog_exits_2_with_one_line_and_writes_nothing(project, relative, old, new, expected):
     edit(project, relative, old, new)
-    before = snapshot_tree(project)
-    result = gen(project, "render", "--all")
-    assert result.exit_code == 2
-    lines = result.output.strip().splitlines()
-    assert len(lines) == 1, result.output
-    assert lines[0].startswith("gen: error: " + expected), lines[0]
-    assert snapshot_tree(project) == before
+    refuses_bad_input(project, expected)
 
 
 def test_missing_catalog_names_the_file(tmp_path):
@@ -215,8 +196,9 @@ def test_list_shows_environments_parts_and_services(scratch):
 
 
 def test_a_color_tag_renders_only_that_color_with_the_new_release(project):
-    edit(project, ENVIRONMENTS, "    images: {registry: registry.therapeutic-ai.internal/platform, tag: 3.0.0}\n",
-         "    images: {registry: registry.therapeutic-ai.internal/platform, tag: 3.0.0, color_tags: {green: 3.1.0}}\n")
+    edit(project, ENVIRONMENTS, "    images: {registry: registry.therapeutic-ai.internal/platform, tag: 3.0.0}\n    revision:",
+         "    images: {registry: registry.therapeutic-ai.internal/platform, tag: 3.0.0, color_tags: {green: 3.1.0}}\n"
+         "    revision:")  # staging's (production has no revision of its own)
     result = gen(project, "render", "staging", "--quiet")
     assert result.exit_code == 0, result.output
     assert result.output.startswith("gen render staging: 0 added, 41 changed, 0 removed")  # 20 overlays, 20 Deployments, README

@@ -7,27 +7,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from generator import normalize
-from generator.cli import cli
 from generator.diff import ABSENT, Entry, FieldChange, compare, fields
 from generator.pipeline import RenderOptions, render
-from tests.conftest import new_project, snapshot_tree
+from tests.conftest import edit, gen, new_project, snapshot_tree
 
 GREEN_API = Path("rendered/production/green/deployment-api-gateway-green.yaml")
 STAGING_BILLING = Path("rendered/staging/blue/deployment-billing-blue.yaml")
-
-
-def gen(project: Path, *args: str):
-    return CliRunner().invoke(cli, ["--project", str(project), *args])
-
-
-def edit(project: Path, relative: Path, old: str, new: str) -> None:
-    path = project / relative
-    text = path.read_text()
-    assert text.count(old) == 1, f"{old!r} is not once in {relative}"
-    path.write_text(text.replace(old, new))
 
 
 @pytest.fixture(scope="module")

@@ -8,20 +8,17 @@ The seed's facts are typed below from shared/seed/deployment-guide.md ("Producti
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import promql_parser
 import pytest
-from click.testing import CliRunner
 
 from blueprints.monitoring_spec import MonitoringCatalog
 from generator import yamlio
 from generator.catalog import MONITORING_FILE, load_catalog
-from generator.cli import cli
 from generator.pipeline import RenderOptions, plan
 from generator.validation.network import Pod, allows
 from generator.validation.objects import selects
-from tests.conftest import PROJECT, find, part_objects, snapshot_tree
+from tests.conftest import PROJECT, edit, find, part_objects, refuses_bad_input
 
 CATALOG = load_catalog(PROJECT)
 TABLE = CATALOG.monitoring
@@ -240,10 +237,6 @@ def test_a_metrics_port_of_its_own_is_exposed_scraped_and_let_through():
 
 # --- bad rows: exit 2, one line naming file, line and field, nothing written -------------------
 
-def gen(project: Path, *args: str):
-    return CliRunner().invoke(cli, ["--project", str(project), *args])
-
-
 @pytest.mark.parametrize(
     "old,new,expected",
     [
@@ -273,14 +266,5 @@ def gen(project: Path, *args: str):
          "unknown-service-in-row", "threshold-unit", "percent-over-100", "window-too-short", "missing-input", "bad-for"],
 )
 def test_a_bad_monitoring_row_is_one_line_naming_file_line_and_field(scratch, old, new, expected):
-    path = scratch / MONITORING_FILE
-    text = path.read_text()
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1))
-    before = snapshot_tree(scratch)
-    result = gen(scratch, "render", "--all")
-    assert result.exit_code == 2
-    lines = result.output.strip().splitlines()
-    assert len(lines) == 1, result.output
-    assert lines[0].startswith("gen: error: " + expected), lines[0]
-    assert snapshot_tree(scratch) == before
+    edit(scratch, MONITORING_FILE, old, new)
+    refuses_bad_input(scratch, expected)

@@ -10,12 +10,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from generator import record, yamlio
 from generator.catalog import load_catalog
-from generator.cli import cli
-from tests.conftest import PROJECT, snapshot_tree
+from tests.conftest import PROJECT, gen, snapshot_tree
 
 SERVICES = [s.name for s in load_catalog(PROJECT).services.services]
 RECORD = "blueprints/catalog/releases.yaml"
@@ -34,10 +32,6 @@ def committed(tmp_path_factory) -> Path:
 def project(committed: Path, tmp_path: Path) -> Path:
     shutil.copytree(committed, tmp_path / "project")
     return tmp_path / "project"
-
-
-def gen(project: Path, *args: str):
-    return CliRunner().invoke(cli, ["--project", str(project), *args])
 
 
 def changed(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
