@@ -9,11 +9,12 @@ from constructs import Construct
 
 from blueprints.databases.releases import DatabaseTier
 from blueprints.k8s import Manifest
+from blueprints.alerting import AlertRouting
 from blueprints.certificates import PlatformCertificates
 from blueprints.delivery import Delivery
 from blueprints.health import HEALTH_CHECK, HealthCheck
 from blueprints.live import LIVE, LiveServices
-from blueprints.monitoring import HTTP, PlatformMonitoring, metrics_port
+from blueprints.monitoring import HTTP, PlatformMonitoring, metrics_port, monitored
 from blueprints.network import NetworkIsolation
 from blueprints.secrets import PlatformSecrets
 from blueprints.model import Catalog, Color, Environment
@@ -66,6 +67,7 @@ class SharedChart(PartChart):
         if release:
             self.record(LiveServices(self, "live", catalog=catalog, env=env, release=release), LIVE)
         self.record(PlatformMonitoring(self, "monitoring", catalog=catalog, env=env), "monitoring")
+        self.record(AlertRouting(self, "alerting", catalog=catalog, env=env), "alert-routing")
 
 
 class ServicesChart(PartChart):
@@ -90,7 +92,8 @@ class DeliveryChart(PartChart):
     def __init__(self, scope: Construct, id: str, catalog: Catalog, env: Environment) -> None:
         super().__init__(scope, id)
         self.record(Delivery(self, "delivery", catalog=catalog, env=env), "argocd")
-        tier = DatabaseTier(self, "databases", env=env, catalog=catalog.databases, applications=True)
+        tier = DatabaseTier(self, "databases", env=env, catalog=catalog.databases, applications=True,
+                            monitoring=catalog.monitoring if monitored(env) else None)
         for source, construct in tier.children:
             self.record(construct, source)
 

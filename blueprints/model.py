@@ -250,6 +250,44 @@ class Tls(Strict):
     internal_issuer: Issuer
 
 
+class Receiver(Strict):
+    """Where Alertmanager sends a route's alerts. Its URL or key is never here: it is the key
+    `<name>` of Secret `alertmanager-receivers`, from Vault (blueprints/secrets.py)."""
+
+    name: str = Field(pattern=r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", description="the receiver, and its Secret key")
+    kind: Literal["pagerduty", "slack", "webhook"] = Field(description="pagerduty: a routing key; slack, webhook: a URL")
+    channel: str | None = Field(default=None, pattern=r"^[#@][a-z0-9._-]+$", description="slack: the channel")
+
+    @model_validator(mode="after")
+    def _channel_for_slack(self) -> "Receiver":
+        if (self.kind == "slack") != (self.channel is not None):
+            raise CatalogProblem(("channel",), "a slack receiver names its channel; no other kind has one")
+        return self
+
+
+class Alerting(Strict):
+    """Who gets the environment's alerts (an AlertmanagerConfig, blueprints/alerting.py): alerts
+    labelled `action: rollback` go to the release on-call, the rest by severity."""
+
+    release_on_call: Receiver = Field(description="action: rollback")
+    critical: Receiver = Field(description="severity: critical")
+    warning: Receiver = Field(description="severity: warning and info (the default route)")
+
+    @model_validator(mode="after")
+    def _one_kind_per_name(self) -> "Alerting":
+        seen: dict[str, tuple[str, Receiver]] = {}
+        for role in ("release_on_call", "critical", "warning"):
+            receiver: Receiver = getattr(self, role)
+            if receiver.name in seen and seen[receiver.name][1] != receiver:
+                raise CatalogProblem((role, "name"), f"{receiver.name!r} is also {seen[receiver.name][0]}, set differently")
+            seen.setdefault(receiver.name, (role, receiver))
+        return self
+
+    def receivers(self) -> list[Receiver]:
+        """Each receiver once, in role order."""
+        return list({r.name: r for r in (self.release_on_call, self.critical, self.warning)}.values())
+
+
 class Cluster(Strict):
     """The cluster an environment declares; `gen capacity` holds the environment to it."""
 
@@ -292,6 +330,7 @@ class Environment(Strict):
     databases: DatabasesSpec
     vault: Vault | None = Field(default=None, description="secrets from Vault through External Secrets (not local)")
     tls: Tls | None = Field(default=None, description="certificates from cert-manager (not local)")
+    alerting: Alerting | None = Field(default=None, description="the alerts' receivers (where Argo CD syncs: not local)")
 
     @model_validator(mode="after")
     def _gpu_mode_fits_cluster(self) -> "Environment":
@@ -299,7 +338,7 @@ class Environment(Strict):
             raise CatalogProblem(("gpu_hosts",), "'gpu' needs cluster.gpu_nodes; declare them or use 'cpu' or 'off'")
         if self.images.color_tags and not self.blue_green:
             raise CatalogProblem(("images", "color_tags"), "only blue-green environments have colors")
-        for field in ("vault", "tls"):
+        for field in ("vault", "tls", "alerting"):
             if self.argocd and getattr(self, field) is None:
                 raise CatalogProblem((field,), f"an Argo CD environment needs {field}: (local alone does without)")
         if self.data_class in PHI_BEARING and not self.databases.storage_class:

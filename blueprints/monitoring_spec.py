@@ -31,8 +31,13 @@ _SECONDS = {"ms": Decimal("0.001"), "s": 1, "m": 60, "h": 3600, "d": 86400, "w":
 _MATCHER = r'[a-zA-Z_][a-zA-Z0-9_]*(=|!=|=~|!~)"[^"\\]*"'
 SELECTOR = re.compile(rf"^(?P<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{{(?P<matchers>{_MATCHER}(,{_MATCHER})*)\}})?$")
 _THRESHOLD = re.compile(r"^(?P<number>-?[0-9]+(\.[0-9]+)?)(?P<unit>ms|s|%)?$")
-# Rate windows must hold several scrapes for rate() to be steady.
-SCRAPES_PER_WINDOW = 4
+# The one rule for windows and `for` (README, "Monitoring"): a rate or quantile reads a window of
+# two scrape intervals, the shortest in which rate() always has two samples, and holds for the
+# row's duration less one scrape interval, because such a window shows a condition fully one
+# scrape after the first sample that shows it; a gauge reads its last sample and holds for the
+# duration. Either fires between `duration` and `duration` + one scrape + one evaluation interval
+# after the condition starts, and stops within one scrape + one evaluation interval after it ends.
+SCRAPES_PER_WINDOW = 2
 HTTP = "http"  # the port every service serves (blueprints/workload.py): its own, the catalog's
 
 Duration = str  # validated by DURATION where declared
@@ -41,6 +46,16 @@ Duration = str  # validated by DURATION where declared
 def seconds(duration: str) -> Decimal:
     """A Prometheus duration in seconds."""
     return sum((Decimal(n) * _SECONDS[unit] for n, unit in _DURATION_PART.findall(duration)), Decimal(0))
+
+
+def duration(total: Decimal | int) -> str:
+    """Seconds as a Prometheus duration, largest unit first: 150 -> 2m30s."""
+    total = int(total)
+    if total <= 0:
+        return "0s"
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return "".join(f"{n}{u}" for n, u in ((hours, "h"), (minutes, "m"), (secs, "s")) if n)
 
 
 def selector_parts(selector: str) -> tuple[str, list[str]]:
@@ -58,6 +73,9 @@ class Prometheus(Strict):
     pod_labels: dict[str, str] = Field(min_length=1, description="labels of its pods (the NetworkPolicy peer)")
     object_labels: dict[str, str] = Field(
         default_factory=dict, description="labels its serviceMonitorSelector and ruleSelector match"
+    )
+    evaluation_interval: Duration = Field(
+        default="15s", pattern=DURATION, description="every rule group's `interval`: how often its alerts are evaluated"
     )
 
 
@@ -98,10 +116,15 @@ class ScrapeTable(Strict):
         return Scrape(**{**self.default.model_dump(), **override.model_dump(exclude_none=True)})
 
 
-Measure = Literal["quantile", "ratio", "gauge"]
+
+Measure = Literal["quantile", "ratio", "gauge", "errors"]
 Unit = Literal["seconds", "ratio", "percent", "count"]
 # The unit each measure's value is in; a gauge states its own.
-MEASURE_UNIT: dict[str, Unit | None] = {"quantile": "seconds", "ratio": "ratio", "gauge": None}
+MEASURE_UNIT: dict[str, Unit | None] = {"quantile": "seconds", "ratio": "ratio", "gauge": None, "errors": "ratio"}
+# Measures that read a rate over a window (the others read a gauge's last sample).
+WINDOWED = ("quantile", "ratio", "errors")
+# Measures that divide one rate by another: they take a minimum volume.
+RATIOS = ("ratio", "errors")
 # Which threshold units fit a metric unit, and the factor to the metric's unit.
 CONVERSIONS: dict[Unit, dict[str | None, Decimal]] = {
     "seconds": {"ms": Decimal("0.001"), "s": Decimal(1)},
@@ -110,16 +133,73 @@ CONVERSIONS: dict[Unit, dict[str | None, Decimal]] = {
     "count": {None: Decimal(1)},
 }
 UNIT_HINT = {"seconds": "ms or s", "ratio": "%", "percent": "%", "count": "a plain number"}
+TIERS = ("go", "python-ai", "gpu-host")
+
+
+# --- the metric contract -----------------------------------------------------------------------
+
+class TierContract(Strict):
+    """What every service of a tier serves on its metrics endpoint."""
+
+    instrumentation: str = Field(min_length=1, description="the library that serves the metrics, in words")
+    requests: str = Field(pattern=r"^[a-zA-Z_:][a-zA-Z0-9_:]*$", description="the counter of requests answered")
+    status_label: str = Field(pattern=LABEL_NAME, description="the label of `requests` that holds the status")
+    server_errors: str = Field(min_length=1, description="a regular expression on status_label: a server error")
+    metrics: list[str] = Field(min_length=1, description="every metric name the tier serves that an alert may read")
+
+    @model_validator(mode="after")
+    def _requests_served(self) -> "TierContract":
+        if self.requests not in self.metrics:
+            raise CatalogProblem(("metrics",), f"{self.requests} (requests) is not among the tier's metrics")
+        return self
+
+
+class ClusterSeries(Strict):
+    """A series the cluster's monitoring stack provides (not scraped through gen's objects)."""
+
+    metric: str = Field(pattern=r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
+    provider: str = Field(min_length=1, description="what serves it, and how it is scraped")
+
+
+class Contract(Strict):
+    """Who serves each metric the alerts read: the tiers, particular services, the cluster."""
+
+    tiers: dict[Literal["go", "python-ai", "gpu-host"], TierContract]
+    services: dict[str, list[str]] = Field(default_factory=dict, description="metrics only these services serve")
+    cluster: list[ClusterSeries] = Field(default_factory=list)
+
+    def cluster_metrics(self) -> dict[str, str]:
+        return {s.metric: s.provider for s in self.cluster}
+
+
+class Defaults(Strict):
+    min_rate: Decimal = Field(gt=0, description="per second: below this volume a ratio does not alert")
+
+
+class Targets(Strict):
+    """The alerts every scrape job gets: a target down (`up == 0`), or no target at all (`absent`)."""
+
+    duration: Duration = Field(min_length=1, pattern=DURATION)
+    severity: Literal["critical", "warning", "info"]
+
+
+class IdleAlert(Strict):
+    """A rollback row's alert for the color that does not serve: verification, not a rollback."""
+
+    alert: str = Field(pattern=r"^[A-Z][A-Za-z0-9]*$")
+    severity: Literal["critical", "warning", "info"]
 
 
 class Alert(Strict):
     """One alert: one threshold of the seed.
 
-    quantile: histogram_quantile(`quantile`, <`metric`>_bucket) per `by`, over `window`.
-    ratio:    sum of `numerator` rates / sum of `denominator` rates per `by`, over `window`.
-    gauge:    `aggregation` per `by` of each series' average over `window`.
+    quantile: histogram_quantile(`quantile`, <`metric`>_bucket) per `by`, over the window.
+    ratio:    sum of `numerator` rates / sum of `denominator` rates per `by`, over the window.
+    errors:   server errors / requests per `by`, each tier's counter and status label from the contract.
+    gauge:    `aggregation` per `by` of the gauge's last samples.
     Every selector gets `<namespace_label>="<the platform's namespace>"` and, with `services`, a
-    matcher of those services on `service_label` (`all`: every service of the catalog).
+    matcher of those services on `service_label` (`all`: every service of the catalog). Ratios
+    alert only while their denominator is at least `min_rate` per second.
     """
 
     alert: str = Field(pattern=r"^[A-Z][A-Za-z0-9]*$", description="the alert's name")
@@ -137,12 +217,17 @@ class Alert(Strict):
     service_label: str = Field(default="job", pattern=LABEL_NAME)
     namespace_label: str = Field(default="namespace", pattern=LABEL_NAME)
     by: list[str] | None = Field(default=None, description="the alert's grouping; default: service_label, version")
-    window: Duration = Field(default="5m", min_length=1, pattern=DURATION, description="the rate or average window")
+    color: Literal["series", "pod-labels"] = Field(
+        default="series",
+        description="where the color comes from: the series' own `version`, or the pod's (kube_pod_labels, joined on pod)",
+    )
     comparison: Literal[">", ">=", "<", "<="] = Field(description="fires when the measure compares so to threshold")
     threshold: str = Field(description="with its unit: 100ms, 2s, 5%, 100")
-    for_: Duration = Field(alias="for", min_length=1, pattern=DURATION, description="how long the condition holds before it fires")
+    min_rate: Decimal | None = Field(default=None, gt=0, description="ratios: the volume below which they do not alert")
+    duration: Duration = Field(min_length=1, pattern=DURATION, description="how long the condition lasts before it alerts")
     severity: Literal["critical", "warning", "info"]
     action: Literal["rollback"] | None = Field(default=None, description="rollback: an automatic rollback trigger")
+    idle_alert: IdleAlert | None = Field(default=None, description="rollback rows: the idle color's alert")
 
     @field_validator("threshold", mode="before")
     @classmethod
@@ -191,6 +276,7 @@ class Alert(Strict):
             "quantile": ("metric", "quantile"),
             "ratio": ("numerator", "denominator"),
             "gauge": ("metric", "aggregation", "unit"),
+            "errors": (),
         }
         for field in ("metric", "numerator", "denominator", "quantile", "aggregation", "unit"):
             given = getattr(self, field) is not None
@@ -198,6 +284,14 @@ class Alert(Strict):
                 raise CatalogProblem((field,), f"a {self.measure} row needs {field}")
             if field not in needs[self.measure] and given:
                 raise CatalogProblem((field,), f"a {self.measure} row takes no {field}")
+        if self.measure == "errors" and not self.services:
+            raise CatalogProblem(("services",), "an errors row reads the services' requests: name them (or all)")
+        if self.min_rate is not None and self.measure not in RATIOS:
+            raise CatalogProblem(("min_rate",), f"a {self.measure} row takes no min_rate (ratios only)")
+        if self.action == "rollback" and self.idle_alert is None:
+            raise CatalogProblem(("idle_alert",), "a rollback row needs idle_alert: the idle color's verification alert")
+        if self.action != "rollback" and self.idle_alert is not None:
+            raise CatalogProblem(("idle_alert",), "only a rollback row has an idle color's alert")
         fits = CONVERSIONS[self.metric_unit]
         if self.threshold_unit not in fits:
             raise CatalogProblem(
@@ -205,8 +299,6 @@ class Alert(Strict):
                 f"{self.threshold} does not fit this {self.measure} (values in {self.metric_unit}): "
                 f"give it in {UNIT_HINT[self.metric_unit]}",
             )
-        if seconds(self.window) <= 0:
-            raise CatalogProblem(("window",), "a window is longer than 0")
         return self
 
     @property
@@ -233,8 +325,16 @@ class Alert(Strict):
         return (self.threshold_number * CONVERSIONS[self.metric_unit][self.threshold_unit]).normalize()
 
     @property
-    def grouping(self) -> list[str]:
-        return list(self.by) if self.by is not None else [self.service_label, "version"]
+    def windowed(self) -> bool:
+        return self.measure in WINDOWED
+
+    def grouping(self, colored: bool = False) -> list[str]:
+        """The alert's labels; a row whose color comes from the pods' labels gains `version` where
+        there are colors."""
+        names = list(self.by) if self.by is not None else [self.service_label, "version"]
+        if colored and self.color == "pod-labels" and "version" not in names:
+            names.append("version")
+        return names
 
 
 class MonitoringCatalog(Strict):
@@ -243,23 +343,30 @@ class MonitoringCatalog(Strict):
     version: Literal[1]
     prometheus: Prometheus
     scrape: ScrapeTable = ScrapeTable()
+    contract: Contract
+    defaults: Defaults
+    targets: Targets
     alerts: list[Alert] = Field(min_length=1)
 
     @field_validator("alerts")
     @classmethod
     def _unique(cls, alerts: list[Alert]) -> list[Alert]:
-        seen: dict[str, int] = {}
+        seen: dict[str, tuple[int, str]] = {}
         for index, alert in enumerate(alerts):
-            if alert.alert in seen:
-                raise CatalogProblem((index, "alert"), f"duplicate alert {alert.alert!r} (also alerts[{seen[alert.alert]}])")
-            seen[alert.alert] = index
+            names = [(alert.alert, "alert")] + ([(alert.idle_alert.alert, "idle_alert")] if alert.idle_alert else [])
+            for name, field in names:
+                if name in seen:
+                    raise CatalogProblem((index, field), f"duplicate alert {name!r} (also alerts[{seen[name][0]}])")
+                seen[name] = (index, field)
         return alerts
 
     @model_validator(mode="after")
     def _fits_the_catalog(self, info: ValidationInfo) -> "MonitoringCatalog":
-        """Services named here exist, ports fit them, windows hold enough scrapes. The service
-        catalog (name -> port) comes from the loader's context."""
-        ports: dict[str, int] | None = (info.context or {}).get("service_ports")
+        """Services named here exist, ports fit them, every tier has a contract, durations hold a
+        window. The service catalog (name -> port, name -> tier) comes from the loader's context."""
+        context = info.context or {}
+        ports: dict[str, int] | None = context.get("service_ports")
+        tiers: dict[str, str] | None = context.get("service_tiers")
         if ports is not None:
             for name in self.scrape.services:
                 if name not in ports:
@@ -273,13 +380,18 @@ class MonitoringCatalog(Strict):
                 for position, name in enumerate(alert.services):
                     if name not in ports:
                         raise CatalogProblem(("alerts", index, "services", position), f"{name!r} is not a service of the catalog")
-        intervals = [self.scrape.default.interval, *(o.interval for o in self.scrape.services.values() if o.interval)]
-        longest = max(intervals, key=seconds)
+            for name in self.contract.services:
+                if name not in ports:
+                    raise CatalogProblem(("contract", "services", name), f"{name!r} is not a service of the catalog")
+        if tiers is not None:
+            for tier in sorted(set(tiers.values())):
+                if tier not in self.contract.tiers:
+                    raise CatalogProblem(("contract", "tiers"), f"tier {tier!r} has services but no contract")
         for index, alert in enumerate(self.alerts):
-            if seconds(alert.window) < SCRAPES_PER_WINDOW * seconds(longest):
+            if seconds(alert.duration) < seconds(self.window):
                 raise CatalogProblem(
-                    ("alerts", index, "window"),
-                    f"{alert.window} holds fewer than {SCRAPES_PER_WINDOW} scrapes at the longest interval ({longest})",
+                    ("alerts", index, "duration"),
+                    f"{alert.duration} is shorter than the window of two scrapes at the longest interval ({self.window})",
                 )
         return self
 
@@ -291,6 +403,27 @@ class MonitoringCatalog(Strict):
             raise CatalogProblem((*where, "number"), f"{name}: a metrics port other than http ({scrape.port!r}) needs its number")
         if scrape.port != HTTP and scrape.number == port:
             raise CatalogProblem((*where, "number"), f"{name}: {port} is the service's http port; use port: http")
+
+    @property
+    def scrape_interval(self) -> Decimal:
+        """The longest scrape interval, in seconds: what the windows and `for` are made for."""
+        intervals = [self.scrape.default.interval, *(o.interval for o in self.scrape.services.values() if o.interval)]
+        return max(seconds(i) for i in intervals)
+
+    @property
+    def window(self) -> str:
+        """Every rate's window: two scrape intervals (the rule at the top of this module)."""
+        return duration(SCRAPES_PER_WINDOW * self.scrape_interval)
+
+    def rule_for(self, alert: Alert) -> str:
+        """The rule's `for`: the row's duration, less one scrape interval for a windowed measure."""
+        lasting = seconds(alert.duration)
+        return duration(lasting - self.scrape_interval if alert.windowed else lasting)
+
+    def min_rate(self, alert: Alert) -> Decimal | None:
+        if alert.measure not in RATIOS:
+            return None
+        return alert.min_rate if alert.min_rate is not None else self.defaults.min_rate
 
     def concerns(self) -> list[str]:
         """The concerns in the order the table first names them."""

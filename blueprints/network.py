@@ -5,7 +5,8 @@ allows exactly what the graph declares: ingress from its callers on its port, eg
 and its databases on theirs, and DNS. A service not declared as a caller of another cannot reach
 it. Where Argo CD syncs, the post-sync health check (`blueprints/health.py`) is one more caller of
 every service. Where a Prometheus scrapes the platform (blueprints/monitoring.py), its pods may also
-reach each service's metrics port (monitoring.yaml), and nothing else. Policies select pods by name
+reach each service's metrics port (monitoring.yaml) and each store exporter's port
+(blueprints/exporters.py), and nothing else. Policies select pods by name
 only, so they hold for both colors of a blue-green pair.
 """
 
@@ -17,6 +18,7 @@ from constructs import Construct
 
 from blueprints import argocd, labels
 from blueprints.databases import endpoints
+from blueprints.exporters import EXPORTERS
 from blueprints.health import HEALTH_CHECK
 from blueprints.k8s import Manifest, api_object
 from blueprints.model import Catalog, Environment, Service
@@ -85,22 +87,29 @@ class NetworkIsolation(Construct):
             users = [s.name for s in services if db in s.databases]
             if db == "scylladb" and env.argocd:
                 continue  # scylla-operator's namespaces: outside the platform's namespace
-            self.manifests.append(self.database_policy(env, db, users))
+            exporter = EXPORTERS.get(db) if monitored(env) else None
+            scraper = self.prometheus_ingress(catalog, exporter.port) if exporter else None
+            self.manifests.append(self.database_policy(env, db, users, scraper))
         for manifest in self.manifests:
             api_object(self, manifest, id=f"{manifest['kind']}-{manifest['metadata']['name']}")
 
-    @staticmethod
-    def scraper(catalog: Catalog, env: Environment, service: Service) -> dict[str, Any] | None:
+    @classmethod
+    def scraper(cls, catalog: Catalog, env: Environment, service: Service) -> dict[str, Any] | None:
         """The ingress rule that lets Prometheus scrape `service`, where a Prometheus does."""
         if not monitored(env):
             return None
+        return cls.prometheus_ingress(catalog, metrics_port(catalog.monitoring, service)[1])
+
+    @staticmethod
+    def prometheus_ingress(catalog: Catalog, port: int) -> dict[str, Any]:
+        """From the Prometheus pods, to `port` alone."""
         prometheus = catalog.monitoring.prometheus
         return {
             "from": [{
                 "namespaceSelector": {"matchLabels": {NAMESPACE_NAME: prometheus.namespace}},
                 "podSelector": {"matchLabels": dict(prometheus.pod_labels)},
             }],
-            "ports": tcp(metrics_port(catalog.monitoring, service)[1]),
+            "ports": tcp(port),
         }
 
     @staticmethod
@@ -134,11 +143,13 @@ class NetworkIsolation(Construct):
         return policy(env, HEALTH_CHECK, {"matchLabels": {labels.NAME: HEALTH_CHECK}}, [], [*egress, DNS])
 
     @staticmethod
-    def database_policy(env: Environment, db: str, users: list[str]) -> Manifest:
+    def database_policy(env: Environment, db: str, users: list[str], scraper: dict[str, Any] | None = None) -> Manifest:
         pods = database_pods(env, db)
         peers = PEER_PORTS.get(db, [endpoints.PORTS[db]])
         ingress = [{"from": [{"podSelector": pods}], "ports": tcp(*peers)}]
         if users:
             ingress.insert(0, {"from": [{"podSelector": named(users)}], "ports": tcp(endpoints.PORTS[db])})
+        if scraper is not None:  # its exporter (blueprints/exporters.py)
+            ingress.append(scraper)
         egress = [{"to": [{"podSelector": pods}], "ports": tcp(*peers)}, DNS]
         return policy(env, f"{db}-database", pods, ingress, egress)

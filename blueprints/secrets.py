@@ -17,6 +17,7 @@ environment holding these properties (`VAULT_PROPERTIES` below is the list, kept
   redis_password               Redis (the seed's key)
   jwt_signing_key, jwt_signing_key_previous
   phi_encryption_key, phi_encryption_key_previous       AES-256 keys for PHI
+  alertmanager_<receiver>      each alert receiver's URL or routing key (the profile's `alerting:`)
 
 The `_previous` properties keep what was signed or encrypted before the last rotation readable:
 on rotation, move the current value to `_previous` and write a new current one (set both to the
@@ -136,6 +137,16 @@ VAULT_PROPERTIES: tuple[str, ...] = tuple(
          *JWT_KEYS.values(), *ENCRYPTION_KEYS.values()]
     )
 )
+
+# Alertmanager's receivers (blueprints/alerting.py): Secret key `<receiver>`, the URL or routing key
+# that the profile's `alerting:` names, from Vault property `alertmanager_<receiver>` (`-` as `_`)
+ALERT_RECEIVERS = "alertmanager-receivers"
+
+
+def alert_receiver_keys(env: Environment) -> dict[str, str]:
+    assert env.alerting is not None
+    return {r.name: "alertmanager_" + r.name.replace("-", "_") for r in env.alerting.receivers()}
+
 
 MONGODB_REPLICA_SET = "rs0"  # bitnami/mongodb's default `replicaSetName` (the values leave it)
 
@@ -265,6 +276,7 @@ def manifests_for(env: Environment) -> list[Manifest]:
         external_secret(env, MOUNTED[JWT], JWT, JWT_KEYS),
         external_secret(env, MOUNTED[API_KEYS], API_KEYS, {}, extract=api_keys_vault_key(env)),
         external_secret(env, MOUNTED[ENCRYPTION], ENCRYPTION, ENCRYPTION_KEYS),
+        *([external_secret(env, ALERT_RECEIVERS, API_KEYS, alert_receiver_keys(env))] if env.alerting else []),
     ]
 
 

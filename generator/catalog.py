@@ -36,7 +36,8 @@ def load_catalog(project: Path) -> Catalog:
         # the monitoring table names services: it is checked against the loaded service catalog
         monitoring=load_file(
             project, MONITORING_FILE, MonitoringCatalog,
-            context={"service_ports": {s.name: s.port for s in services.services}},
+            context={"service_ports": {s.name: s.port for s in services.services},
+                     "service_tiers": {s.name: s.tier.value for s in services.services}},
         ),
         releases=load_file(project, RELEASES_FILE, ReleaseCatalog),
     )

@@ -20,8 +20,10 @@ from blueprints.databases.local import LocalDatabase
 from blueprints.databases.spec import Chart, DatabaseCatalog, Size
 from blueprints.databases.values import mongodb, postgresql, redis, scylla
 from blueprints.databases.values.bitnami import Values
+from blueprints.exporters import REDIS_EXPORTER
 from blueprints.k8s import Manifest, api_object
 from blueprints.model import Environment
+from blueprints.monitoring_spec import MonitoringCatalog
 from blueprints.quantity import parse_bytes, parse_cpu
 
 VALUES_DIR = "helm-values"
@@ -122,7 +124,7 @@ class DatabaseTier(Construct):
     `argocd` part); without, what the `shared` part holds (local StatefulSets, ScyllaDB namespaces)."""
 
     def __init__(self, scope: Construct, id: str, *, env: Environment, catalog: DatabaseCatalog,
-                 applications: bool = False) -> None:
+                 applications: bool = False, monitoring: MonitoringCatalog | None = None) -> None:
         super().__init__(scope, id)
         self.children: list[tuple[str, Construct]] = []  # (overlay file stem, construct)
         db = env.databases
@@ -151,8 +153,10 @@ class DatabaseTier(Construct):
                 db.postgres.instances, db.postgres)
         release(endpoints.MONGODB, charts["mongodb"], mongodb.values(db.mongodb, charts["mongodb"], storage),
                 db.mongodb.members, db.mongodb)
-        chart_key, redis_values = redis.values(db.redis, charts, storage)
-        release(endpoints.REDIS, charts[chart_key], redis_values, db.redis.pods, db.redis)
+        chart_key, redis_values = redis.values(db.redis, charts, storage, monitoring)
+        exporter = REDIS_EXPORTER if monitoring else None  # a sidecar in every Redis pod
+        release(endpoints.REDIS, charts[chart_key], redis_values, db.redis.pods, db.redis,
+                extra=(exporter.cpu, exporter.memory) if exporter else ("0", "0"))
         first_seed = None
         for dc in range(1, db.scylla.datacenters + 1):
             namespace = endpoints.scylla_namespace(env, dc)

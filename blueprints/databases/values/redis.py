@@ -11,7 +11,9 @@ from __future__ import annotations
 from pydantic import Field
 
 from blueprints.databases.endpoints import CREDENTIALS, REDIS
+from blueprints.exporters import RedisMetrics, redis_metrics
 from blueprints.databases.spec import Chart, RedisSpec
+from blueprints.monitoring_spec import MonitoringCatalog
 from blueprints.databases.values.bitnami import (
     RESTRICTED_CONTAINER, RESTRICTED_POD,
     ContainerSecurityContext, Global, Image, NetworkPolicy, Pdb, Persistence, PodSecurityContext, Pods, Resources,
@@ -61,6 +63,7 @@ class RedisClusterValues(Values):
     pdb: Pdb
     serviceAccount: ServiceAccount = ServiceAccount()
     networkPolicy: NetworkPolicy = NetworkPolicy()
+    metrics: RedisMetrics | None = None  # redis_exporter (blueprints/exporters.py)
 
 
 # --- bitnami/redis ------------------------------------------------------------------------------
@@ -93,10 +96,12 @@ class RedisValues(Values):
     replica: Replica | None = None
     serviceAccount: ServiceAccount = ServiceAccount()
     networkPolicy: NetworkPolicy = NetworkPolicy()
+    metrics: RedisMetrics | None = None  # redis_exporter (blueprints/exporters.py)
 
 
-def values(spec: RedisSpec, charts: dict[str, Chart], storage_class: str | None) -> tuple[str, Values]:
-    """(chart key, values): redis-cluster in cluster mode, redis otherwise."""
+def values(spec: RedisSpec, charts: dict[str, Chart], storage_class: str | None,
+           monitoring: MonitoringCatalog | None = None) -> tuple[str, Values]:
+    """(chart key, values): redis-cluster in cluster mode, redis otherwise; with `monitoring`, its exporter."""
     persistence = Persistence(size=spec.storage, storageClass=storage_class)
     resources = Resources.of(spec)
     if spec.cluster:
@@ -107,6 +112,7 @@ def values(spec: RedisSpec, charts: dict[str, Chart], storage_class: str | None)
             persistence=persistence,
             redis=RedisPods(resources=resources),
             pdb=pdb(spec.pods),
+            metrics=redis_metrics(monitoring, chart, cluster=True) if monitoring else None,
         )
     chart = charts["redis"]
     return "redis", RedisValues(
@@ -115,4 +121,5 @@ def values(spec: RedisSpec, charts: dict[str, Chart], storage_class: str | None)
         master=Role(persistence=persistence, resources=resources, pdb=Pdb(create=False)),
         replica=Replica(persistence=persistence, resources=resources, pdb=pdb(spec.replicas), replicaCount=spec.replicas)
         if spec.replicas else None,
+        metrics=redis_metrics(monitoring, chart, cluster=False) if monitoring else None,
     )
