@@ -7,8 +7,9 @@
 
 Each step changes the release record (`blueprints/catalog/releases.yaml`) and re-renders only what
 depends on it, validates the result like `gen render`, and writes it all or nothing. A promotion
-or rollback changes the live Services' selectors and the record, nothing else: it refuses while
-the `shared` part differs from a fresh render in any other file, or the color to serve differs
+or rollback changes the live Services' selectors, the alert rules' serving-color matchers (the
+rollback alerts watch the color that serves) and the record, nothing else: it refuses while
+the `shared` part differs from a fresh render in any other way, or the color to serve differs
 from a fresh render, so that the pull request of a traffic switch holds the switch alone and what
 serves is what the catalog says. A retirement likewise refuses to carry other `argocd` changes.
 """
@@ -22,6 +23,7 @@ from pathlib import Path, PurePosixPath
 from blueprints import labels
 from blueprints.argocd import LIVE, LIVE_FILES, application, rendered_file
 from blueprints.model import Catalog, Color, Release
+from blueprints.monitoring import recolored
 from generator import record
 from generator.catalog import load_catalog
 from generator.errors import Refused, UsageError
@@ -104,10 +106,13 @@ def switch(project: Path, catalog: Catalog, env: str, was: Color, new: Release, 
     result = with_record(only(result, shared), updated)
     changes = diff(project, result)
     live = {path for path in changes.changed if is_live(path, shared)}
-    other = [p for p in changed_files(changes) if p not in live and p != record.PATH]
+    # the rules that know which color serves (blueprints/monitoring.py) change their color matchers alone
+    rules = {path for path in changes.changed if path not in live and only_recolored(project, result, path, was, color)}
+    other = [p for p in changed_files(changes) if p not in live | rules and p != record.PATH]
     if other:
         raise Refused(
             f"{shared.rendered_dir}/ is not up to date with the catalog ({len(other)} files besides the live Services "
+            "and the rules' serving color "
             f"differ, e.g. {other[0]}): run `gen render {env}`, review and merge that first, so that the {verb} "
             "changes the live Services alone"
         )
@@ -173,6 +178,14 @@ def is_live(path: PurePosixPath, shared: Part) -> bool:
     if path.parent == shared.rendered_dir:
         return fnmatch(path.name, LIVE_FILES)
     return path == shared.overlay_dir / "resources" / f"{LIVE}.yaml"
+
+
+def only_recolored(project: Path, result: Plan, path: PurePosixPath, was: Color, now: Color) -> bool:
+    """Whether the file's sole change is the alert rules' color matchers, from `was` serving to `now`."""
+    committed = (project / path).read_text(encoding="utf-8")
+    fresh = result.files[path]
+    fresh = fresh.decode("utf-8") if isinstance(fresh, bytes) else fresh
+    return committed != fresh and recolored(committed, was, now) == fresh
 
 
 def selected_services(result: Plan, live: set[PurePosixPath], color: Color) -> list[str]:

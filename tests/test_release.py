@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from blueprints.model import Color
+from blueprints.monitoring import recolored
 from generator import record, yamlio
 from generator.catalog import load_catalog
 from tests.conftest import PROJECT, gen, snapshot_tree
@@ -45,12 +47,19 @@ def test_promote_changes_only_the_live_selectors_and_the_record_and_rollback_res
     after = snapshot_tree(project)
 
     live = {f"rendered/production/shared/service-{name}.yaml" for name in SERVICES}
-    assert changed(before, after) == live | {"overlays/production/shared/resources/live.yaml", RECORD}
+    # the rollback alerts watch the color that serves: their color matchers follow it
+    rules = {"rendered/production/shared/prometheusrule-alerts-rollback.yaml",
+             "overlays/production/shared/resources/monitoring.yaml"}
+    assert changed(before, after) == live | rules | {"overlays/production/shared/resources/live.yaml", RECORD}
     for path in live:
         old, new = yamlio.load(before[path].decode()), yamlio.load(after[path].decode())
         assert (old["spec"]["selector"]["version"], new["spec"]["selector"]["version"]) == ("blue", "green")
         old["spec"]["selector"]["version"] = "green"
         assert old == new, path  # the selector is all that changed
+    for path in rules:
+        old, new = before[path].decode(), after[path].decode()
+        assert recolored(old, Color.BLUE, Color.GREEN) == new, path  # the color matchers are all that changed
+        assert 'version="green",code=~"5.."' in new.replace('\\"', '"')  # RollbackErrorRateHigh now watches green
     assert b"production: {active: green, previous: blue, deployed: [blue, green]}" in after[RECORD]
     assert "Service api-gateway: selector version blue -> green" in result.output
     assert result.output.splitlines()[-1].startswith("gen promote production: 20 live Services switch from blue to green")
