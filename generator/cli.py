@@ -223,7 +223,8 @@ def print_switch(result: release.Switch, verb: str) -> None:
         click.echo(line)
     click.echo(
         f"gen {verb} {result.env}: {len(result.services)} live Services switch from {result.was.value} to "
-        f"{result.active.value}; commit, review, merge, then {sync_step(result.rendered.catalog, result.env, 'live')}"
+        f"{result.active.value}; commit, review, merge, then {sync_step(result.rendered.catalog, result.env, 'live')}, "
+        f"and {sync_step(result.rendered.catalog, result.env, 'shared')} (the rollback alerts watch {result.active.value})"
     )
 
 

@@ -42,6 +42,7 @@ ROTATION = {
     "jwt-signing-key": ("30d", "8h"),
     "api-keys": ("180d", "48h"),
     "phi-encryption-keys": ("90d", "24h"),
+    "alertmanager-receivers": ("180d", "48h"),  # the alert receivers' URLs and keys: external service keys
 }
 # the key names the charts read from their existing Secrets
 CHART_KEYS = {
