@@ -20,7 +20,6 @@ The NetworkPolicies let the Prometheus pods reach each service's metrics port (b
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Any
 
@@ -88,8 +87,6 @@ def service_monitor(catalog: Catalog, env: Environment, service: Service) -> Man
 
 TARGETS = "targets"  # the concern of the per-job alerts
 COLOR_SOURCE = "kube_pod_labels"  # kube-state-metrics: a pod's labels as label_<name> (contract, cluster)
-# a color matcher of the rules, as rendered (`version="blue"`) or inside a double-quoted YAML string
-COLOR_MATCHER = re.compile(r'\b(label_version|version)=(\\?")(blue|green)(\\?")')
 
 
 def number(value: Decimal) -> str:
@@ -290,13 +287,6 @@ def prometheus_rule(catalog: Catalog, env: Environment, concern: str) -> Manifes
             }],
         },
     }
-
-
-def recolored(text: str, was: Color, now: Color) -> str:
-    """`text` with the rules' color matchers as they are once `now` serves in place of `was`: the
-    one change a promotion or rollback makes to the rules."""
-    swap = {was.value: now.value, now.value: was.value}
-    return COLOR_MATCHER.sub(lambda m: f"{m.group(1)}={m.group(2)}{swap.get(m.group(3), m.group(3))}{m.group(4)}", text)
 
 
 def manifests_for(catalog: Catalog, env: Environment) -> list[Manifest]:

@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from blueprints.types import CatalogProblem, Strict
+
+if TYPE_CHECKING:
+    from blueprints.model import Color
 
 DNS_LABEL = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
 LABEL_NAME = r"^[a-zA-Z_][a-zA-Z0-9_]*$"
@@ -428,3 +431,17 @@ class MonitoringCatalog(Strict):
     def concerns(self) -> list[str]:
         """The concerns in the order the table first names them."""
         return list(dict.fromkeys(a.concern for a in self.alerts))
+
+
+# --- the rules' serving color, as a promotion changes it (read by the release steps, which must not
+# import the constructs: gen chooses Node before anything loads jsii) --------------------------------
+
+# a color matcher of the rules, as rendered (`version="blue"`) or inside a double-quoted YAML string
+COLOR_MATCHER = re.compile(r'\b(label_version|version)=(\\?")(blue|green)(\\?")')
+
+
+def recolored(text: str, was: "Color", now: "Color") -> str:
+    """`text` with the rules' color matchers as they are once `now` serves in place of `was`: the
+    one change a promotion or rollback makes to the rules."""
+    swap = {was.value: now.value, now.value: was.value}
+    return COLOR_MATCHER.sub(lambda m: f"{m.group(1)}={m.group(2)}{swap.get(m.group(3), m.group(3))}{m.group(4)}", text)

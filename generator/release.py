@@ -23,7 +23,7 @@ from pathlib import Path, PurePosixPath
 from blueprints import labels
 from blueprints.argocd import LIVE, LIVE_FILES, application, rendered_file
 from blueprints.model import Catalog, Color, Release
-from blueprints.monitoring import recolored
+from blueprints.monitoring_spec import recolored
 from generator import record
 from generator.catalog import load_catalog
 from generator.errors import Refused, UsageError

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from blueprints.model import Color
-from blueprints.monitoring import recolored
+from blueprints.monitoring_spec import recolored
 from generator import record, yamlio
 from generator.catalog import load_catalog
 from tests.conftest import PROJECT, gen, snapshot_tree
