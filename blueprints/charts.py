@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from cdk8s import Chart
 from constructs import Construct
 
-from blueprints.databases.releases import DatabaseTier
+from blueprints.databases.applications import applications, prerequisites
+from blueprints.databases.local import local_databases
 from blueprints.k8s import Manifest
 from blueprints.certificates import PlatformCertificates
 from blueprints.delivery import Delivery
@@ -55,8 +56,9 @@ class SharedChart(PartChart):
         super().__init__(scope, id)
         self.record(PlatformNamespace(self, "namespace", env), "namespace")
         self.record(PlatformConfig(self, "config", catalog, env), "config")
-        tier = DatabaseTier(self, "databases", env=env, catalog=catalog.databases)
-        for source, construct in tier.children:
+        scope, stores = Construct(self, "databases"), list(env.stores().values())
+        for source, construct in (prerequisites(scope, stores) if env.argocd
+                                  else local_databases(scope, stores, catalog.databases.local_images)):
             self.record(construct, source)
         self.record(NetworkIsolation(self, "network", catalog=catalog, env=env), "network-policies")
         self.record(PlatformSecrets(self, "secrets", env=env), "external-secrets")
@@ -90,8 +92,7 @@ class DeliveryChart(PartChart):
     def __init__(self, scope: Construct, id: str, catalog: Catalog, env: Environment) -> None:
         super().__init__(scope, id)
         self.record(Delivery(self, "delivery", catalog=catalog, env=env), "argocd")
-        tier = DatabaseTier(self, "databases", env=env, catalog=catalog.databases, applications=True)
-        for source, construct in tier.children:
+        for source, construct in applications(Construct(self, "databases"), env, catalog.databases.charts):
             self.record(construct, source)
 
 

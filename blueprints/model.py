@@ -11,14 +11,15 @@ from __future__ import annotations
 import enum
 import re
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from blueprints.databases.spec import DatabaseCatalog, DatabasesSpec
+from blueprints.databases.spec import DatabaseCatalog, DatabasesSpec, known
+from blueprints.databases.store import Placement, Store
 from blueprints.monitoring_spec import MonitoringCatalog
-from blueprints.quantity import parse_bytes, parse_cpu
-from blueprints.types import Bytes, CatalogProblem, Cpu, Strict
+from blueprints.quantity import GPU_RESOURCE, parse_bytes, parse_cpu
+from blueprints.types import TAG_PATTERN, Bytes, CatalogProblem, Cpu, Digest, Strict, Tag
 
 # Service names become Service objects, which need DNS-1035 labels (DNS-1123 labels that start
 # with a letter); colored parts append "-green", so leave room for the longest suffix.
@@ -93,7 +94,7 @@ class Service(Strict):
     # the dependency graph (issue #5): NetworkPolicies allow exactly these calls, and nothing else
     public: bool = Field(default=False, description="reached from outside the namespace (the ingress controller)")
     calls: list[str] = Field(default_factory=list, description="services this one calls")
-    databases: list[Literal["postgres", "mongodb", "redis", "scylladb"]] = Field(default_factory=list)
+    databases: list[str] = Field(default_factory=list, description="stores it uses (blueprints/databases/registry.py)")
     # secrets mounted as files under /var/run/secrets/therapeutic-ai/<name>/
     secrets: list[Literal["database", "jwt", "api-keys", "encryption"]] = Field(default_factory=list)
 
@@ -110,6 +111,13 @@ class Service(Strict):
                 f"{name!r} is {len(name)} characters; at most {MAX_SERVICE_NAME} leave room for '-green'"
             )
         return name
+
+    @field_validator("databases")
+    @classmethod
+    def _stores_known(cls, databases: list[str]) -> list[str]:
+        for position, name in enumerate(databases):
+            known(name, (position,))
+        return databases
 
     @model_validator(mode="after")
     def _models_for_gpu_hosts(self) -> "Service":
@@ -188,9 +196,9 @@ class Images(Strict):
     """Where an environment pulls images from. Image references are built only by `image_for`."""
 
     registry: str = Field(pattern=r"^[a-z0-9.:-]+(/[a-z0-9._-]+)*$")
-    tag: str = Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
+    tag: Tag
     color_tags: dict[Color, str] = Field(default_factory=dict, description="per-color tag, for a release in one color")
-    digests: dict[str, Annotated[str, Field(pattern=r"^sha256:[0-9a-f]{64}$")]] = Field(
+    digests: dict[str, Digest] = Field(
         default_factory=dict, description="'<service>:<tag>' -> the digest the release recorded for it"
     )
 
@@ -206,7 +214,7 @@ class Images(Strict):
     def _colors_not_latest(cls, tags: dict[Color, str]) -> dict[Color, str]:
         for color, tag in tags.items():
             cls._not_latest(tag)
-            if not re.match(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", tag):
+            if not re.match(TAG_PATTERN, tag):
                 raise CatalogProblem((color.value,), f"{tag!r} is not a valid image tag")
         return tags
 
@@ -222,8 +230,8 @@ class Images(Strict):
 class GpuNodes(Strict):
     count: int = Field(ge=1)
     gpus_per_node: int = Field(ge=1)
-    node_selector: dict[str, str] = Field(default_factory=lambda: {"nvidia.com/gpu.present": "true"})
-    taint_key: str = "nvidia.com/gpu"
+    node_selector: dict[str, str] = Field(default_factory=lambda: {f"{GPU_RESOURCE}.present": "true"})
+    taint_key: str = GPU_RESOURCE
 
 
 class Vault(Strict):
@@ -307,6 +315,14 @@ class Environment(Strict):
                 ("databases", "storage_class"), f"{self.data_class} data must be on an encrypted StorageClass: name it"
             )
         return self
+
+    @property
+    def placement(self) -> Placement:
+        return Placement(self.name, self.namespace, self.argocd, self.databases.storage_class)
+
+    def stores(self) -> dict[str, Store]:
+        """Its databases, by name, each as the store's own object (blueprints/databases/store.py)."""
+        return self.databases.stores(self.placement)
 
     @property
     def config_map_name(self) -> str:
