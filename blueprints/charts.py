@@ -47,7 +47,7 @@ class PartChart(Chart):
             key = (manifest["kind"], manifest["metadata"]["name"])
             if key in self.origins:
                 raise ValueError(f"two objects are {key[0]}/{key[1]}: {self.origins[key].source} and {source}")
-            self.origins[key] = Origin(type(construct).__name__, source)
+            self.origins[key] = Origin(getattr(construct, "blueprint", type(construct).__name__), source)
         self.files.update(getattr(construct, "files", {}))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -24,6 +24,9 @@ class CatalogProblem(ValueError):
         if isinstance(problem, CatalogProblem):
             loc, message = (*loc, *problem.loc), problem.message
         return cls(loc, message.removeprefix("Value error, "))
+
+
+Manifest = dict[str, Any]  # a Kubernetes object as plain data (blueprints/k8s.py hands it to cdk8s)
 
 
 class Strict(BaseModel):

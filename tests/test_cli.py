@@ -85,10 +85,20 @@ def test_bad_arguments_exit_2_with_choices_and_write_nothing(scratch, args, mess
          "blueprints/catalog/environments.yaml:112: environments[3].databases.storage_class: real-phi data must be on an encrypted StorageClass"),
         (Path("blueprints/catalog/databases.yaml"), "version: 16.7.27", "version: latest",
          "blueprints/catalog/databases.yaml:11: charts.postgresql.version: String should match pattern"),
+        (ENVIRONMENTS, "      scylladb: {datacenters: 3", "      scylla: {datacenters: 3",
+         "blueprints/catalog/environments.yaml:117: environments[3].databases.scylla: 'scylla' is not a store "
+         "(one of postgres, mongodb, redis, scylladb)"),
+        (ENVIRONMENTS, "      redis: {cluster: true, shards: 3, replicas: 1, cpu: 500m, memory: 2Gi, storage: 10Gi}\n", "",
+         "blueprints/catalog/environments.yaml:112: environments[3].databases: every environment sizes every store: redis missing"),
+        (Path("blueprints/catalog/databases.yaml"), "\n  scylladb: {", "\n  scylla: {",
+         "blueprints/catalog/databases.yaml:50: local_images.scylla: 'scylla' is not a store"),
+        (Path("blueprints/catalog/databases.yaml"), "  redis-cluster:  ", "  redis-sharded:  ",
+         "blueprints/catalog/databases.yaml:31: charts.redis-sharded: no store installs chart 'redis-sharded'"),
     ],
     ids=["duplicate-port", "duplicate-name", "not-dns", "negative-replicas", "unknown-tier", "gpu-host-without-model",
          "unknown-key", "latest-tag", "gpu-without-nodes", "zero-replica-cap", "even-replica-set", "two-redis-shards",
-         "phi-without-encrypted-storage", "chart-not-pinned"],
+         "phi-without-encrypted-storage", "chart-not-pinned", "unknown-store", "store-not-sized", "local-image-of-no-store",
+         "chart-of-no-store"],
 )
 def test_bad_catalog_exits_2_with_one_line_and_writes_nothing(project, relative, old, new, expected):
     edit(project, relative, old, new)

@@ -12,7 +12,7 @@ from typing import Any
 from constructs import Construct
 
 from blueprints import argocd, labels
-from blueprints.databases.store import Chart, Release, Store, Values
+from blueprints.databases.store import Chart, Prerequisite, Release, Store, Values
 from blueprints.k8s import Manifest, api_object
 from blueprints.model import Environment
 from blueprints.quantity import gib, parse_bytes, parse_cpu, plain
@@ -32,7 +32,18 @@ def applications(scope: Construct, env: Environment, charts: dict[str, Chart]) -
 
 def prerequisites(scope: Construct, stores: list[Store]) -> list[tuple[str, Construct]]:
     """(overlay file stem, construct): what the stores' charts need in `shared` first."""
-    return [child for store in stores for child in store.prerequisites(scope)]
+    return [(p.source, StoreObjects(scope, p.source, p)) for store in stores for p in store.prerequisites()]
+
+
+class StoreObjects(Construct):
+    """The objects of a store's `Prerequisite`; `blueprint` names what made them in the files' headers."""
+
+    def __init__(self, scope: Construct, id: str, prerequisite: Prerequisite) -> None:
+        super().__init__(scope, id)
+        self.blueprint = prerequisite.blueprint
+        self.manifests: list[Manifest] = prerequisite.manifests
+        for manifest in self.manifests:
+            api_object(self, manifest)
 
 
 def requests(release: Release) -> str:

@@ -39,10 +39,6 @@ DATA_VOLUME = "data"
 EPHEMERAL_REQUEST = "64Mi"
 EPHEMERAL_LIMIT = "256Mi"
 
-READINESS = {"periodSeconds": 10, "timeoutSeconds": 5, "failureThreshold": 3}
-LIVENESS = {"periodSeconds": 20, "timeoutSeconds": 5, "failureThreshold": 6}
-
-
 def local_databases(scope: Construct, stores: list[Store], images: dict[str, Image]) -> list[tuple[str, Construct]]:
     """(overlay file stem, construct): every store as a StatefulSet, each of its pinned local image."""
     return [(store.name, LocalDatabase(scope, store.name, store=store, image=images[store.name])) for store in stores]
@@ -53,30 +49,6 @@ def secret_file(store: Store) -> str | None:
     if store.credentials is None:
         return None
     return f"{SECRETS_DIR}/{store.name}/{store.credentials.admin_key}"
-
-
-def tcp_probe(port: str, **timing: int) -> dict[str, Any]:
-    return {"tcpSocket": {"port": port}, **timing}
-
-
-def exec_probe(command: list[str], **timing: int) -> dict[str, Any]:
-    return {"exec": {"command": command}, **timing}
-
-
-def env(**values: str) -> list[dict[str, Any]]:
-    """The container's environment. HOME: the shells a developer runs in the pod (psql, mongosh,
-    redis-cli, cqlsh) keep history there, and UID 10001 has no home on a read-only root filesystem."""
-    return [{"name": "HOME", "value": "/tmp"}] + [{"name": k, "value": v} for k, v in values.items()]
-
-
-def probes(ready: dict[str, Any], alive: dict[str, Any], startup_seconds: int) -> dict[str, Any]:
-    """Readiness and liveness after a startup probe that allows a slow first start (initdb,
-    Scylla's bootstrap): liveness only asks whether the port answers, so recovery is not killed."""
-    return {
-        "startupProbe": {**alive, "periodSeconds": 5, "timeoutSeconds": 5, "failureThreshold": startup_seconds // 5},
-        "readinessProbe": {**ready, **READINESS},
-        "livenessProbe": {**alive, **LIVENESS},
-    }
 
 
 class LocalDatabase(Construct):

@@ -23,14 +23,12 @@ environment reaches a store as a `Placement`, so `model.py` may import the store
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar, get_args
 
-from constructs import Construct
 from pydantic import BaseModel, ConfigDict, Field
 
 from blueprints import labels
-from blueprints.k8s import Manifest
-from blueprints.types import Bytes, Cpu, Digest, Strict, Tag
+from blueprints.types import Bytes, Cpu, Digest, Manifest, Strict, Tag
 
 DATABASE = "therapeutic_ai"  # the seed's database name (PostgreSQL's database, MongoDB's user and database)
 INSTANCE = "app.kubernetes.io/instance"  # how the charts label their pods: the release
@@ -128,6 +126,16 @@ class Release:
 
 
 @dataclass(frozen=True)
+class Prerequisite:
+    """Objects a store's charts need in `shared` first (a namespace of its own), written to
+    `overlays/<env>/shared/resources/<source>.yaml` and headed as made by `blueprint`."""
+
+    source: str
+    blueprint: str
+    manifests: list[Manifest]
+
+
+@dataclass(frozen=True)
 class Scratch:
     """A small writable path of a local StatefulSet outside its data volume (an emptyDir)."""
 
@@ -163,9 +171,9 @@ class Store(Generic[S]):
     `topology_keys`, `endpoint`, `releases`, `local_container`; the rest has defaults."""
 
     name: ClassVar[str]  # host, release, Secret prefix, services.yaml's `databases` and environments.yaml's key
-    spec_type: ClassVar[type[Size]]
+    spec_type: ClassVar[type[Size]]  # S, the type of its entry in environments.yaml
     port: ClassVar[int]
-    port_name: ClassVar[str]  # the protocol, naming the local Service's and container's port
+    port_name: ClassVar[str] = ""  # the local Service's and container's port (default: name)
     config_prefix: ClassVar[str] = ""  # of the endpoint's keys in <env>-config (default: name)
     many_hosts: ClassVar[bool] = False  # <env>-config lists every host (`<prefix>_hosts`), else `<prefix>_host`
     extra_peer_ports: ClassVar[tuple[int, ...]] = ()  # what its pods say to each other besides `port`
@@ -176,6 +184,14 @@ class Store(Generic[S]):
     scratch: ClassVar[tuple[Scratch, ...]] = ()
     grace: ClassVar[int] = 60  # seconds to shut down cleanly (checkpoint, sync, drain)
     startup_seconds: ClassVar[int] = 300
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.port_name = cls.port_name or cls.name
+        for base in getattr(cls, "__orig_bases__", ()):  # Store[PostgresSpec]: its spec type
+            for arg in get_args(base):
+                if isinstance(arg, type) and issubclass(arg, Size):
+                    cls.spec_type = arg
 
     def __init__(self, spec: S, placement: Placement) -> None:
         if not isinstance(spec, self.spec_type):
@@ -228,8 +244,8 @@ class Store(Generic[S]):
     def releases(self, charts: dict[str, Chart]) -> list[Release]:
         raise NotImplementedError
 
-    def prerequisites(self, scope: Construct) -> list[tuple[str, Construct]]:
-        """(overlay file stem, construct) of what its charts need in `shared` first; none by default."""
+    def prerequisites(self) -> list[Prerequisite]:
+        """What its charts need in `shared` first; none by default."""
         return []
 
     # --- without charts (local) -------------------------------------------------------------------

@@ -15,7 +15,7 @@ from blueprints.databases.bitnami import (
     RESTRICTED_CONTAINER, RESTRICTED_POD,
     ContainerSecurityContext, Global, Image, NetworkPolicy, Pdb, PodSecurityContext, Resources, ServiceAccount, pdb,
 )
-from blueprints.databases.local import env, probes, tcp_probe
+from blueprints.databases.container import env, probes, tcp_probe
 from blueprints.databases.store import (
     DATABASE, LOOPBACK_IPS, LOOPBACK_NAMES, Chart, ConnectionUrl, Credentials, Endpoint, Release, Scratch, Size, Store,
     Values, in_cluster, url_password,
@@ -142,9 +142,7 @@ def cache_gb(spec: Size) -> str:
 
 class MongoDB(Store[MongoSpec]):
     name = NAME
-    spec_type = MongoSpec
     port = PORT
-    port_name = "mongodb"
     many_hosts = True
     charts = ("mongodb",)
     credentials = Credentials(SECRET, ADMIN_KEY, {

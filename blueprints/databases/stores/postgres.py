@@ -14,12 +14,12 @@ from pydantic import Field
 from blueprints.databases.bitnami import (
     Global, Image, NetworkPolicy, Pdb, Persistence, Pods, Resources, ServiceAccount, pdb,
 )
-from blueprints.databases.local import env, exec_probe, probes, tcp_probe
+from blueprints.databases.container import env, exec_probe, probes, tcp_probe
 from blueprints.databases.store import (
     DATABASE, ConnectionUrl, Credentials, Endpoint, Chart, Release, Scratch, Size, Store, Values, in_cluster, unique,
     url_password,
 )
-from blueprints.k8s import Manifest
+from blueprints.types import Manifest
 
 NAME = "postgres"
 SECRET, ADMIN_KEY = f"{NAME}-credentials", "postgres-password"  # made by External Secrets from Vault
@@ -142,9 +142,7 @@ INIT_SQL = {"01-pgvector.sql": "CREATE EXTENSION IF NOT EXISTS vector;\n"}
 
 class Postgres(Store[PostgresSpec]):
     name = NAME
-    spec_type = PostgresSpec
     port = PORT
-    port_name = "postgres"
     charts = ("postgresql",)
     credentials = Credentials(SECRET, ADMIN_KEY, {
         SecretKeys().adminPasswordKey: "postgres_admin_password",

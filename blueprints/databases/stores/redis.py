@@ -18,7 +18,7 @@ from blueprints.databases.bitnami import (
     ContainerSecurityContext, Global, Image, NetworkPolicy, Pdb, Persistence, PodSecurityContext, Pods, Resources,
     ServiceAccount, pdb,
 )
-from blueprints.databases.local import env, exec_probe, probes, tcp_probe
+from blueprints.databases.container import env, exec_probe, probes, tcp_probe
 from blueprints.databases.store import (
     LOOPBACK_IPS, LOOPBACK_NAMES, Chart, ConnectionUrl, Credentials, Endpoint, Release, Size, Store, Values,
     in_cluster, unique, url_password,
@@ -150,9 +150,7 @@ def values(spec: RedisSpec, charts: dict[str, Chart], storage_class: str | None)
 
 class Redis(Store[RedisSpec]):
     name = NAME
-    spec_type = RedisSpec
     port = PORT
-    port_name = "redis"
     extra_peer_ports = (CLUSTER_BUS,)
     charts = ("redis", "redis-cluster")
     credentials = Credentials(SECRET, SECRET_KEY, {SECRET_KEY: "redis_password"})

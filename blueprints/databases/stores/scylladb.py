@@ -26,15 +26,14 @@ from __future__ import annotations
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
-from constructs import Construct
 from pydantic import Field
 
 from blueprints import argocd
 from blueprints.databases.bitnami import Amounts, Resources
-from blueprints.databases.local import env, probes, tcp_probe
-from blueprints.databases.store import Chart, Endpoint, Release, Size, Store, Values
-from blueprints.k8s import Manifest, api_object
+from blueprints.databases.container import env, probes, tcp_probe
+from blueprints.databases.store import Chart, Endpoint, Prerequisite, Release, Size, Store, Values
 from blueprints.quantity import parse_bytes
+from blueprints.types import Manifest
 
 NAME = "scylladb"
 PORT = 9042
@@ -116,35 +115,30 @@ def values(spec: ScyllaSpec, chart: Chart, storage_class: str | None, datacenter
     )
 
 
-class ScyllaNamespace(Construct):
+def datacenter_namespace(namespace: str, config: str) -> list[Manifest]:
     """A datacenter's namespace, and its `scylla.yaml` turning on password authentication.
     scylla-operator runs Scylla as root with SYS_NICE: Pod Security `privileged`, on purpose."""
-
-    def __init__(self, scope: Construct, id: str, *, namespace: str, config: str) -> None:
-        super().__init__(scope, id)
-        psa = {f"pod-security.kubernetes.io/{mode}": "privileged" for mode in ("enforce", "audit", "warn")}
-        self.manifests: list[Manifest] = [
-            {
-                "apiVersion": "v1",
-                "kind": "Namespace",
-                "metadata": {
-                    "name": namespace,
-                    "labels": psa,
-                    "annotations": {"therapeutic-ai.io/pod-security-reason":
-                                    "scylla-operator runs ScyllaDB as root with SYS_NICE",
-                                    **argocd.wave(argocd.NAMESPACES_WAVE)},
-                },
+    psa = {f"pod-security.kubernetes.io/{mode}": "privileged" for mode in ("enforce", "audit", "warn")}
+    return [
+        {
+            "apiVersion": "v1",
+            "kind": "Namespace",
+            "metadata": {
+                "name": namespace,
+                "labels": psa,
+                "annotations": {"therapeutic-ai.io/pod-security-reason":
+                                "scylla-operator runs ScyllaDB as root with SYS_NICE",
+                                **argocd.wave(argocd.NAMESPACES_WAVE)},
             },
-            {
-                "apiVersion": "v1",
-                "kind": "ConfigMap",
-                "metadata": {"name": config, "namespace": namespace,
-                             "annotations": argocd.wave(argocd.CONFIGURATION_WAVE)},
-                "data": {"scylla.yaml": "authenticator: PasswordAuthenticator\nauthorizer: CassandraAuthorizer\n"},
-            },
-        ]
-        for manifest in self.manifests:
-            api_object(self, manifest)
+        },
+        {
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": {"name": config, "namespace": namespace,
+                         "annotations": argocd.wave(argocd.CONFIGURATION_WAVE)},
+            "data": {"scylla.yaml": "authenticator: PasswordAuthenticator\nauthorizer: CassandraAuthorizer\n"},
+        },
+    ]
 
 
 # --- local ------------------------------------------------------------------------------------------
@@ -162,7 +156,6 @@ def seastar_memory(spec: Size) -> str:
 
 class ScyllaDB(Store[ScyllaSpec]):
     name = NAME
-    spec_type = ScyllaSpec
     port = PORT
     port_name = "cql"
     config_prefix = "scylla"
@@ -205,9 +198,9 @@ class ScyllaDB(Store[ScyllaSpec]):
             first_seed = first_seed or f"{NAME}-client.{namespace}.svc"
         return releases
 
-    def prerequisites(self, scope: Construct) -> list[tuple[str, Construct]]:
-        return [(f"{NAME}-dc{dc}-namespace",
-                 ScyllaNamespace(scope, f"namespace-dc{dc}", namespace=self.namespace(dc), config=config_name(dc)))
+    def prerequisites(self) -> list[Prerequisite]:
+        return [Prerequisite(f"{NAME}-dc{dc}-namespace", "ScyllaNamespace",
+                             datacenter_namespace(self.namespace(dc), config_name(dc)))
                 for dc in self.datacenters]
 
     def local_container(self, secret_file: str | None) -> dict[str, Any]:
