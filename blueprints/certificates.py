@@ -1,4 +1,4 @@
-"""TLS certificates from cert-manager (issue #5): the API gateway's public name, the services'
+"""TLS certificates from cert-manager: the API gateway's public name, the services'
 in-cluster names, and the databases' TLS Secrets that the chart values name.
 
 Every certificate lives 90 days (the seed's TLS rotation period, `ROTATION_DAYS["tls"]` in

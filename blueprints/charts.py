@@ -20,6 +20,7 @@ from blueprints.secrets import PlatformSecrets
 from blueprints.model import Catalog, Color, Environment
 from blueprints.platform import PlatformConfig, PlatformNamespace
 from blueprints.tiers import BLUEPRINTS
+from blueprints.types import BlueprintError
 from blueprints.workload import WorkloadProps
 
 
@@ -46,7 +47,7 @@ class PartChart(Chart):
         for manifest in manifests:
             key = (manifest["kind"], manifest["metadata"]["name"])
             if key in self.origins:
-                raise ValueError(f"two objects are {key[0]}/{key[1]}: {self.origins[key].source} and {source}")
+                raise BlueprintError(f"two objects are {key[0]}/{key[1]}: {self.origins[key].source} and {source}")
             self.origins[key] = Origin(getattr(construct, "blueprint", type(construct).__name__), source)
         self.files.update(getattr(construct, "files", {}))
 

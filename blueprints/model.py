@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
+from blueprints.databases import registry
 from blueprints.databases.spec import DatabaseCatalog, DatabasesSpec, known
 from blueprints.databases.store import Placement, Store
 from blueprints.monitoring_spec import MonitoringCatalog
@@ -26,6 +27,9 @@ from blueprints.types import TAG_PATTERN, Bytes, CatalogProblem, Cpu, Digest, St
 COLOR_SUFFIX_ROOM = len("-green")
 DNS_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
 MAX_SERVICE_NAME = 63 - COLOR_SUFFIX_ROOM
+# names of objects the platform runs beside the services, in the services' namespace
+HEALTH_CHECK = "health-check"  # the post-sync health check Job (blueprints/health.py)
+DEFAULT_DENY = "default-deny"  # the namespace's NetworkPolicy that denies what no other allows
 
 
 class Tier(str, enum.Enum):
@@ -91,7 +95,7 @@ class Service(Strict):
     resources: Resources | None = None
     model: str | None = Field(default=None, description="GPU hosts: the model served on GPU nodes")
     cpu_model: str | None = Field(default=None, description="GPU hosts: the smaller model for CPU mode")
-    # the dependency graph (issue #5): NetworkPolicies allow exactly these calls, and nothing else
+    # the dependency graph: NetworkPolicies allow exactly these calls, and nothing else
     public: bool = Field(default=False, description="reached from outside the namespace (the ingress controller)")
     calls: list[str] = Field(default_factory=list, description="services this one calls")
     databases: list[str] = Field(default_factory=list, description="stores it uses (blueprints/databases/registry.py)")
@@ -157,6 +161,18 @@ class ServiceCatalog(Strict):
                         (index, field), f"duplicate {field} {value!r} (already used by {first})"
                     )
                 seen[value] = index
+        return services
+
+    @field_validator("services")
+    @classmethod
+    def _names_not_taken(cls, services: list[Service]) -> list[Service]:
+        """A service's objects take its name: not the names of what the platform runs beside it."""
+        taken = {name: f"the store {store.name} (its Service, StatefulSet or NetworkPolicy)"
+                 for store in registry.stores() for name in (store.name, f"{store.name}-database")}
+        taken |= {HEALTH_CHECK: "the post-sync health check", DEFAULT_DENY: "the namespace's default NetworkPolicy"}
+        for index, service in enumerate(services):
+            if service.name in taken:
+                raise CatalogProblem((index, "name"), f"{service.name!r} is taken by {taken[service.name]}")
         return services
 
     @field_validator("services")

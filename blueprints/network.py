@@ -19,7 +19,7 @@ from blueprints import argocd, labels
 from blueprints.databases.store import Store
 from blueprints.health import HEALTH_CHECK
 from blueprints.k8s import Manifest, api_object
-from blueprints.model import Catalog, Environment, Service
+from blueprints.model import DEFAULT_DENY, Catalog, Environment, Service
 from blueprints.platform import sync_wave
 from blueprints.monitoring import metrics_port, monitored
 
@@ -67,7 +67,7 @@ class NetworkIsolation(Construct):
     def __init__(self, scope: Construct, id: str, *, catalog: Catalog, env: Environment) -> None:
         super().__init__(scope, id)
         services = catalog.services.services
-        self.manifests: list[Manifest] = [policy(env, "default-deny", {}, [], [])]
+        self.manifests: list[Manifest] = [policy(env, DEFAULT_DENY, {}, [], [])]
         stores = env.stores()
         for service in services:
             self.manifests.append(self.service_policy(env, service, services, stores, self.scraper(catalog, env, service)))

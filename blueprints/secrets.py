@@ -1,4 +1,4 @@
-"""Secrets from Vault through External Secrets (issue #5): names and references, never values.
+"""Secrets from Vault through External Secrets: names and references, never values.
 
 For an environment with `vault:` (every one but local) this renders a ClusterSecretStore
 `vault-<env>` (Vault KV v2, Kubernetes auth) and, in the platform's namespace, the ExternalSecrets

@@ -29,6 +29,10 @@ class CatalogProblem(ValueError):
 Manifest = dict[str, Any]  # a Kubernetes object as plain data (blueprints/k8s.py hands it to cdk8s)
 
 
+class BlueprintError(ValueError):
+    """A catalog the models accept that the blueprints cannot build (two objects of one name)."""
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 

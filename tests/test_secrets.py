@@ -1,4 +1,4 @@
-"""Secrets and certificates (issue #5): blueprints/secrets.py, blueprints/certificates.py, and the
+"""Secrets and certificates: blueprints/secrets.py, blueprints/certificates.py, and the
 services' secret mounts. The constructs are synthesized in a chart of their own (the full render is
 slow); expected values are typed from the seed's "Secret Management" table and the chart values."""
 
