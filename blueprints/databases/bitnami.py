@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from blueprints.databases.store import Image as ImagePin
 from blueprints.databases.store import Size, Values
 from blueprints.security import container_security_context, pod_security_context
@@ -114,3 +116,17 @@ class NetworkPolicy(Values):
     the stores' policies from the dependency graph instead."""
 
     enabled: bool = False
+
+
+class ChartValues(Values):
+    """How every Bitnami chart's values begin."""
+
+    global_: Global = Field(default=Global(), alias="global")
+    fullnameOverride: str  # the store's name: the charts name their Services after it (the hosts services use)
+    image: Image
+
+
+class ReplicatedValues(ChartValues):
+    """A chart that runs one server or a replicated set (`architecture`)."""
+
+    architecture: str

@@ -13,7 +13,8 @@ from pydantic import Field, model_validator
 
 from blueprints.databases.bitnami import (
     RESTRICTED_CONTAINER, RESTRICTED_POD,
-    ContainerSecurityContext, Global, Image, NetworkPolicy, Pdb, PodSecurityContext, Resources, ServiceAccount, pdb,
+    ContainerSecurityContext, Image, NetworkPolicy, Pdb, PodSecurityContext, ReplicatedValues, Resources, ServiceAccount,
+    pdb,
 )
 from blueprints.databases.container import env, probes, tcp_probe
 from blueprints.databases.store import (
@@ -88,11 +89,7 @@ class Tls(Values):
     securityContext: ContainerSecurityContext = RESTRICTED_CONTAINER  # the chart leaves it empty
 
 
-class MongodbValues(Values):
-    global_: Global = Field(default=Global(), alias="global")
-    fullnameOverride: str = NAME
-    image: Image
-    architecture: str
+class MongodbValues(ReplicatedValues):
     replicaCount: int | None = None
     arbiter: Arbiter = Arbiter()
     usePasswordFiles: bool = True
@@ -117,7 +114,7 @@ def values(spec: MongoSpec, chart: Chart, storage_class: str | None) -> MongodbV
         standalone=None if replica_set else StandaloneTls(existingSecret=tls_secret(None)),
     )
     return MongodbValues(
-        image=Image.of(chart.images["mongodb"]),
+        fullnameOverride=NAME, image=Image.of(chart.images["mongodb"]),
         architecture="replicaset" if replica_set else "standalone",
         replicaCount=spec.members if replica_set else None,
         tls=tls,

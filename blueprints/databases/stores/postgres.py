@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import Field
 
 from blueprints.databases.bitnami import (
-    Global, Image, NetworkPolicy, Pdb, Persistence, Pods, Resources, ServiceAccount, pdb,
+    Image, NetworkPolicy, Pdb, Persistence, Pods, ReplicatedValues, Resources, ServiceAccount, pdb,
 )
 from blueprints.databases.container import env, exec_probe, probes, tcp_probe
 from blueprints.databases.store import (
@@ -93,11 +93,7 @@ class VolumePermissions(Values):
     image: Image  # the os-shell image the TLS init container runs, even with volumePermissions off
 
 
-class PostgresqlValues(Values):
-    global_: Global = Field(default=Global(), alias="global")
-    fullnameOverride: str = NAME
-    image: Image
-    architecture: str
+class PostgresqlValues(ReplicatedValues):
     auth: Auth = Auth()
     tls: Tls = Tls()
     primary: Primary
@@ -123,7 +119,7 @@ def values(spec: PostgresSpec, chart: Chart, storage_class: str | None) -> Postg
         "topologySpreadConstraints": spread() if replicated else [],
     }
     return PostgresqlValues(
-        image=Image.of(chart.images["postgresql"]),
+        fullnameOverride=NAME, image=Image.of(chart.images["postgresql"]),
         architecture="replication" if replicated else "standalone",
         primary=Primary(**instance, pdb=Pdb(create=False), initdb=Initdb(scripts=PGVECTOR)),
         readReplicas=ReadReplicas(**instance, pdb=pdb(spec.instances - 1), replicaCount=spec.instances - 1)

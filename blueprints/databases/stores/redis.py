@@ -15,8 +15,8 @@ from pydantic import Field, model_validator
 
 from blueprints.databases.bitnami import (
     RESTRICTED_CONTAINER, RESTRICTED_POD,
-    ContainerSecurityContext, Global, Image, NetworkPolicy, Pdb, Persistence, PodSecurityContext, Pods, Resources,
-    ServiceAccount, pdb,
+    ChartValues, ContainerSecurityContext, Image, NetworkPolicy, Pdb, Persistence, PodSecurityContext, Pods,
+    ReplicatedValues, Resources, ServiceAccount, pdb,
 )
 from blueprints.databases.container import env, exec_probe, probes, tcp_probe
 from blueprints.databases.store import (
@@ -74,10 +74,7 @@ class RedisPods(Values):
     podAntiAffinityPreset: str = "hard"
 
 
-class RedisClusterValues(Values):
-    global_: Global = Field(default=Global(), alias="global")
-    fullnameOverride: str = NAME
-    image: Image
+class RedisClusterValues(ChartValues):
     cluster: Cluster
     usePassword: bool = True
     existingSecret: str = SECRET
@@ -112,11 +109,7 @@ class Replica(Role):
     replicaCount: int = Field(ge=1)
 
 
-class RedisValues(Values):
-    global_: Global = Field(default=Global(), alias="global")
-    fullnameOverride: str = NAME
-    image: Image
-    architecture: str
+class RedisValues(ReplicatedValues):
     auth: Auth = Auth()
     tls: Tls = Tls()
     master: Role
@@ -132,7 +125,7 @@ def values(spec: RedisSpec, charts: dict[str, Chart], storage_class: str | None)
     if spec.cluster:
         chart = charts["redis-cluster"]
         return "redis-cluster", RedisClusterValues(
-            image=Image.of(chart.images["redis-cluster"]),
+            fullnameOverride=NAME, image=Image.of(chart.images["redis-cluster"]),
             cluster=Cluster(nodes=spec.pods, replicas=spec.replicas),
             persistence=persistence,
             redis=RedisPods(resources=resources),
@@ -140,7 +133,7 @@ def values(spec: RedisSpec, charts: dict[str, Chart], storage_class: str | None)
         )
     chart = charts["redis"]
     return "redis", RedisValues(
-        image=Image.of(chart.images["redis"]),
+        fullnameOverride=NAME, image=Image.of(chart.images["redis"]),
         architecture="replication" if spec.replicas else "standalone",
         master=Role(persistence=persistence, resources=resources, pdb=Pdb(create=False)),
         replica=Replica(persistence=persistence, resources=resources, pdb=pdb(spec.replicas), replicaCount=spec.replicas)
