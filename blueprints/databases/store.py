@@ -6,7 +6,7 @@ from an environment's spec is methods of an instance made for that environment (
 placement)`). The registry (`registry.py`) lists the stores; every consumer iterates it and asks
 each store, never naming one:
 
-  <env>-config          `config_data`: the seed's keys (`topology_keys`) and the endpoint's
+  <env>-config          the seed's keys (`topology_keys`), then where it is (`endpoint_keys`)
   endpoints             `endpoint`: the hosts and port services connect to
   NetworkPolicies       `port`, `peer_ports`, `pods`, `own_namespaces` (blueprints/network.py)
   ExternalSecrets       `credentials`, `url` (blueprints/secrets.py)
@@ -22,6 +22,7 @@ environment reaches a store as a `Placement`, so `model.py` may import the store
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar, get_args
 
@@ -166,7 +167,7 @@ def url_password(variable: str) -> str:
 S = TypeVar("S", bound=Size)
 
 
-class Store(Generic[S]):
+class Store(ABC, Generic[S]):
     """One database in one environment. Subclasses set the class attributes and implement
     `topology_keys`, `endpoint`, `releases`, `local_container`; the rest has defaults."""
 
@@ -201,13 +202,13 @@ class Store(Generic[S]):
 
     # --- <env>-config and endpoints -------------------------------------------------------------
 
+    @abstractmethod
     def topology_keys(self) -> dict[str, str]:
         """The seed's key(s) of <env>-config saying how the store is run (`postgres_replicas`)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def endpoint(self) -> Endpoint:
         """Where services connect: the charts' Service names, or the local headless Service."""
-        raise NotImplementedError
 
     def endpoint_keys(self) -> dict[str, str]:
         """<env>-config's `<prefix>_host(s)` and `<prefix>_port`."""
@@ -241,8 +242,9 @@ class Store(Generic[S]):
 
     # --- with charts (Argo CD) --------------------------------------------------------------------
 
+    @abstractmethod
     def releases(self, charts: dict[str, Chart]) -> list[Release]:
-        raise NotImplementedError
+        """Its installs of its pinned charts (of databases.yaml's `charts`) with typed values."""
 
     def prerequisites(self) -> list[Prerequisite]:
         """What its charts need in `shared` first; none by default."""
@@ -250,10 +252,10 @@ class Store(Generic[S]):
 
     # --- without charts (local) -------------------------------------------------------------------
 
+    @abstractmethod
     def local_container(self, secret_file: str | None) -> dict[str, Any]:
         """The local container's command or args, env, lifecycle and probes; `secret_file` is where
         its admin password is mounted."""
-        raise NotImplementedError
 
     def local_objects(self, metadata: dict[str, Any]) -> list[Manifest]:
         """Objects beside the StatefulSet (first-start scripts); none by default."""
