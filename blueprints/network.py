@@ -5,8 +5,8 @@ allows exactly what the graph declares: ingress from its callers on its port, eg
 and its databases on theirs, and DNS. A service not declared as a caller of another cannot reach
 it. Where Argo CD syncs, the post-sync health check (`blueprints/health.py`) is one more caller of
 every service. Where a Prometheus scrapes the platform (blueprints/monitoring.py), its pods may also
-reach each service's metrics port (monitoring.yaml) and each store exporter's port
-(blueprints/exporters.py), and nothing else. Policies select pods by name
+reach each service's metrics port (monitoring.yaml) and each store exporter's port (`Store.exporter`),
+and nothing else. Policies select pods by name
 only, so they hold for both colors of a blue-green pair.
 """
 
@@ -17,11 +17,10 @@ from typing import Any
 from constructs import Construct
 
 from blueprints import argocd, labels
-from blueprints.databases import endpoints
-from blueprints.exporters import EXPORTERS
+from blueprints.databases.store import Store
 from blueprints.health import HEALTH_CHECK
 from blueprints.k8s import Manifest, api_object
-from blueprints.model import Catalog, Environment, Service
+from blueprints.model import DEFAULT_DENY, Catalog, Environment, Service
 from blueprints.platform import sync_wave
 from blueprints.monitoring import metrics_port, monitored
 
@@ -34,8 +33,6 @@ DNS = {
     }],
     "ports": [{"port": 53, "protocol": "UDP"}, {"port": 53, "protocol": "TCP"}],
 }
-# what database pods say to each other (replication, cluster bus) besides their client port
-PEER_PORTS = {"postgres": [5432], "mongodb": [27017], "redis": [6379, 16379]}
 
 
 def tcp(*ports: int) -> list[dict[str, Any]]:
@@ -47,20 +44,13 @@ def named(names: list[str]) -> dict[str, Any]:
     return {"matchExpressions": [{"key": labels.NAME, "operator": "In", "values": sorted(names)}]}
 
 
-def database_peer(env: Environment, db: str) -> dict[str, Any]:
-    """Where a store's pods are, as a NetworkPolicy peer."""
-    if db == "scylladb" and env.argocd:  # each datacenter in a namespace of its own
-        return {"namespaceSelector": {"matchExpressions": [{
-            "key": NAMESPACE_NAME, "operator": "In",
-            "values": [endpoints.scylla_namespace(env, dc) for dc in range(1, env.databases.scylla.datacenters + 1)],
-        }]}}
-    return {"podSelector": database_pods(env, db)}
-
-
-def database_pods(env: Environment, db: str) -> dict[str, Any]:
-    # the charts label their pods with the release; the local StatefulSets carry the store's name
-    key = "app.kubernetes.io/instance" if env.argocd else labels.NAME
-    return {"matchLabels": {key: db}}
+def database_peer(store: Store) -> dict[str, Any]:
+    """Where a store's pods are, as a NetworkPolicy peer: namespaces of its own (ScyllaDB's
+    datacenters), or its pods in the platform's."""
+    namespaces = store.own_namespaces()
+    if namespaces:
+        return {"namespaceSelector": {"matchExpressions": [{"key": NAMESPACE_NAME, "operator": "In", "values": namespaces}]}}
+    return {"podSelector": store.pods()}
 
 
 def policy(env: Environment, name: str, selector: dict[str, Any], ingress: list, egress: list) -> Manifest:
@@ -78,18 +68,19 @@ class NetworkIsolation(Construct):
     def __init__(self, scope: Construct, id: str, *, catalog: Catalog, env: Environment) -> None:
         super().__init__(scope, id)
         services = catalog.services.services
-        self.manifests: list[Manifest] = [policy(env, "default-deny", {}, [], [])]
+        self.manifests: list[Manifest] = [policy(env, DEFAULT_DENY, {}, [], [])]
+        stores = env.stores()
         for service in services:
-            self.manifests.append(self.service_policy(env, service, services, self.scraper(catalog, env, service)))
+            self.manifests.append(self.service_policy(env, service, services, stores, self.scraper(catalog, env, service)))
         if env.argocd:
             self.manifests.append(self.health_check_policy(env, services))
-        for db in endpoints.PORTS:
-            users = [s.name for s in services if db in s.databases]
-            if db == "scylladb" and env.argocd:
-                continue  # scylla-operator's namespaces: outside the platform's namespace
-            exporter = EXPORTERS.get(db) if monitored(env) else None
+        for store in stores.values():
+            if store.own_namespaces():
+                continue  # its pods run outside the platform's namespace
+            exporter = store.exporter if monitored(env) else None
             scraper = self.prometheus_ingress(catalog, exporter.port) if exporter else None
-            self.manifests.append(self.database_policy(env, db, users, scraper))
+            self.manifests.append(self.database_policy(
+                env, store, [s.name for s in services if store.name in s.databases], scraper))
         for manifest in self.manifests:
             api_object(self, manifest, id=f"{manifest['kind']}-{manifest['metadata']['name']}")
 
@@ -113,7 +104,7 @@ class NetworkIsolation(Construct):
         }
 
     @staticmethod
-    def service_policy(env: Environment, service: Service, services: list[Service],
+    def service_policy(env: Environment, service: Service, services: list[Service], stores: dict[str, Store],
                        scraper: dict[str, Any] | None = None) -> Manifest:
         callers = [s.name for s in services if service.name in s.calls]
         if env.argocd:  # the post-sync health check (blueprints/health.py) calls every service
@@ -131,7 +122,7 @@ class NetworkIsolation(Construct):
         ports = {s.name: s.port for s in services}
         egress = [{"to": [{"podSelector": named([callee])}], "ports": tcp(ports[callee])} for callee in service.calls]
         egress += [
-            {"to": [database_peer(env, db)], "ports": tcp(endpoints.PORTS[db])} for db in service.databases
+            {"to": [database_peer(stores[db])], "ports": tcp(stores[db].port)} for db in service.databases
         ]
         egress.append(DNS)
         return policy(env, service.name, {"matchLabels": {labels.NAME: service.name}}, ingress, egress)
@@ -143,13 +134,15 @@ class NetworkIsolation(Construct):
         return policy(env, HEALTH_CHECK, {"matchLabels": {labels.NAME: HEALTH_CHECK}}, [], [*egress, DNS])
 
     @staticmethod
-    def database_policy(env: Environment, db: str, users: list[str], scraper: dict[str, Any] | None = None) -> Manifest:
-        pods = database_pods(env, db)
-        peers = PEER_PORTS.get(db, [endpoints.PORTS[db]])
-        ingress = [{"from": [{"podSelector": pods}], "ports": tcp(*peers)}]
+    def database_policy(env: Environment, store: Store, users: list[str], scraper: dict[str, Any] | None = None) -> Manifest:
+        """A store's pods: in from its users on its port, from each other on the ports its pods
+        speak among themselves (replication, cluster bus) and, with `scraper`, from Prometheus on its
+        exporter's port; out to each other and DNS."""
+        pods = store.pods()
+        ingress = [{"from": [{"podSelector": pods}], "ports": tcp(*store.peer_ports)}]
         if users:
-            ingress.insert(0, {"from": [{"podSelector": named(users)}], "ports": tcp(endpoints.PORTS[db])})
-        if scraper is not None:  # its exporter (blueprints/exporters.py)
+            ingress.insert(0, {"from": [{"podSelector": named(users)}], "ports": tcp(store.port)})
+        if scraper is not None:
             ingress.append(scraper)
-        egress = [{"to": [{"podSelector": pods}], "ports": tcp(*peers)}, DNS]
-        return policy(env, f"{db}-database", pods, ingress, egress)
+        egress = [{"to": [{"podSelector": pods}], "ports": tcp(*store.peer_ports)}, DNS]
+        return policy(env, f"{store.name}-database", pods, ingress, egress)

@@ -358,10 +358,11 @@ def helm_values(fresh, env: str, release: str) -> dict:
     return yamlio.load(fresh.files[PurePosixPath("rendered", env, "argocd", "helm-values", f"{release}.yaml")].decode())
 
 
-def exporter_is_live(fresh, objects, env: str, exporter) -> None:
+def exporter_is_live(fresh, objects, env: str, store: str) -> None:
     """Enabled in its store's values, scraped by the chart's ServiceMonitor (for the platform's
     Prometheus, as `exporter.job`), and let through by the store's NetworkPolicy."""
-    metrics = helm_values(fresh, env, exporter.store)["metrics"]
+    exporter = EXPORTERS[store]
+    metrics = helm_values(fresh, env, store)["metrics"]
     assert metrics["enabled"] is True and metrics["containerPorts"]["http"] == exporter.port
     monitor = metrics["serviceMonitor"]
     assert monitor["enabled"] is True
@@ -369,9 +370,9 @@ def exporter_is_live(fresh, objects, env: str, exporter) -> None:
     selection = monitor.get("labels") or monitor.get("additionalLabels")
     assert selection == TABLE.prometheus.object_labels
     policies = [o for o in part_objects(objects, env, "shared") if o["kind"] == "NetworkPolicy"]
-    store = Pod(NAMESPACE, {"app.kubernetes.io/instance": exporter.store})
+    pods = Pod(NAMESPACE, {"app.kubernetes.io/instance": store})
     prometheus = Pod("monitoring", {"app.kubernetes.io/name": "prometheus"})
-    assert allows(policies, prometheus, store, exporter.port)
+    assert allows(policies, prometheus, pods, exporter.port)
 
 
 def source_of(vs, fresh, objects, env: str) -> str:
@@ -379,12 +380,12 @@ def source_of(vs, fresh, objects, env: str) -> str:
     name = vs.name
     monitors = {o["metadata"]["name"] for o in part_objects(objects, env, "shared") if o["kind"] == "ServiceMonitor"}
     cluster = TABLE.contract.cluster_metrics()
-    exporters = {m: e for e in EXPORTERS.values() for m in e.metrics}
+    exporters = {m: store for store, e in EXPORTERS.items() for m in e.metrics}
     if name == "up":  # per scrape job: each must be a ServiceMonitor's or an exporter's
         for job in named(vs, ("job",)) or []:
-            exporter = next((e for e in EXPORTERS.values() if e.job == job), None)
-            if exporter:
-                exporter_is_live(fresh, objects, env, exporter)
+            store = next((name for name, e in EXPORTERS.items() if e.job == job), None)
+            if store:
+                exporter_is_live(fresh, objects, env, store)
             else:
                 assert job in monitors, f"{env}: up{{job={job}}}: no ServiceMonitor"
         return "Prometheus"
@@ -392,7 +393,7 @@ def source_of(vs, fresh, objects, env: str) -> str:
         return cluster[name]
     if name in exporters:
         exporter_is_live(fresh, objects, env, exporters[name])
-        return exporters[name].job
+        return EXPORTERS[exporters[name]].job
     base = name.removesuffix("_bucket")
 
     def serves(service: str) -> bool:
