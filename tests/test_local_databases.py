@@ -17,10 +17,9 @@ from cdk8s import App, Chart  # noqa: E402
 from blueprints.databases.local import LocalDatabase, PORTS  # noqa: E402
 from blueprints.databases.spec import Size  # noqa: E402
 from generator.catalog import load_catalog  # noqa: E402
-from generator.validation.objects import Doc  # noqa: E402
 from generator.validation.policies import Context, run_rules  # noqa: E402
 from generator.validation.schemas import SchemaStore  # noqa: E402
-from tests.conftest import PROJECT  # noqa: E402
+from tests.conftest import PROJECT, as_doc  # noqa: E402
 
 NAMESPACE = "therapeutic-ai-local"
 NAMES = ("postgres", "mongodb", "redis", "scylladb")
@@ -271,7 +270,7 @@ def test_unknown_name_is_refused(catalog):
 
 
 def test_policies(catalog, objects):
-    docs = [Doc(f"rendered/local/shared/{o['kind'].lower()}-{o['metadata']['name']}.yaml", o) for o in objects]
+    docs = [as_doc(f"rendered/local/shared/{o['kind'].lower()}-{o['metadata']['name']}.yaml", o) for o in objects]
     findings = run_rules(Context(catalog, catalog.environment("local"), docs))
     errors = [f for f in findings if f.severity == "error"]
     assert errors == []

@@ -1,38 +1,40 @@
-"""The render pipeline, one named stage per step, usable without the CLI.
+"""The render, as named phases over a Selection, usable without the CLI.
 
-  load catalog -> synthesize (cdk8s) -> overlays -> kustomize build -> split into rendered files
-  -> compare with the tree -> replace the scope's folders (render) or report (check)
+  redeploy   rendering a retired color deploys it again: the release record and its Application
+  scaffold   an empty hand-patches Component for environments that have none
+  build      synthesize -> overlays -> kustomize -> rendered files and README pages (build.py)
+  scope      the folders the render owns: its parts, and stale parts and environments
+  validate   the new objects with the environment's other parts as committed
+  write      compare with the tree and replace the scope's folders, all or nothing
 """
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
-from blueprints.model import Catalog, Color
-from generator import record, rendered, summary, tree
+from blueprints.layout import OVERLAYS, PATCHES, RENDERED
+from blueprints.model import Catalog
+from generator import files as disk
 from generator.catalog import load_catalog
 from generator.errors import ValidationFailed
-from generator.overlays import overlay, patches_scaffold
-from generator.parts import OVERLAYS, PATCHES, RENDERED, Part, Selection, select
+from generator.files import Changes, Files, write
 from generator.progress import Callback, silent
-from generator.synth import synthesize
-from generator.tree import Changes, Files
+from generator.release import record
+from generator.render import patches
+from generator.render.build import build
+from generator.render.select import Selection, everything
+from generator.rendered import ARGOCD, Doc, Part
 from generator.validation import Report, validate
-from generator.validation.objects import Doc
 
 
 @dataclass(frozen=True)
 class RenderOptions:
-    """One `gen render` (or `gen check`): which project, which environments and color."""
+    """One `gen render`: the project, its catalog, what to render, and whether to validate first."""
 
     project: Path
-    env: str | None = None
-    color: str | None = None
-    everything: bool = False
+    catalog: Catalog
+    selection: Selection
     validate: bool = True  # refuse to write objects that fail `gen validate`
 
 
@@ -44,85 +46,65 @@ class Plan:
     selection: Selection
     scope: list[PurePosixPath]  # folders (and the release record, when it changes) the write replaces
     files: Files
-    objects: dict[PurePosixPath, dict]  # the rendered files' objects, parsed once
+    docs: list[Doc]  # the rendered objects, in file order
     new_patches: Files  # scaffolds for environments that have no patches folder yet
 
-
-def plan(options: RenderOptions, catalog: Catalog | None = None, selection: Selection | None = None,
-         progress: Callback = silent) -> Plan:
-    """Everything up to the write: nothing in the project changes. Without `selection`, the
-    options' ENV / --color / --all; rendering a retired color deploys it again (record, Application)."""
-    catalog = catalog or load_catalog(options.project)
-    record_files: Files = {}
-    if selection is None:
-        selection = select(catalog, options.env, options.color, options.everything)
-        redeployed = record.with_color_deployed(catalog, options.env, Color(options.color)) if options.color else None
-        if redeployed is not None:
-            catalog, record_files = redeployed, record.file(redeployed)
-            if catalog.environment(options.env).argocd:  # its Application comes back with it
-                selection = replace(selection, parts=(*selection.parts, Part(options.env, "argocd")))
-    patches = {OVERLAYS / env / PATCHES for env in {part.env for part in selection.parts}}
-    new_patches: Files = {}
-    for folder in sorted(patches):
-        if not (options.project / folder).is_dir():
-            new_patches.update(patches_scaffold(folder.parent.name))
-
-    files: Files = {}
-    objects: dict[PurePosixPath, dict] = {}
-    with tempfile.TemporaryDirectory(prefix="gen-kustomize-") as workspace, ThreadPoolExecutor() as pool:
-        # the overlays are built in a scratch copy, with the project's hand patches as they are
-        root = Path(workspace)
-        write(root, new_patches)
-        for folder in patches:
-            if (options.project / folder).is_dir():
-                shutil.copytree(options.project / folder, root / folder)
-        builds = []
-        # kustomize runs on each part (its own process) while cdk8s synthesizes the next one
-        total = len(selection.parts)
-        for number, synth in enumerate(synthesize(catalog, selection.parts), 1):
-            progress(f"gen: synthesized {synth.part} ({number}/{total}), kustomize running")
-            part_overlay = overlay(catalog, synth)
-            write(root, part_overlay.files)
-            files.update(part_overlay.files)
-            jobs = [pool.submit(rendered.build, root, build_root) for build_root in part_overlay.roots]
-            builds.append((synth, part_overlay, jobs))
-        for number, (synth, part_overlay, jobs) in enumerate(builds, 1):
-            progress(f"gen: kustomize {synth.part} ({number}/{total})")
-            part_files, part_objects = rendered.rendered_files(
-                synth, part_overlay, [obj for job in jobs for obj in job.result()]
-            )
-            files.update(part_files)
-            objects.update(part_objects)
-            files.update(rendered.side_files(synth))
-            files[synth.part.rendered_dir / summary.README] = summary.readme(catalog, synth.part, part_objects)
-
-    files.update(record_files)
-    return Plan(catalog, selection, scope(options.project, selection) + list(record_files), files, objects, new_patches)
+    @property
+    def objects(self) -> dict[PurePosixPath, dict]:
+        """The rendered objects by file."""
+        return {PurePosixPath(doc.file): doc.obj for doc in self.docs}
 
 
-def write(root: Path, files: Files) -> None:
-    for path, content in files.items():
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_bytes(content)
+@dataclass(frozen=True)
+class Redeployed:
+    catalog: Catalog
+    selection: Selection
+    record: Files  # the release record, when it changes
+
+
+def redeploy(catalog: Catalog, selection: Selection) -> Redeployed:
+    """A color rendered that the record does not list as deployed (a retired one) is deployed
+    again: the record lists it, and its Argo CD Application comes back with it."""
+    original, added = catalog, []
+    for part in selection.parts:
+        updated = record.with_color_deployed(catalog, part.environment, part.color) if part.color else None
+        if updated is None:
+            continue
+        catalog = updated
+        if part.environment.argocd:
+            added.append(Part(part.environment, ARGOCD))
+    if catalog is original:
+        return Redeployed(catalog, selection, {})
+    return Redeployed(catalog, replace(selection, parts=(*selection.parts, *added)), record.file(catalog))
+
+
+def plan(project: Path, catalog: Catalog, selection: Selection, progress: Callback = silent) -> Plan:
+    """Everything up to the write: nothing in the project changes."""
+    redeployed = redeploy(catalog, selection)
+    catalog, selection = redeployed.catalog, redeployed.selection
+    scaffolds = patches.missing(project, selection.parts)
+    built = build(project, catalog, selection.parts, scaffolds, progress)
+    files = {**built.files, **redeployed.record}
+    return Plan(catalog, selection, scope(project, selection) + list(redeployed.record), files, built.docs, scaffolds)
 
 
 def scope(project: Path, selection: Selection) -> list[PurePosixPath]:
     """The folders a selection owns: its parts, and stale parts of the environments it renders
     whole (and stale environments, for --all). Hand patches are never in scope."""
     folders = {p.overlay_dir for p in selection.parts} | {p.rendered_dir for p in selection.parts}
-    for env in selection.whole_envs:
+    whole = {env.name for env in selection.whole_envs}
+    for env in whole:
         folders |= stale(project, OVERLAYS / env, keep={PATCHES})
         folders |= stale(project, RENDERED / env)
     if selection.everything:
-        current = {RENDERED / env for env in selection.whole_envs}
         for env_dir in stale(project, RENDERED):
-            if env_dir not in current:
+            if env_dir.name not in whole:
                 folders.add(env_dir)
         for env_dir in stale(project, OVERLAYS):
-            if env_dir.name not in selection.whole_envs:
+            if env_dir.name not in whole:
                 folders |= stale(project, env_dir, keep={PATCHES})
     # a folder inside another would be swapped twice
-    return sorted(f for f in folders if not any(o != f and tree.under(f, o) for o in folders))
+    return sorted(f for f in folders if not any(o != f and disk.under(f, o) for o in folders))
 
 
 def stale(project: Path, folder: PurePosixPath, keep: set[str] = frozenset()) -> set[PurePosixPath]:
@@ -141,7 +123,8 @@ class Rendered:
 
 def render(options: RenderOptions, progress: Callback = silent) -> Rendered:
     """Render, validate what would be written, and write; returns what changed on disk."""
-    return write_plan(options.project, plan(options, progress=progress), options.validate, progress=progress)
+    result = plan(options.project, options.catalog, options.selection, progress)
+    return write_plan(options.project, result, options.validate, progress=progress)
 
 
 def write_plan(project: Path, result: Plan, validated: bool = True,
@@ -149,34 +132,24 @@ def write_plan(project: Path, result: Plan, validated: bool = True,
     """Validate a plan (unless told not to), then replace its scope on disk, all or nothing."""
     report = None
     if validated:
-        report = validate_plan(project, result, progress)
+        report = validate(project, result.catalog, result.selection.environments, fresh=result.docs, progress=progress)
         if not report.ok:
             raise ValidationFailed(f"{refusal} ({report.errors} errors); nothing was written", report)
-    changes = diff(project, result)
-    if changes:
-        tree.replace(project, result.scope, result.files)
+    found = changes(project, result)
+    if found:
+        disk.replace(project, result.scope, result.files)
     write(project, result.new_patches)
-    return Rendered(changes, report, result.catalog)
-
-
-def validate_plan(project: Path, result: Plan, progress: Callback = silent) -> Report:
-    """Validate every environment the plan touches: its new parts with the committed others."""
-    catalog = result.catalog
-    order = [e.name for e in catalog.environments.environments]
-    envs = sorted({part.env for part in result.selection.parts}, key=order.index)
-    fresh: dict[str, list[Doc]] = {env: [] for env in envs}
-    for path, obj in sorted(result.objects.items()):
-        fresh[path.parts[1]].append(Doc(str(path), obj))
-    return validate(project, catalog, envs, rendered=fresh, progress=progress)
+    return Rendered(found, report, result.catalog)
 
 
 def check(project: Path, progress: Callback = silent) -> Changes:
     """Compare the committed overlays/ and rendered/ with a fresh render of everything."""
-    return diff(project, plan(RenderOptions(project, everything=True), progress=progress))
+    catalog = load_catalog(project)
+    return changes(project, plan(project, catalog, everything(catalog), progress))
 
 
-def diff(project: Path, result: Plan) -> Changes:
-    current = tree.read(project, result.scope)
-    changes = tree.compare(current, result.files)
-    return Changes(sorted(changes.added + list(result.new_patches)), changes.changed, changes.removed)
-
+def changes(project: Path, result: Plan) -> Changes:
+    """What writing the plan would change on disk."""
+    current = disk.read(project, result.scope)
+    found = disk.compare(current, result.files)
+    return Changes(sorted(found.added + list(result.new_patches)), found.changed, found.removed)

@@ -1,79 +1,77 @@
-"""Parts: the unit gen renders, a folder `overlays/<env>/<part>` and `rendered/<env>/<part>`."""
+"""Parts: the unit gen renders, `overlays/<env>/<part>/` and `rendered/<env>/<part>/`.
+
+A part carries its environment's typed profile and its color from the command line to the
+written file: nothing after the command line looks an environment up by name or reads it back
+from a path.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from blueprints import argocd
-from blueprints.model import Catalog, Color
-from generator.errors import UsageError
+from blueprints import layout
+from blueprints.model import Catalog, Color, Environment
 
-OVERLAYS = PurePosixPath("overlays")
-RENDERED = PurePosixPath(argocd.RENDERED)
-PATCHES = "patches"
+SHARED, APP, ARGOCD = "shared", "app", "argocd"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, eq=False)
 class Part:
-    env: str
+    environment: Environment  # the typed profile
     name: str  # shared | app | blue | green | argocd
+    color: Color | None = None  # for blue and green: the color, typed
+
+    def __post_init__(self) -> None:
+        if self.color is not None and self.name != self.color.value:
+            raise ValueError(f"part {self.name!r} cannot be of color {self.color.value}")
+
+    @classmethod
+    def colored(cls, environment: Environment, color: Color) -> Part:
+        return cls(environment, color.value, color)
 
     @property
-    def color(self) -> Color | None:
-        return Color(self.name) if self.name in (c.value for c in Color) else None
+    def env(self) -> str:
+        """The environment's name, as it appears in paths and messages."""
+        return self.environment.name
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.env, self.name)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Part) and self.key == other.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __lt__(self, other: Part) -> bool:
+        return self.key < other.key
 
     @property
     def overlay_dir(self) -> PurePosixPath:
-        return OVERLAYS / self.env / self.name
+        return layout.overlay_dir(self.env, self.name)
 
     @property
     def rendered_dir(self) -> PurePosixPath:
-        return RENDERED / self.env / self.name
+        return layout.rendered_dir(self.env, self.name)
 
     @property
     def name_suffix(self) -> str:
         return f"-{self.name}" if self.color else ""
 
+    @property
+    def render_command(self) -> str:
+        """The command that renders this part (what every generated file tells a reader to run)."""
+        return f"gen render {self.env}" + (f" --color {self.name}" if self.color else "")
+
     def __str__(self) -> str:
         return f"{self.env}/{self.name}"
 
 
-@dataclass(frozen=True)
-class Selection:
-    """What one command acts on: whole environments, or one color of one environment."""
-
-    parts: tuple[Part, ...]
-    whole_envs: tuple[str, ...]  # environments rendered whole: their stale parts are removed
-    everything: bool = False  # every environment: stale environments are removed too
-
-
-def all_parts(catalog: Catalog, env: str) -> tuple[Part, ...]:
-    return tuple(Part(env, name) for name in catalog.parts(env))
-
-
-def known_environment(catalog: Catalog, env: str) -> str:
-    """`env`, if the catalog has it; else a usage error listing the environments."""
-    if env not in catalog.env_by_name:
-        raise UsageError(f"unknown environment {env!r}; choose one of: {', '.join(catalog.env_by_name)}")
-    return env
-
-
-def select(catalog: Catalog, env: str | None, color: str | None, everything: bool) -> Selection:
-    """Resolve the command line's ENV / --color / --all into parts, or fail with the choices."""
-    names = [e.name for e in catalog.environments.environments]
-    if everything:
-        if env or color:
-            raise UsageError("--all renders every environment: give no ENV and no --color with it")
-        return Selection(tuple(p for e in names for p in all_parts(catalog, e)), tuple(names), everything=True)
-    if env is None:
-        raise UsageError(f"name an environment ({', '.join(names)}) or give --all")
-    profile = catalog.environment(known_environment(catalog, env))
-    if color is None:
-        return Selection(all_parts(catalog, env), (env,))
-    if not profile.blue_green:
-        raise UsageError(f"{env} has no blue-green (its part is 'app'); drop --color")
-    colors = [c.value for c in Color]
-    if color not in colors:
-        raise UsageError(f"unknown color {color!r}; choose one of: {', '.join(colors)}")
-    return Selection((Part(env, color),), ())
+def parts(catalog: Catalog, environment: Environment) -> tuple[Part, ...]:
+    """The parts `environment` renders, in order (`Catalog.parts`), each color typed from the
+    release record."""
+    release = catalog.release(environment.name)
+    colors = {c.value: c for c in release.colors} if release else {}
+    return tuple(Part(environment, name, colors.get(name)) for name in catalog.parts(environment.name))

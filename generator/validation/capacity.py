@@ -17,7 +17,7 @@ from blueprints import labels
 from blueprints.model import Environment
 from blueprints.quantity import parse_bytes, parse_cpu
 from generator.errors import GenError
-from generator.validation.objects import Doc, workloads
+from generator.rendered import Doc, workloads
 
 GPU = "nvidia.com/gpu"
 RESOURCES = ("cpu", "memory", "gpu", "storage")
