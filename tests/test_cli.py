@@ -3,33 +3,15 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
 from blueprints.types import BlueprintError, CatalogProblem
-from tests.conftest import edit, gen, new_project, refuses_bad_input, snapshot_tree
+from tests.conftest import edit, gen, refuses_bad_input, snapshot_tree
 
 SERVICES = Path("blueprints/catalog/services.yaml")
 ENVIRONMENTS = Path("blueprints/catalog/environments.yaml")
-
-
-@pytest.fixture(scope="module")
-def rendered_project(tmp_path_factory) -> Path:
-    """A scratch project rendered once (every environment)."""
-    root = new_project(tmp_path_factory.mktemp("project"))
-    result = gen(root, "render", "--all", "--quiet")
-    assert result.exit_code == 0, result.output
-    return root
-
-
-@pytest.fixture
-def project(rendered_project: Path, tmp_path: Path) -> Path:
-    """A private copy of the rendered scratch project, free to break."""
-    copy = tmp_path / "p"
-    shutil.copytree(rendered_project, copy)
-    return copy
 
 
 # --- bad command lines: exit 2, the valid choices, nothing written ------------------------------
