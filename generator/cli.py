@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from blueprints.model import Catalog, Color
-from generator import diff, diffreport, diffsides, release
+from generator import completion, diff, diffbase, diffmarkdown, diffreport, diffsides, hooks, release
 from generator.catalog import SERVICES_FILE, load_catalog
 from generator.errors import GenError, UsageError, ValidationFailed
 from generator.parts import known_environment
@@ -38,6 +38,20 @@ def find_project() -> Path:
     return here
 
 
+def project_of(ctx: click.Context) -> Path:
+    """The project during shell completion, before `cli` has run: --project, GEN_PROJECT, or found."""
+    given = ctx.find_root().params.get("project")
+    return Path(given) if given else find_project()
+
+
+def complete_environment(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
+    return completion.environments(project_of(ctx), incomplete)
+
+
+def complete_target(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
+    return completion.targets(project_of(ctx), incomplete)
+
+
 @click.group(cls=GenGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--project",
@@ -53,7 +67,7 @@ def cli(ctx: click.Context, project: Path | None) -> None:
 
 
 @cli.command(name="render")
-@click.argument("env", required=False)
+@click.argument("env", required=False, shell_complete=complete_environment)
 @click.option("--color", type=click.Choice([c.value for c in Color]), help="Render only this color's part.")
 @click.option("--all", "everything", is_flag=True, help="Render every environment.")
 @click.option("--no-validate", is_flag=True, help="Write even if the rendered objects fail `gen validate`.")
@@ -86,7 +100,7 @@ def render_command(project: Path, env: str | None, color: str | None, everything
 
 
 @cli.command(name="validate")
-@click.argument("env", required=False)
+@click.argument("env", required=False, shell_complete=complete_environment)
 @click.option("--all", "everything", is_flag=True, help="Validate every environment (the default without ENV).")
 @click.option("--format", "output", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True,
               help="text for people; json or junit for CI systems.")
@@ -117,7 +131,7 @@ def validate_command(project: Path, env: str | None, everything: bool, output: s
 
 
 @cli.command(name="capacity")
-@click.argument("env")
+@click.argument("env", shell_complete=complete_environment)
 @click.pass_obj
 def capacity_command(project: Path, env: str) -> None:
     """What ENV requests (every part and color at once) against the cluster its profile declares.
@@ -158,14 +172,59 @@ def check_command(project: Path) -> None:
     """Exit 1 if committed overlays/ or rendered/ differ from a fresh render. Writes nothing."""
     with Progress.on_terminal() as progress:
         changes = check(project, progress)
+    print_check("gen check", changes, "--all")
+
+
+def print_check(command: str, changes: Changes, render_args: str) -> None:
     if not changes:
-        click.echo("gen check: overlays/ and rendered/ match a fresh render")
+        click.echo(f"{command}: overlays/ and rendered/ match a fresh render")
         return
     for line in changes.lines(verbs=("missing", "changed", "extra")):
         click.echo(line)
     total = len(changes.added) + len(changes.changed) + len(changes.removed)
-    click.echo(f"gen check: {total} files differ from a fresh render; run `gen render --all` and commit")
+    click.echo(f"{command}: {total} files differ from a fresh render; run `gen render {render_args}` and commit")
     raise click.exceptions.Exit(1)
+
+
+@cli.group(name="hook")
+def hook_group() -> None:
+    """What the pre-commit hooks run (.pre-commit-config.yaml): `gen check` and `gen validate`
+    of the environments the given files touch (all of them for the catalog, blueprints/,
+    generator/ or schemas/; none for other files)."""
+
+
+@hook_group.command(name="check")
+@click.argument("files", nargs=-1)
+@click.pass_obj
+def hook_check_command(project: Path, files: tuple[str, ...]) -> None:
+    """`gen check` of the environments FILES touch. Exit 1 if they differ from a fresh render."""
+    catalog = load_catalog(project)
+    envs = hooks.environments_of(catalog, list(files))
+    command = f"gen hook check ({', '.join(envs) or 'no environment touched'})"
+    if not envs:
+        click.echo(f"{command}: nothing to check")
+        return
+    with Progress.on_terminal() as progress:
+        changes = hooks.check(project, catalog, envs, progress)
+    print_check(command, changes, " ".join(envs) if len(envs) == 1 else "--all")
+
+
+@hook_group.command(name="validate")
+@click.argument("files", nargs=-1)
+@click.pass_obj
+def hook_validate_command(project: Path, files: tuple[str, ...]) -> None:
+    """`gen validate` of the environments FILES touch. Exit 1 on problems."""
+    catalog = load_catalog(project)
+    envs = hooks.environments_of(catalog, list(files))
+    if not envs:
+        click.echo("gen hook validate (no environment touched): nothing to validate")
+        return
+    with Progress.on_terminal() as progress:
+        result = validate(project, catalog, envs, progress=progress)
+    for line in report.text(result):
+        click.echo(line)
+    if not result.ok:
+        raise click.exceptions.Exit(1)
 
 
 def warn_if_live(catalog: Catalog, env: str | None, color: str | None, changes: Changes) -> None:
@@ -182,7 +241,7 @@ def print_refusal(failed: ValidationFailed) -> None:
 
 
 @cli.command(name="promote")
-@click.argument("env")
+@click.argument("env", shell_complete=complete_environment)
 @click.argument("color", type=click.Choice([c.value for c in Color]))
 @click.pass_obj
 def promote_command(project: Path, env: str, color: str) -> None:
@@ -202,7 +261,7 @@ def promote_command(project: Path, env: str, color: str) -> None:
 
 
 @cli.command(name="rollback")
-@click.argument("env")
+@click.argument("env", shell_complete=complete_environment)
 @click.pass_obj
 def rollback_command(project: Path, env: str) -> None:
     """Make the color the last promotion replaced serve ENV again: the rendered files, byte for
@@ -238,7 +297,7 @@ def sync_step(catalog: Catalog, env: str, part: str, prune: bool = False) -> str
 
 
 @cli.command(name="retire")
-@click.argument("env")
+@click.argument("env", shell_complete=complete_environment)
 @click.argument("color", type=click.Choice([c.value for c in Color]))
 @click.pass_obj
 def retire_command(project: Path, env: str, color: str) -> None:
@@ -262,11 +321,16 @@ def retire_command(project: Path, env: str, color: str) -> None:
 
 
 @cli.command(name="diff")
-@click.argument("targets", nargs=-1, metavar="[A [B]]")
-@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text for people; json (sorted keys) for programs.")
+@click.argument("targets", nargs=-1, metavar="[A [B]]", shell_complete=complete_target)
+@click.option("--format", "output", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True,
+              help="text for people; json (sorted keys) for programs; markdown for a pull request's comment "
+                   "(production first, promotions called out, at most 60,000 bytes).")
+@click.option("--old-tree", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="DIR",
+              help="Compare DIR/rendered/ (a checkout of another revision, e.g. the pull request's base) with "
+                   "this project's committed rendered/.")
 @click.pass_obj
-def diff_command(project: Path, targets: tuple[str, ...], output: str) -> None:
+def diff_command(project: Path, targets: tuple[str, ...], output: str, old_tree: Path | None) -> None:
     """Compare rendered objects field by field. Writes nothing.
 
     \b
@@ -274,6 +338,7 @@ def diff_command(project: Path, targets: tuple[str, ...], output: str) -> None:
       gen diff ENV | ENV/PART                     one environment or part, against a fresh render
       gen diff staging production                 two committed environments, part by part
       gen diff production/blue production/green   two committed parts
+      gen diff --old-tree DIR [ENV | ENV/PART]    DIR's committed rendered/ against this project's
 
     Changes read old -> new: the committed tree before the fresh render, A before B.
 
@@ -290,10 +355,17 @@ def diff_command(project: Path, targets: tuple[str, ...], output: str) -> None:
       old name of an object so renamed (envFrom's staging-config reads <env>-config).
 
     Exit 0 when equal, 1 when different, 2 on bad usage or a committed file that is not an object."""
-    comparison = diffsides.comparison(project, targets)
+    if old_tree is None:
+        comparison = diffsides.comparison(project, targets)
+    else:
+        title = " ".join(("gen diff --old-tree", str(old_tree), *targets))
+        comparison = diffbase.against_tree(project, old_tree, targets, title)
     result = diff.compare(comparison.old, comparison.new)
     if output == "json":
         click.echo(diffreport.as_json(comparison.title, comparison.old_label, comparison.new_label, result))
+    elif output == "markdown":
+        order = [e.name for e in load_catalog(project).environments.environments]
+        click.echo(diffmarkdown.markdown(comparison.title, result, order), nl=False)
     else:
         for line in diffreport.text(comparison.title, result):
             click.echo(line)
