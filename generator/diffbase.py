@@ -8,7 +8,7 @@ from pathlib import Path
 
 from generator.catalog import load_catalog
 from generator.diffsides import Comparison, env_and_part, keyed, part_folders, read_folder, target
-from generator.errors import UsageError
+from generator.errors import RenderedFileError, UsageError
 from generator.parts import RENDERED
 
 
@@ -27,6 +27,9 @@ def against_tree(project: Path, old_tree: Path, args: tuple[str, ...], title: st
             folders = part_folders(root, where.env)
         else:
             folders = [where.folder] if (root / where.folder).is_dir() else []
-        sides.append(keyed([item for folder in folders for item in read_folder(root, folder)], env_and_part))
+        try:
+            sides.append(keyed([item for folder in folders for item in read_folder(root, folder)], env_and_part))
+        except RenderedFileError as exc:
+            raise RenderedFileError(f"{old_tree}/{exc}" if root == old_tree else str(exc)) from None
     scope = where.folder if where else RENDERED
     return Comparison(title, f"{old_tree / scope}", f"{scope}", *sides)

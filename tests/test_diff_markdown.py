@@ -84,6 +84,15 @@ def test_a_folder_the_old_tree_lacks_reads_as_added(base, tmp_path):
     assert '"added": 0' not in result.output
 
 
+def test_a_broken_file_of_the_old_tree_is_named_with_its_tree(base, tmp_path):
+    broken = tmp_path / "rendered/staging/blue/configmap-broken.yaml"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("- a list\n")
+    result = gen(base, "diff", "--old-tree", str(tmp_path))
+    assert (result.exit_code, result.output) == (2, f"gen: error: {tmp_path}/rendered/staging/blue/configmap-broken.yaml: "
+                                                    "not a Kubernetes object (kind and metadata.name are required)\n")
+
+
 @pytest.mark.parametrize("args,message", [
     (["--old-tree", "{base}", "staging", "production"],
      "gen diff --old-tree compares one tree with this project's: give at most one ENV or ENV/PART; got 2: staging production"),
