@@ -1,0 +1,100 @@
+"""The hostile-input harness: every case runs in a fresh copy of the whole project and must fail
+the way the README promises: the right exit code, one line on stderr naming the file and field,
+no traceback, and the project (and the folder around it) unchanged byte for byte."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from generator.cli import cli
+
+PROJECT = Path(__file__).resolve().parents[2]
+PRODUCT = ("blueprints/catalog", "schemas", "overlays", "rendered", ".gitattributes")
+
+
+def copy_project(root: Path) -> Path:
+    """A copy of the project's product (catalog, schemas, overlays, rendered) in root/project."""
+    project = root / "project"
+    for name in PRODUCT:
+        source = PROJECT / name
+        if source.is_dir():
+            shutil.copytree(source, project / name, symlinks=True)
+        elif source.exists():
+            (project / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, project / name)
+    return project
+
+
+def tree_state(root: Path) -> dict[str, tuple[str, bytes | str]]:
+    """Every entry under root: files by content, links by target, folders by name."""
+    state: dict[str, tuple[str, bytes | str]] = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in dirnames + filenames:
+            path = Path(dirpath, name)
+            key = str(path.relative_to(root))
+            if path.is_symlink():
+                state[key] = ("link", os.readlink(path))
+            elif path.is_dir():
+                state[key] = ("dir", "")
+            else:
+                state[key] = ("file", path.read_bytes())
+    return state
+
+
+def run_gen(project: Path, *args: str, env: dict[str, str] | None = None) -> Result:
+    """`gen --project PROJECT ARGS...` in process (exceptions are not caught for us: a traceback
+    is a failure of the case, not an exit code)."""
+    return CliRunner().invoke(cli, ["--project", str(project), *args], env=env, catch_exceptions=True)
+
+
+def assert_one_line_failure(result: Result, code: int, mentions: Sequence[str]) -> str:
+    """Exit `code`, no traceback, exactly one stderr line `gen: error: ...` holding every mention."""
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        f"traceback: {result.exception!r}\n{result.output}"
+    )
+    assert "Traceback" not in result.output and "Traceback" not in result.stderr
+    assert result.exit_code == code, f"exit {result.exit_code}, expected {code}\n{result.output}{result.stderr}"
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, f"stderr is not one line:\n{result.stderr}"
+    assert lines[0].startswith("gen: error: "), lines[0]
+    for mention in mentions:
+        assert mention in lines[0], f"{mention!r} not in {lines[0]!r}"
+    return lines[0]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One hostile case: `setup` spoils a fresh copy of the project, then `gen ARGS` must fail
+    with exit `code` and one stderr line holding every string of `mentions`."""
+
+    id: str
+    setup: Callable[[Path], None]
+    args: tuple[str, ...] = ("render", "--all")
+    code: int = 2
+    mentions: tuple[str, ...] = ()
+    env: dict[str, str] = field(default_factory=dict)
+
+
+def check_case(case: Case, tmp_path: Path) -> None:
+    """Run one case and assert the four properties; the folder around the project counts too
+    (a path that escapes the project must not land beside it)."""
+    project = copy_project(tmp_path)
+    case.setup(project)
+    before = tree_state(tmp_path)
+    result = run_gen(project, *case.args, env=case.env or None)
+    assert_one_line_failure(result, case.code, case.mentions)
+    assert tree_state(tmp_path) == before, "the tree changed"
+
+
+def edit(project: Path, relative: str, old: str, new: str) -> None:
+    """Replace `old`, which must be in the file exactly once, by `new`."""
+    path = project / relative
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} is not once in {relative}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
