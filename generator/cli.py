@@ -198,15 +198,11 @@ def hook_group() -> None:
 @click.pass_obj
 def hook_check_command(project: Path, files: tuple[str, ...]) -> None:
     """`gen check` of the environments FILES touch. Exit 1 if they differ from a fresh render."""
-    catalog = load_catalog(project)
-    envs = hooks.environments_of(catalog, list(files))
-    command = f"gen hook check ({', '.join(envs) or 'no environment touched'})"
-    if not envs:
-        click.echo(f"{command}: nothing to check")
-        return
-    with Progress.on_terminal() as progress:
-        changes = hooks.check(project, catalog, envs, progress)
-    print_check(command, changes, " ".join(envs) if len(envs) == 1 else "--all")
+    catalog, envs = touched(project, files, "check")
+    if envs:
+        with Progress.on_terminal() as progress:
+            changes = hooks.check(project, catalog, envs, progress)
+        print_check(f"gen hook check ({', '.join(envs)})", changes, envs[0] if len(envs) == 1 else "--all")
 
 
 @hook_group.command(name="validate")
@@ -214,17 +210,23 @@ def hook_check_command(project: Path, files: tuple[str, ...]) -> None:
 @click.pass_obj
 def hook_validate_command(project: Path, files: tuple[str, ...]) -> None:
     """`gen validate` of the environments FILES touch. Exit 1 on problems."""
+    catalog, envs = touched(project, files, "validate")
+    if envs:
+        with Progress.on_terminal() as progress:
+            result = validate(project, catalog, envs, progress=progress)
+        for line in report.text(result):
+            click.echo(line)
+        if not result.ok:
+            raise click.exceptions.Exit(1)
+
+
+def touched(project: Path, files: tuple[str, ...], verb: str) -> tuple[Catalog, list[str]]:
+    """The catalog and the environments the files touch; says so when there are none."""
     catalog = load_catalog(project)
     envs = hooks.environments_of(catalog, list(files))
     if not envs:
-        click.echo("gen hook validate (no environment touched): nothing to validate")
-        return
-    with Progress.on_terminal() as progress:
-        result = validate(project, catalog, envs, progress=progress)
-    for line in report.text(result):
-        click.echo(line)
-    if not result.ok:
-        raise click.exceptions.Exit(1)
+        click.echo(f"gen hook {verb} (no environment touched): nothing to {verb}")
+    return catalog, envs
 
 
 def warn_if_live(catalog: Catalog, env: str | None, color: str | None, changes: Changes) -> None:

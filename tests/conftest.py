@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.pipeline import Plan, RenderOptions, plan
+from generator.pipeline import Plan, RenderOptions, plan, render
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -41,6 +41,14 @@ def new_project(root: Path) -> Path:
     """A project holding copies of the real catalog and custom-resource schemas, and no output."""
     shutil.copytree(PROJECT / "blueprints" / "catalog", root / "blueprints" / "catalog")
     shutil.copytree(PROJECT / "schemas", root / "schemas", ignore=shutil.ignore_patterns("_src"))
+    return root
+
+
+@pytest.fixture(scope="session")
+def rendered_scratch(tmp_path_factory) -> Path:
+    """A scratch project rendered once (every environment, not validated); copy it to change it."""
+    root = new_project(tmp_path_factory.mktemp("rendered"))
+    render(RenderOptions(root, everything=True, validate=False))
     return root
 
 

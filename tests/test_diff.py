@@ -10,19 +10,16 @@ import pytest
 
 from generator import normalize
 from generator.diff import ABSENT, Entry, FieldChange, compare, fields
-from generator.pipeline import RenderOptions, render
-from tests.conftest import edit, gen, new_project, snapshot_tree
+from tests.conftest import edit, gen, snapshot_tree
 
 GREEN_API = Path("rendered/production/green/deployment-api-gateway-green.yaml")
 STAGING_BILLING = Path("rendered/staging/blue/deployment-billing-blue.yaml")
 
 
 @pytest.fixture(scope="module")
-def rendered_project(tmp_path_factory) -> Path:
-    """A scratch project rendered once (every environment); tests that change it take `project`."""
-    root = new_project(tmp_path_factory.mktemp("diff"))
-    render(RenderOptions(root, everything=True, validate=False))
-    return root
+def rendered_project(rendered_scratch) -> Path:
+    """Tests that change the rendered scratch project take `project`."""
+    return rendered_scratch
 
 
 @pytest.fixture

@@ -11,19 +11,16 @@ import pytest
 from generator import diffmarkdown
 from generator.diff import Entry, compare
 from generator.diffmarkdown import BUDGET, MARKER, code, markdown
-from generator.pipeline import RenderOptions, render
-from tests.conftest import PROJECT, edit, gen, new_project, snapshot_tree
+from tests.conftest import PROJECT, edit, gen, snapshot_tree
 
 ORDER = ["local", "development", "staging", "production"]
 STAGING_BILLING = Path("rendered/staging/blue/deployment-billing-blue.yaml")
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory) -> Path:
-    """A scratch project rendered once: the pull request's base."""
-    root = new_project(tmp_path_factory.mktemp("base"))
-    render(RenderOptions(root, everything=True, validate=False))
-    return root
+def base(rendered_scratch) -> Path:
+    """The pull request's base (read only)."""
+    return rendered_scratch
 
 
 @pytest.fixture(scope="module")
