@@ -189,8 +189,9 @@ def print_check(command: str, changes: Changes, render_args: str) -> None:
 @cli.group(name="hook")
 def hook_group() -> None:
     """What the pre-commit hooks run (.pre-commit-config.yaml): `gen check` and `gen validate`
-    of the environments the given files touch (all of them for the catalog, blueprints/,
-    generator/ or schemas/; none for other files)."""
+    of the environments the given files touch: rendered/ENV/ and overlays/ENV/ touch ENV;
+    blueprints/ (the catalog too), generator/, schemas/ and pyproject.toml touch every one;
+    other files none."""
 
 
 @hook_group.command(name="check")
@@ -342,7 +343,8 @@ def diff_command(project: Path, targets: tuple[str, ...], output: str, old_tree:
       gen diff production/blue production/green   two committed parts
       gen diff --old-tree DIR [ENV | ENV/PART]    DIR's committed rendered/ against this project's
 
-    Changes read old -> new: the committed tree before the fresh render, A before B.
+    Changes read old -> new: the committed tree before the fresh render, A before B,
+    DIR's tree before this project's.
 
     \b
     Objects pair up by part, kind, namespace and name. Normalized first, on both sides:

@@ -34,16 +34,19 @@ class Promotion:
 def markdown(title: str, result: Result, order: list[str], budget: int = BUDGET) -> str:
     """`order`: the environments in promotion order (local ... production); the last comes first."""
     groups = grouped(result, order)
-    counts = summary(title, result)[len(title) + 2:]  # `3 objects changed, 1 added, 0 removed`
-    head = [MARKER, f"### {code(title)}: {counts}", ""]
+    totals = summary(title, result)[len(title) + 2:]  # `3 objects changed, 1 added, 0 removed`
+    head = [MARKER, f"### {code(title)}: {totals}", ""]
     for p in promotions(result):
         head.append(f"> **Promotion of {p.env}**: its {p.services} live Service{plural(p.services)} "
                     f"switch from {code(p.old)} to {code(p.new)}.")
         head.append("")
     if groups:
         head += ["| part | changed | added | removed |", "|---|---:|---:|---:|"]
-        for part, changes in groups:
-            counts = [sum(1 for c, verb in changes if verb == v) for v in ("changed", "added", "removed")]
+        for number, (part, changes) in enumerate(groups):
+            if size("\n".join(head)) > budget // 4:  # the table leaves room for the parts' changes
+                head.append(f"| {len(groups) - number} more parts | | | |")
+                break
+            counts = [sum(1 for _c, verb in changes if verb == v) for v in ("changed", "added", "removed")]
             head.append(f"| {code(part)} | {' | '.join(map(str, counts))} |")
         head.append("")
     out = "\n".join(head) + "\n"

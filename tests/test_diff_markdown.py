@@ -129,6 +129,14 @@ def test_the_document_stays_within_its_budget_and_counts_what_it_leaves_out(budg
     assert re.search(r"<details><summary>\d+ objects of 100</summary>", text)
 
 
+def test_a_table_of_many_parts_takes_at_most_a_quarter_of_the_budget():
+    text = markdown("gen diff", many_changes(parts=200, objects=1), ORDER, budget=4_000)
+    table = [line for line in text.splitlines() if line.startswith("| ")]
+    assert len("\n".join(table).encode()) <= 1_000 + 100
+    assert table[-1] == f"| {200 - (len(table) - 2)} more parts | | | |"
+    assert len(text.encode()) <= 4_000
+
+
 def test_everything_shown_when_it_fits():
     text = markdown("gen diff", many_changes(parts=2, objects=10), ORDER)
     assert "not shown" not in text
