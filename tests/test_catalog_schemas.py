@@ -74,7 +74,9 @@ def test_the_catalog_passes_the_editor_check(catalog_file):
      "'gpus' is not one of ['gpu', 'cpu', 'off']"),
     (Path("blueprints/catalog/releases.yaml"), "production: {active: blue,", "production: {active: bleu,",
      "'bleu' is not one of ['blue', 'green']"),
-], ids=["misspelled-key", "unknown-gpu-mode", "unknown-color"])
+    (Path("blueprints/catalog/environments.yaml"), "      scylladb: {datacenters: 3", "      scylla: {datacenters: 3",
+     "'scylla' was unexpected"),
+], ids=["misspelled-key", "unknown-gpu-mode", "unknown-color", "unknown-store"])
 def test_a_planted_typo_fails_the_editor_check_as_it_fails_gen(tmp_path, catalog_file, old, new, reported):
     shutil.copytree(PROJECT / CATALOG_DIR, tmp_path / CATALOG_DIR)
     shutil.copytree(PROJECT / "schemas/catalog", tmp_path / "schemas/catalog")
