@@ -8,7 +8,7 @@ from pathlib import Path
 
 from generator import yamlio
 from generator.catalog import ENVIRONMENTS_FILE
-from generator.parts import RENDERED
+from blueprints.layout import RENDERED
 
 
 def environment_names(project: Path) -> list[str]:

@@ -8,25 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from generator import normalize
-from generator.diff import ABSENT, Entry, FieldChange, compare, fields
+from generator.diff import normalize
+from generator.diff.compare import ABSENT, Entry, FieldChange, compare, fields
 from tests.conftest import edit, gen, snapshot_tree
 
 GREEN_API = Path("rendered/production/green/deployment-api-gateway-green.yaml")
 STAGING_BILLING = Path("rendered/staging/blue/deployment-billing-blue.yaml")
-
-
-@pytest.fixture(scope="module")
-def rendered_project(rendered_scratch) -> Path:
-    """Tests that change the rendered scratch project take `project`."""
-    return rendered_scratch
-
-
-@pytest.fixture
-def project(rendered_project: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "p"
-    shutil.copytree(rendered_project, copy)
-    return copy
 
 
 # --- field paths ------------------------------------------------------------------------------------

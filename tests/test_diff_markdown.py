@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import diffmarkdown
-from generator.diff import Entry, compare
-from generator.diffmarkdown import BUDGET, MARKER, code, markdown
+from generator.diff import markdown as diffmarkdown
+from generator.diff.compare import Entry, compare
+from generator.diff.markdown import BUDGET, MARKER, code, markdown
 from tests.conftest import PROJECT, edit, gen, snapshot_tree
 
 ORDER = ["local", "development", "staging", "production"]
@@ -18,9 +18,9 @@ STAGING_BILLING = Path("rendered/staging/blue/deployment-billing-blue.yaml")
 
 
 @pytest.fixture(scope="module")
-def base(rendered_scratch) -> Path:
+def base(rendered_project) -> Path:
     """The pull request's base (read only)."""
-    return rendered_scratch
+    return rendered_project
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator.catalog import load_catalog
-from generator.hooks import environments_of
+from generator.arguments import touched_environments
 from tests.conftest import PROJECT, edit
 
 ALL = ["local", "development", "staging", "production"]
@@ -28,7 +28,7 @@ ALL = ["local", "development", "staging", "production"]
     (["rendered/qa/app/service-billing.yaml"], ALL),  # an environment the catalog no longer has
 ])
 def test_files_map_to_the_environments_they_touch(files, envs):
-    assert environments_of(load_catalog(PROJECT), files) == envs
+    assert [env.name for env in touched_environments(load_catalog(PROJECT), tuple(files))] == envs
 
 
 @pytest.fixture(scope="module")

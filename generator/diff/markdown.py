@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from generator.diff import ObjectChange, Result
-from generator.diffreport import compact_pair, summary
+from generator.diff.compare import ObjectChange, Result
+from generator.diff.report import compact_pair, summary
 
 MARKER = "<!-- gen diff --format markdown -->"
 BUDGET = 60_000  # bytes of UTF-8: under GitHub's 65,536 characters, with room for the workflow's note
