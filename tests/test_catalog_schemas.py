@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import catalogschemas, record
+from generator import catalogschemas
+from generator.release import record
 from generator.catalog import CATALOG_DIR, RELEASES_FILE, load_catalog, modeline, schema_path
 from tests.conftest import PROJECT, edit, gen
 
