@@ -225,7 +225,9 @@ class Alert(Strict):
         description="where the color comes from: the series' own `version`, or the pod's (kube_pod_labels, joined on pod)",
     )
     comparison: Literal[">", ">=", "<", "<="] = Field(description="fires when the measure compares so to threshold")
-    threshold: str = Field(description="with its unit: 100ms, 2s, 5%, 100")
+    # a bare count may be a YAML number (`100`): the validator below reads it as text
+    threshold: str = Field(description="with its unit: 100ms, 2s, 5%, 100",
+                           json_schema_extra={"type": ["string", "number"]})
     min_rate: Decimal | None = Field(default=None, gt=0, description="ratios: the volume below which they do not alert")
     duration: Duration = Field(min_length=1, pattern=DURATION, description="how long the condition lasts before it alerts")
     severity: Literal["critical", "warning", "info"]
