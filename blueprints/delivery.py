@@ -63,8 +63,7 @@ class Delivery(Construct):
         """The platform's project: its namespaces in this cluster, never Argo CD's own (an
         Application of it cannot create Applications, projects or Argo CD's Secrets)."""
         env = self.env
-        datacenters = range(1, env.databases.scylla.datacenters + 1)
-        namespaces = [env.namespace, *(endpoints.scylla_namespace(env, dc) for dc in datacenters)]
+        namespaces = endpoints.platform_namespaces(env)
         charts = sorted({chart.repository for chart in catalog.databases.charts.values()})
         return project_manifest(argocd.PROJECT, {
             "description": f"The therapeutic AI platform in {env.name}: {argocd.RENDERED}/{env.name}/ of the "

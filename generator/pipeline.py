@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -17,6 +16,7 @@ from generator import record, rendered, summary, tree
 from generator.catalog import load_catalog
 from generator.errors import ValidationFailed
 from generator.overlays import overlay, patches_scaffold
+from generator.patches import load as load_patches
 from generator.parts import OVERLAYS, PATCHES, RENDERED, Part, Selection, select
 from generator.progress import Callback, silent
 from generator.synth import synthesize
@@ -63,9 +63,13 @@ def plan(options: RenderOptions, catalog: Catalog | None = None, selection: Sele
                 selection = replace(selection, parts=(*selection.parts, Part(options.env, "argocd")))
     patches = {OVERLAYS / env / PATCHES for env in {part.env for part in selection.parts}}
     new_patches: Files = {}
+    hand_patches: Files = {}
     for folder in sorted(patches):
-        if not (options.project / folder).is_dir():
+        loaded = load_patches(options.project, folder)  # plain files inside the folder, or refused
+        if loaded is None:
             new_patches.update(patches_scaffold(folder.parent.name))
+        else:
+            hand_patches.update(loaded)
 
     files: Files = {}
     objects: dict[PurePosixPath, dict] = {}
@@ -73,9 +77,7 @@ def plan(options: RenderOptions, catalog: Catalog | None = None, selection: Sele
         # the overlays are built in a scratch copy, with the project's hand patches as they are
         root = Path(workspace)
         write(root, new_patches)
-        for folder in patches:
-            if (options.project / folder).is_dir():
-                shutil.copytree(options.project / folder, root / folder)
+        write(root, hand_patches)
         builds = []
         # kustomize runs on each part (its own process) while cdk8s synthesizes the next one
         total = len(selection.parts)

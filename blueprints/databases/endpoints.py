@@ -37,6 +37,12 @@ def scylla_namespace(env: Environment, datacenter: int) -> str:
     return f"{env.namespace}-scylla-dc{datacenter}"
 
 
+def platform_namespaces(env: Environment) -> list[str]:
+    """The namespaces an environment's platform runs in: its own and the ScyllaDB datacenters'
+    (Argo CD's AppProject admits these; `gen validate` refuses objects anywhere else)."""
+    return [env.namespace, *(scylla_namespace(env, dc) for dc in range(1, env.databases.scylla.datacenters + 1))]
+
+
 def scylla_datacenter(env: Environment, datacenter: int) -> str:
     return f"{env.name}-dc{datacenter}"
 

@@ -20,6 +20,7 @@ from generator.tree import Files
 from generator.validation.capacity import Capacity, amount, capacity
 from generator.validation.objects import Doc
 from generator.validation.policies import Context, Finding, run_rules
+from generator.validation import exposure, metadata, rbac  # noqa: F401  (their rules register on import)
 from generator.validation.schemas import SchemaProblem, SchemaStore
 
 SCHEMAS_DIR = "schemas"
