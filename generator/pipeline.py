@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from blueprints.model import Catalog, Color
-from generator import record, rendered, summary, tree
+from generator import record, rendered, summary, traffic, tree
 from generator.catalog import load_catalog
 from generator.errors import ValidationFailed
 from generator.overlays import overlay, patches_scaffold
@@ -113,9 +113,10 @@ def scope(project: Path, selection: Selection) -> list[PurePosixPath]:
     whole (and stale environments, for --all). Hand patches are never in scope."""
     folders = {p.overlay_dir for p in selection.parts} | {p.rendered_dir for p in selection.parts}
     for env in selection.whole_envs:
-        folders |= stale(project, OVERLAYS / env, keep={PATCHES})
-        folders |= stale(project, RENDERED / env)
+        folders |= stale(project, OVERLAYS / env, keep={PATCHES}) | stray(project, OVERLAYS / env)
+        folders |= stale(project, RENDERED / env) | stray(project, RENDERED / env)
     if selection.everything:
+        folders |= stray(project, RENDERED) | stray(project, OVERLAYS)
         current = {RENDERED / env for env in selection.whole_envs}
         for env_dir in stale(project, RENDERED):
             if env_dir not in current:
@@ -134,6 +135,15 @@ def stale(project: Path, folder: PurePosixPath, keep: set[str] = frozenset()) ->
     return {folder / child.name for child in base.iterdir() if child.is_dir() and child.name not in keep}
 
 
+def stray(project: Path, folder: PurePosixPath) -> set[PurePosixPath]:
+    """Files directly in a folder that gen fills with folders only (rendered/, rendered/<env>/, ...):
+    nothing renders them, so `gen check` lists them as extra and a render removes them."""
+    base = project / folder
+    if not base.is_dir():
+        return set()
+    return {folder / child.name for child in base.iterdir() if child.is_file() or child.is_symlink()}
+
+
 @dataclass(frozen=True)
 class Rendered:
     changes: Changes
@@ -143,7 +153,9 @@ class Rendered:
 
 def render(options: RenderOptions, progress: Callback = silent) -> Rendered:
     """Render, validate what would be written, and write; returns what changed on disk."""
-    return write_plan(options.project, plan(options, progress=progress), options.validate, progress=progress)
+    result = plan(options, progress=progress)
+    traffic.check(options.project, result.catalog, result.selection)  # only promote and rollback move traffic
+    return write_plan(options.project, result, options.validate, progress=progress)
 
 
 def write_plan(project: Path, result: Plan, validated: bool = True,

@@ -13,6 +13,8 @@ import yaml
 
 from blueprints.model import Catalog, Environment
 from generator import yamlio
+from generator.catalog import ENVIRONMENTS_FILE, located
+from generator.errors import CatalogError, GenError
 from generator.fieldpath import dotted
 from generator.parts import RENDERED
 from generator.progress import Callback, silent
@@ -137,7 +139,12 @@ def validate(project: Path, catalog: Catalog, envs: list[str], kubernetes_versio
     """Validate environments from `rendered` (env -> objects about to be written, with the
     committed files of the parts they do not replace) or from the committed tree."""
     version = kubernetes_version or catalog.environments.kubernetes_version
-    store = SchemaStore(version, project / SCHEMAS_DIR)
+    try:
+        store = SchemaStore(version, project / SCHEMAS_DIR)
+    except GenError as exc:  # name where the version came from
+        where = "--kubernetes-version" if kubernetes_version else \
+            f"{located(project, ENVIRONMENTS_FILE, ('kubernetes_version',))}: kubernetes_version"
+        raise CatalogError(f"{where}: {exc}") from None
     report = Report(version)
     for number, name in enumerate(envs, 1):
         progress(f"gen: validating {name} ({number}/{len(envs)})")
