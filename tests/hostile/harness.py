@@ -42,6 +42,8 @@ def tree_state(root: Path) -> dict[str, tuple[str, bytes | str]]:
                 state[key] = ("link", os.readlink(path))
             elif path.is_dir():
                 state[key] = ("dir", "")
+            elif not path.is_file():  # a named pipe or socket: reading it would block
+                state[key] = ("special", "")
             else:
                 state[key] = ("file", path.read_bytes())
     return state

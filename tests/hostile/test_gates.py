@@ -167,10 +167,14 @@ def inside_file(project: Path) -> str:
 
 
 def referencing(fields: str, make_outside: bool = True) -> Callable[[Path], None]:
+    """The Component gets `fields` (in place of its `patches: []` when they hold patches)."""
     def setup(project: Path) -> None:
         if make_outside:
             outside_file(project)
-        component(project, fields)
+        if fields.startswith("patches:"):
+            edit(project, KUSTOMIZATION, EMPTY, fields)
+        else:
+            component(project, fields)
     return setup
 
 
