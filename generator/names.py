@@ -66,9 +66,21 @@ def kind_problem(kind: Any) -> str | None:
     return None
 
 
-def file_name_problem(file_name: str) -> str | None:
+def object_problem(kind: Any, name: Any, namespace: Any) -> tuple[str, str] | None:
+    """The first field of an object's identity that breaks Kubernetes' rules, and why; or None."""
+    for field, problem in (("kind", kind_problem(kind)), ("metadata.name", name_problem(kind, name)),
+                           ("metadata.namespace", namespace_problem(namespace))):
+        if problem:
+            return field, problem
+    return None
+
+
+def file_name_problem(file_name: str) -> tuple[str, str] | None:
+    """A rendered file's name (`<kind>-<name>.yaml`) must fit the file system's 255 bytes."""
     size = len(file_name.encode())
-    return f"the file name {file_name[:40]}... would be {size} bytes, at most {FILE_NAME_MAX}" if size > FILE_NAME_MAX else None
+    if size > FILE_NAME_MAX:
+        return "metadata.name", f"the file name {file_name[:40]}... would be {size} bytes, at most {FILE_NAME_MAX}"
+    return None
 
 
 def qualified_key_problem(key: Any) -> str | None:

@@ -57,25 +57,21 @@ def rendered_files(synth: SynthPart, overlay: Overlay, built: list[Object]) -> t
     return files, objects
 
 
-def object_name(synth: SynthPart, overlay: Overlay, obj: object) -> tuple[str, str]:
+def object_name(synth: SynthPart, overlay: Overlay, obj: dict) -> tuple[str, str]:
     """An object's kind and name, checked by Kubernetes' rules before they make a path (a hand
     patch can name an object `x/../../tmp/y`); a bad one fails naming where the object came from."""
-    meta = (obj.get("metadata") if isinstance(obj, dict) else None) or {}
-    kind, name = obj.get("kind") if isinstance(obj, dict) else None, meta.get("name") if isinstance(meta, dict) else None
-    problem = names.kind_problem(kind)
-    field = "kind"
-    if not problem:
-        problem, field = names.name_problem(kind, name), "metadata.name"
-    if not problem:
-        problem, field = names.namespace_problem(meta.get("namespace")), "metadata.namespace"
-    if not problem:
-        problem, field = names.file_name_problem(rendered_file(kind, name)), "metadata.name"
+    meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+    kind, name = obj.get("kind"), meta.get("name")
+    problem = names.object_problem(kind, name, meta.get("namespace"))
+    if problem is None:
+        file = rendered_file(kind, name)
+        if (synth.part.rendered_dir / file).parent != synth.part.rendered_dir:  # the rules make it so; be sure
+            problem = "metadata.name", f"leaves {synth.part.rendered_dir}/"
+        else:
+            problem = names.file_name_problem(file)
     if problem:
-        what = f"{kind}/{str(name)[:60]}" if isinstance(kind, str) else "an object"
-        raise RenderError(f"{source(synth, overlay, str(kind), str(name))}: {what}: {field}: {problem}")
-    path = synth.part.rendered_dir / rendered_file(kind, name)
-    if path.parent != synth.part.rendered_dir or path.name in (".", ".."):  # the rules above make it so
-        raise RenderError(f"{source(synth, overlay, kind, name)}: {kind}/{name}: metadata.name: leaves {synth.part.rendered_dir}/")
+        field, message = problem
+        raise RenderError(f"{source(synth, overlay, str(kind), str(name))}: {kind}/{str(name)[:60]}: {field}: {message}")
     return kind, name
 
 

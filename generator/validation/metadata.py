@@ -20,14 +20,13 @@ def meta(obj: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-@rule("GEN-NAME", "metadata.name and metadata.namespace follow Kubernetes' rules for the kind (DNS-1123 subdomain, "
+@rule("GEN-NAME", "kind, metadata.name and metadata.namespace follow Kubernetes' rules for the kind (DNS-1123 subdomain, "
       "label or path segment; lengths)")
 def _name(ctx: Context) -> Iterator[Finding]:
     for doc in ctx.docs:
-        for field, problem in (("metadata.name", names.name_problem(doc.kind, meta(doc.obj).get("name"))),
-                               ("metadata.namespace", names.namespace_problem(doc.namespace))):
-            if problem:
-                yield found("GEN-NAME", doc, f"{field}: {problem}")
+        problem = names.object_problem(doc.obj.get("kind"), meta(doc.obj).get("name"), doc.namespace)
+        if problem:
+            yield found("GEN-NAME", doc, ": ".join(problem))
 
 
 def label_maps(doc: Doc) -> Iterator[tuple[str, Any]]:
