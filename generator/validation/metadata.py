@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from blueprints import argocd
-from blueprints.databases.endpoints import platform_namespaces
 from generator import names
 from generator.validation.objects import Doc
 from generator.validation.policies import Context, Finding, found, rule
@@ -67,7 +66,7 @@ def _annotations(ctx: Context) -> Iterator[Finding]:
 @rule("GEN-NAMESPACE", "objects are only in the environment's namespaces (the platform's and the ScyllaDB "
       "datacenters'; Argo CD's objects in argocd): never kube-system or any other")
 def _namespace(ctx: Context) -> Iterator[Finding]:
-    declared = platform_namespaces(ctx.env)
+    declared = ctx.env.namespaces()
     for doc in ctx.docs:
         namespace = doc.namespace
         allowed = [*declared, argocd.NAMESPACE] if doc.kind in ARGOCD_KINDS else declared
