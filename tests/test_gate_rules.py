@@ -10,8 +10,9 @@ import pytest
 from generator import names
 from generator.catalog import load_catalog
 from generator.validation.exposure import open_rules
-from generator.validation.objects import POD_TEMPLATES, Doc
+from generator.rendered.objects import POD_TEMPLATES
 from generator.validation.policies import Context, run_rules
+from tests.conftest import as_doc
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -113,7 +114,7 @@ def wrapped(kind: str) -> dict:
 @pytest.mark.parametrize("kind", sorted(POD_TEMPLATES))
 def test_every_pod_bearing_kind_meets_the_pod_rules(kind: str) -> None:
     catalog = load_catalog(PROJECT)
-    docs = [Doc(f"rendered/local/app/{kind.lower()}-x.yaml", wrapped(kind))]
+    docs = [as_doc(f"rendered/local/app/{kind.lower()}-x.yaml", wrapped(kind))]
     checks = {f.check for f in run_rules(Context(catalog, catalog.environment("local"), docs))}
     assert {"PSS-PRIVILEGED", "PSS-RUN-AS-NON-ROOT", "GEN-RESOURCES", "GEN-UID"} <= checks
 

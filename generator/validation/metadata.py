@@ -8,7 +8,7 @@ from typing import Any, Iterator
 
 from blueprints import argocd
 from generator import names
-from generator.validation.objects import Doc
+from generator.rendered import Doc
 from generator.validation.policies import Context, Finding, found, rule
 
 ARGOCD_KINDS = ("Application", "AppProject", "ApplicationSet")  # the only kinds in Argo CD's namespace

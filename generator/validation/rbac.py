@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from generator.validation.objects import Doc
+from generator.rendered import Doc
 from generator.validation.policies import Context, Finding, found, rule
 
 ROLES = ("Role", "ClusterRole")

@@ -15,11 +15,13 @@ from pathlib import Path
 import yaml
 
 from blueprints import argocd, labels
+from blueprints.layout import RENDERED
 from blueprints.model import Catalog
 from generator import yamlio
 from generator.catalog import RELEASES_FILE
 from generator.errors import Refused, RenderedFileError
-from generator.parts import RENDERED, Selection
+from generator.rendered import SHARED
+from generator.render.select import Selection
 
 
 def live_colors(project: Path, env: str) -> dict[str, list[str]]:
@@ -44,7 +46,7 @@ def live_colors(project: Path, env: str) -> dict[str, list[str]]:
 def check(project: Path, catalog: Catalog, selection: Selection) -> None:
     """Refuse a render whose live Services would select another color than the committed ones."""
     for part in selection.parts:
-        release = catalog.release(part.env) if part.name == "shared" else None
+        release = catalog.release(part.env) if part.name == SHARED else None
         if release is None:
             continue
         committed = live_colors(project, part.env)
