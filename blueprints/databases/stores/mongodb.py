@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from blueprints.databases.bitnami import (
+    Global, checked_images,
     RESTRICTED_CONTAINER, RESTRICTED_POD,
     ContainerSecurityContext, Image, NetworkPolicy, Pdb, PodSecurityContext, ReplicatedValues, Resources, ServiceAccount,
     pdb,
@@ -90,6 +91,7 @@ class Tls(Values):
 
 
 class MongodbValues(ReplicatedValues):
+    global_: Global = checked_images()  # the chart refuses the pinned images without it
     replicaCount: int | None = None
     arbiter: Arbiter = Arbiter()
     usePasswordFiles: bool = True

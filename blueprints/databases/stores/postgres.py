@@ -11,12 +11,14 @@ from typing import Any
 
 from pydantic import Field
 
+from blueprints import argocd
 from blueprints.databases.bitnami import (
-    Image, NetworkPolicy, Pdb, Persistence, Pods, ReplicatedValues, Resources, ServiceAccount, pdb,
+    Global, checked_images,
+    BudgetedPods, Image, NetworkPolicy, Pdb, Persistence, ReplicatedValues, Resources, ServiceAccount, pdb,
 )
 from blueprints.databases.container import env, exec_probe, probes, tcp_probe
 from blueprints.databases.store import (
-    DATABASE, ConnectionUrl, Credentials, Endpoint, Chart, Release, Scratch, Size, Store, Values, in_cluster, unique,
+    DATABASE, ConnectionUrl, Credentials, Endpoint, Chart, Prerequisite, Release, Scratch, Size, Store, Values, in_cluster, unique,
     url_password,
 )
 from blueprints.types import Manifest
@@ -67,13 +69,36 @@ class Tls(Values):
     certificatesSecret: str = TLS_SECRET
     certFilename: str = "tls.crt"
     certKeyFilename: str = "tls.key"
+    # the issuing CA (cert-manager writes it beside the certificate); Bitnami's default pg_hba.conf
+    # would then demand client certificates, which `pgHbaConfiguration` below replaces
+    certCAFilename: str = "ca.crt"
+
+
+# pg_hba.conf of every instance: TCP only over TLS (`hostssl`), replication included, passwords by
+# SCRAM; the Unix socket inside the pod for the chart's own scripts. No `host` line: a plaintext
+# login over the network is refused (Bitnami's default file keeps `host ... md5` lines).
+PG_HBA = "".join(f"{line}\n" for line in (
+    "local    all          all                 scram-sha-256",
+    "hostssl  all          all    0.0.0.0/0    scram-sha-256",
+    "hostssl  all          all    ::/0         scram-sha-256",
+    "hostssl  replication  all    0.0.0.0/0    scram-sha-256",
+    "hostssl  replication  all    ::/0         scram-sha-256",
+))
+
+
+# Read replicas: bitnami/postgresql 16.7.27 has no `readReplicas.pgHbaConfiguration`, and its
+# start-up script would prepend `hostssl ... cert` to the default `host ... md5` lines. It copies a
+# `pg_hba.conf` found in its mounted configuration folder instead, so the replicas mount the same
+# rules from a ConfigMap of `shared` (the primary takes them by `primary.pgHbaConfiguration`).
+HBA_CONFIG_MAP, HBA_FILE = f"{NAME}-hba", "pg_hba.conf"
+MOUNTED_CONF = "/bitnami/postgresql/conf"  # Bitnami's POSTGRESQL_MOUNTED_CONF_DIR
 
 
 class Initdb(Values):
     scripts: dict[str, str]
 
 
-class Instance(Pods):
+class Instance(BudgetedPods):
     """The keys `primary` and `readReplicas` share."""
 
     networkPolicy: NetworkPolicy = NetworkPolicy()
@@ -83,10 +108,15 @@ class Instance(Pods):
 
 class Primary(Instance):
     initdb: Initdb
+    pgHbaConfiguration: str = PG_HBA
 
 
 class ReadReplicas(Instance):
     replicaCount: int = Field(ge=1)
+    extraVolumes: list[dict] = Field(default_factory=lambda: [
+        {"name": "pg-hba", "configMap": {"name": HBA_CONFIG_MAP, "defaultMode": 0o444}}])
+    extraVolumeMounts: list[dict] = Field(default_factory=lambda: [
+        {"name": "pg-hba", "mountPath": f"{MOUNTED_CONF}/{HBA_FILE}", "subPath": HBA_FILE, "readOnly": True}])
 
 
 class VolumePermissions(Values):
@@ -94,6 +124,7 @@ class VolumePermissions(Values):
 
 
 class PostgresqlValues(ReplicatedValues):
+    global_: Global = checked_images()  # the chart refuses the pinned images without it
     auth: Auth = Auth()
     tls: Tls = Tls()
     primary: Primary
@@ -171,6 +202,18 @@ class Postgres(Store[PostgresSpec]):
     def releases(self, charts: dict[str, Chart]) -> list[Release]:
         chart = charts["postgresql"]
         return [Release(NAME, chart, values(self.spec, chart, self.placement.storage_class), self.spec.instances, self.spec)]
+
+    def prerequisites(self) -> list[Prerequisite]:
+        """The read replicas' pg_hba.conf (see `HBA_CONFIG_MAP`), where there are any."""
+        if self.spec.instances < 2:
+            return []
+        config_map = {
+            "apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": HBA_CONFIG_MAP, "namespace": self.placement.namespace,
+                         "annotations": argocd.wave(argocd.CONFIGURATION_WAVE)},
+            "data": {HBA_FILE: PG_HBA},
+        }
+        return [Prerequisite(HBA_CONFIG_MAP, "PostgresHba", [config_map])]
 
     def local_objects(self, metadata: dict[str, Any]) -> list[Manifest]:
         """SQL the image runs once, on the first start with an empty data directory."""

@@ -100,7 +100,9 @@ class Auth(Values):
 
 
 class Role(Pods):
-    """`master` and `replica` each take these; the chart shares nothing between them."""
+    """`master` and `replica` each take these; the chart shares nothing between them. Their
+    PodDisruptionBudget is the chart's top-level `pdb` (19.3.0: `master.pdb`, `replica.pdb`
+    arrived in 19.5.0), one budget over every pod of the release."""
 
     podAntiAffinityPreset: str = "hard"
 
@@ -114,6 +116,7 @@ class RedisValues(ReplicatedValues):
     tls: Tls = Tls()
     master: Role
     replica: Replica | None = None
+    pdb: Pdb
     serviceAccount: ServiceAccount = ServiceAccount()
     networkPolicy: NetworkPolicy = NetworkPolicy()
 
@@ -135,9 +138,10 @@ def values(spec: RedisSpec, charts: dict[str, Chart], storage_class: str | None)
     return "redis", RedisValues(
         fullnameOverride=NAME, image=Image.of(chart.images["redis"]),
         architecture="replication" if spec.replicas else "standalone",
-        master=Role(persistence=persistence, resources=resources, pdb=Pdb(create=False)),
-        replica=Replica(persistence=persistence, resources=resources, pdb=pdb(spec.replicas), replicaCount=spec.replicas)
+        master=Role(persistence=persistence, resources=resources),
+        replica=Replica(persistence=persistence, resources=resources, replicaCount=spec.replicas)
         if spec.replicas else None,
+        pdb=pdb(spec.pods),
     )
 
 
