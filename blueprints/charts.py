@@ -76,11 +76,13 @@ class ServicesChart(PartChart):
 
     def __init__(self, scope: Construct, id: str, catalog: Catalog, env: Environment, color: Color | None) -> None:
         super().__init__(scope, id)
+        ports = {s.name: s.port for s in catalog.services.services}
         for service in catalog.services.services:
             blueprint = BLUEPRINTS[service.tier]
             metrics = metrics_port(catalog.monitoring, service)
             props = WorkloadProps(
-                service=service, environment=env, color=color, metrics_port=None if metrics[0] == HTTP else metrics
+                service=service, environment=env, color=color, metrics_port=None if metrics[0] == HTTP else metrics,
+                callees={callee: ports[callee] for callee in service.calls},
             )
             self.record(blueprint(self, service.name, props), service.name)
         if env.argocd:

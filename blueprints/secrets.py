@@ -47,6 +47,7 @@ from constructs import Construct
 from blueprints import argocd, labels
 from blueprints.k8s import Manifest, api_object
 from blueprints.model import Environment
+from blueprints.tls_files import MOUNT_ROOT
 
 API_VERSION = "external-secrets.io/v1"
 ROTATION_ANNOTATION = "therapeutic-ai.io/rotation-period"
@@ -83,7 +84,6 @@ MOUNTED: dict[str, str] = {
     API_KEYS: "api-keys",
     ENCRYPTION: "phi-encryption-keys",
 }
-MOUNT_ROOT = "/var/run/secrets/therapeutic-ai"
 FILE_MODE = 0o400  # with the pods' fsGroup the kubelet makes it 0440, group 10001: readable by the service alone
 
 

@@ -148,13 +148,14 @@ def test_database_urls_use_endpoints_and_require_tls(catalog, rendered, env_name
     assert pg.group(1) == f"{e['postgres'].hosts[0]}:{e['postgres'].port}"
     assert pg.group(2) == DATABASE
     assert "sslmode=verify-full" in pg.group(3).split("&")
+    assert "sslrootcert=/var/run/secrets/therapeutic-ai/tls/ca.crt" in pg.group(3).split("&")
 
     mongo = re.fullmatch(r"mongodb://therapeutic_ai:\{\{ \.mongodb_password \| urlquery \}\}@([^/]+)/(\w+)\?(.*)", urls["mongodb-url"])
     assert mongo, urls["mongodb-url"]
     assert mongo.group(1).split(",") == [f"{h}:{e['mongodb'].port}" for h in e["mongodb"].hosts]
     assert mongo.group(2) == DATABASE
     options = mongo.group(3).split("&")
-    assert "tls=true" in options
+    assert "tls=true" in options and "tlsCAFile=/var/run/secrets/therapeutic-ai/tls/ca.crt" in options
     assert ("replicaSet=rs0" in options) is env.databases.specs["mongodb"].replica_set
 
     assert urls["redis-url"] == f"rediss://:{{{{ .redis_password | urlquery }}}}@{e['redis'].hosts[0]}:{e['redis'].port}"
@@ -168,7 +169,7 @@ def test_database_urls_per_topology(rendered):
     assert prod["redis-url"].endswith("@redis:6379")
     dev = of_kind(rendered["development"], "ExternalSecret")["database-secrets"]["spec"]["target"]["template"]["data"]
     assert "@postgres:5432/" in dev["postgres-url"]
-    assert dev["mongodb-url"].endswith("@mongodb:27017/therapeutic_ai?tls=true")
+    assert dev["mongodb-url"].endswith("@mongodb:27017/therapeutic_ai?tls=true&tlsCAFile=/var/run/secrets/therapeutic-ai/tls/ca.crt")
     assert dev["redis-url"].endswith("@redis-master:6379")
 
 
@@ -215,7 +216,8 @@ def test_certificates_lifetime_and_issuers(catalog, rendered, env_name):
     certs = of_kind(rendered[env_name], "Certificate")
     mongodb = env.databases.specs["mongodb"]
     mongo = [f"mongodb-{n}-tls" for n in range(mongodb.members)] if mongodb.replica_set else ["mongodb-tls"]
-    assert set(certs) == {"api-gateway-public", "internal-tls", "postgres-tls", "redis-tls", *mongo}
+    services = [f"{s.name}-tls" for s in catalog.services.services]
+    assert set(certs) == {"api-gateway-public", *services, "postgres-tls", "redis-tls", *mongo}
     for name, cert in certs.items():
         spec = cert["spec"]
         assert cert["metadata"]["namespace"] == NS
@@ -230,11 +232,39 @@ def test_certificates_lifetime_and_issuers(catalog, rendered, env_name):
     assert certs["api-gateway-public"]["spec"]["dnsNames"] == [env.tls.public_host]
 
 
-def test_internal_certificate_covers_every_service(catalog, rendered):
-    names = of_kind(rendered["production"], "Certificate")["internal-tls"]["spec"]["dnsNames"]
-    expected = [n for s in catalog.services.services for n in (f"{s.name}.{NS}.svc", f"{s.name}.{NS}.svc.cluster.local")]
-    assert names == expected
-    assert len(names) == 40
+@pytest.mark.parametrize("env_name", VAULT_ENVS)
+def test_each_service_has_a_certificate_with_exactly_the_names_it_is_called_by(catalog, rendered, env_name):
+    """Live, and in blue-green environments each color's: short, .svc and fully qualified; nothing else."""
+    env = catalog.environment(env_name)
+    certs = of_kind(rendered[env_name], "Certificate")
+    for service in catalog.services.services:
+        hosts = [service.name, *([f"{service.name}-blue", f"{service.name}-green"] if env.blue_green else [])]
+        assert certs[f"{service.name}-tls"]["spec"]["dnsNames"] == [n for h in hosts for n in in_cluster(h)], service.name
+        assert "ipAddresses" not in certs[f"{service.name}-tls"]["spec"]
+
+
+@pytest.mark.parametrize("env_name", VAULT_ENVS)
+def test_each_service_certificate_is_mounted_into_its_own_pods_only(catalog, objects, env_name):
+    """And every service, each a client of the stores, gets the issuing CA with it (ca.crt)."""
+    services = {s.name for s in catalog.services.services}
+    mounted: dict[str, set[str]] = {}
+    env_objects = [obj for path, obj in objects.items() if path.parts[1] == env_name]
+    for obj in env_objects:
+        if obj["kind"] != "Deployment":
+            continue
+        name = obj["spec"]["template"]["metadata"]["labels"]["app.kubernetes.io/name"]
+        pod = obj["spec"]["template"]["spec"]
+        tls = {v["name"]: v["secret"]["secretName"] for v in pod["volumes"] if v.get("secret", {}).get("secretName", "").endswith("-tls")}
+        assert list(tls.values()) == [f"{name}-tls"], obj["metadata"]["name"]
+        (container,) = pod["containers"]
+        (mount,) = [m for m in container["volumeMounts"] if m["name"] in tls]
+        assert mount == {"name": "tls", "mountPath": "/var/run/secrets/therapeutic-ai/tls", "readOnly": True}
+        mounted.setdefault(name, set()).update(tls.values())
+    assert mounted == {name: {f"{name}-tls"} for name in services}
+    config = of_kind(env_objects, "ConfigMap")[f"{env_name}-config"]["data"]
+    ca = "/var/run/secrets/therapeutic-ai/tls/ca.crt"
+    assert {k: v for k, v in config.items() if v == ca} == {
+        "postgres_sslrootcert": ca, "mongodb_tls_ca_file": ca, "redis_tls_ca_file": ca}
 
 
 def test_database_certificates_cover_the_endpoints(catalog, rendered):
@@ -322,6 +352,7 @@ def test_api_gateway_mounts_its_secrets_as_files(catalog):
     assert secret_volumes == {
         "secret-database": {"secretName": "database-secrets", "defaultMode": 0o400, "optional": False},
         "secret-jwt": {"secretName": "jwt-signing-key", "defaultMode": 0o400, "optional": False},
+        "tls": {"secretName": "api-gateway-tls", "defaultMode": 0o400, "optional": False},
     }
     mounts = {m["name"]: m for m in container["volumeMounts"]}
     assert mounts["secret-database"] == {"name": "secret-database", "mountPath": "/var/run/secrets/therapeutic-ai/database", "readOnly": True}

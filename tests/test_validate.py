@@ -107,7 +107,8 @@ def test_each_rule_catches_its_broken_manifest(production, check):
 
 
 def test_every_policy_rule_has_a_broken_manifest_test():
-    tested = set(BREAKAGES) | {"GEN-NETWORK-POLICY", "GEN-SECRET-DATA", "GEN-RBAC-WILDCARD", "GEN-ARGOCD-PROJECT"}  # below
+    tested = set(BREAKAGES) | {"GEN-NETWORK-POLICY", "GEN-SECRET-DATA", "GEN-RBAC-WILDCARD", "GEN-ARGOCD-PROJECT",
+                               "GEN-TLS-VERIFY"}  # below
     assert set(RULES) <= tested
 
 
@@ -304,3 +305,53 @@ def test_a_rendered_file_that_is_not_yaml_is_a_finding(scratch):
     lines = result.output.splitlines()
     assert lines[0].startswith("rendered/local/app/broken.yaml: broken.yaml: SCHEMA-YAML: not valid YAML: ")
     assert lines[1] == "rendered/local/app/scalar.yaml: scalar.yaml: SCHEMA: a document is a str, not an object"
+
+
+def planted(docs: list[Doc], ref: str, change: Callable[[dict], Any]) -> list[Doc]:
+    """A copy of `docs` with `change` applied to the one object `ref` (Kind/name), in any part."""
+    out = copy.deepcopy(docs)
+    (target,) = [d for d in out if d.ref == ref]
+    change(target.obj)
+    return out
+
+
+def values_of(app: dict) -> dict:
+    return app["spec"]["source"]["helm"]["valuesObject"]
+
+
+DATABASE_URLS = "ExternalSecret/database-secrets"
+TLS_PLANTS: dict[str, tuple[str, Callable[[dict], Any]]] = {
+    "sslmode=require in a URL": (DATABASE_URLS, lambda o: o["spec"]["target"]["template"]["data"].update(
+        {"postgres-url": o["spec"]["target"]["template"]["data"]["postgres-url"].replace("verify-full", "require")})),
+    "redis:// in a URL": (DATABASE_URLS, lambda o: o["spec"]["target"]["template"]["data"].update(
+        {"redis-url": o["spec"]["target"]["template"]["data"]["redis-url"].replace("rediss://", "redis://")})),
+    "tls=false in a URL": (DATABASE_URLS, lambda o: o["spec"]["target"]["template"]["data"].update(
+        {"mongodb-url": o["spec"]["target"]["template"]["data"]["mongodb-url"].replace("tls=true", "tls=false")})),
+    "sslmode setting in <env>-config": ("ConfigMap/production-config", lambda o: o["data"].update(postgres_sslmode="require")),
+    "a client env var": (API, lambda o: container(o)["env"].append({"name": "CACHE_URL", "value": "redis://redis:6379"})),
+    "a host line in the primary's pg_hba": ("Application/production-postgres", lambda o: values_of(o)["primary"].update(
+        pgHbaConfiguration=values_of(o)["primary"]["pgHbaConfiguration"] + "host all all 0.0.0.0/0 scram-sha-256\n")),
+    "no pg_hba for the primary": ("Application/production-postgres", lambda o: values_of(o)["primary"].pop("pgHbaConfiguration")),
+    "a host line in the replicas' pg_hba": ("ConfigMap/postgres-hba", lambda o: o["data"].update(
+        {"pg_hba.conf": o["data"]["pg_hba.conf"] + "host all all ::/0 scram-sha-256\n"})),
+    "replicas without the pg_hba mount": ("Application/production-postgres", lambda o: values_of(o)["readReplicas"].pop("extraVolumeMounts")),
+    "MongoDB accepting plaintext": ("Application/production-mongodb", lambda o: values_of(o)["tls"].update(mode="preferTLS")),
+    "Redis without TLS": ("Application/production-redis", lambda o: values_of(o)["tls"].update(enabled=False)),
+}
+
+
+@pytest.mark.parametrize("plant", sorted(TLS_PLANTS))
+def test_tls_rule_refuses_unverified_clients_and_plaintext_listeners_in_phi_environments(production, plant):
+    ref, change = TLS_PLANTS[plant]
+    report = run(planted(production, ref, change))
+    caught = [f for f in report.errors if f.check == "GEN-TLS-VERIFY"]
+    blamed = "Application/production-postgres" if ref == "ConfigMap/postgres-hba" else ref
+    assert [f.object for f in caught] == [blamed], [f"{f.check} {f.object} {f.message}" for f in report.errors]
+
+
+def test_tls_rule_leaves_environments_without_phi_alone(objects):
+    development = [Doc(str(path), obj) for path, obj in sorted(objects.items()) if path.parts[1] == "development"]
+    ref, change = TLS_PLANTS["sslmode=require in a URL"]
+    assert CATALOG.environment("development").data_class not in ("anonymized", "real-phi")
+    report = run(planted(development, ref, change), "development")
+    assert not [f for f in report.errors if f.check == "GEN-TLS-VERIFY"]

@@ -10,7 +10,7 @@ each store, never naming one:
   endpoints             `endpoint`: the hosts and port services connect to
   NetworkPolicies       `port`, `peer_ports`, `pods`, `own_namespaces` (blueprints/network.py)
   ExternalSecrets       `credentials`, `url` (blueprints/secrets.py)
-  Certificates          `tls_names` (blueprints/certificates.py)
+  Certificates          `tls_names` (blueprints/certificates.py); `ca_key` in <env>-config
   Argo CD Applications  `releases`: charts and typed values; `prerequisites` in `shared` (applications.py)
   local StatefulSets    `local_*`, `data_path`, `scratch`, `grace` (local.py)
   capacity              each release's pods and size, stated on its Application
@@ -180,6 +180,7 @@ class Store(ABC, Generic[S]):
     extra_peer_ports: ClassVar[tuple[int, ...]] = ()  # what its pods say to each other besides `port`
     charts: ClassVar[tuple[str, ...]]  # its keys of databases.yaml's `charts`
     credentials: ClassVar[Credentials | None] = None
+    ca_key: ClassVar[str] = ""  # <env>-config's key naming the CA file its clients verify it with (tls_files.CA_FILE)
     # local StatefulSet
     data_path: ClassVar[str]
     scratch: ClassVar[tuple[Scratch, ...]] = ()

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Callable, Iterator
 
-from blueprints.model import Catalog, Environment, GpuMode, Tier
+from blueprints.model import PHI_BEARING, Catalog, Environment, GpuMode, Tier
 from blueprints import argocd, labels
 from blueprints.quantity import GPU_RESOURCE as GPU
 from generator.validation.objects import Doc, LabelIndex, Workload, workloads
 from generator.validation.secrets import secret_literal
+from generator.validation.transit import plaintext_listeners, unverified
 
 
 @dataclass(frozen=True, order=True)
@@ -435,3 +436,37 @@ def _argocd_project(ctx: Context) -> Iterator[Finding]:
         expected = argocd.DELIVERY_PROJECT if (spec.get("source") or {}).get("path") == root else argocd.PROJECT
         if spec.get("project") != expected:
             yield found("GEN-ARGOCD-PROJECT", doc, f"project {spec.get('project')!r}: it must be {expected!r}")
+
+
+TLS_CHARTS = ("postgresql", "mongodb", "redis", "redis-cluster")  # the Bitnami charts gen installs
+
+
+@rule("GEN-TLS-VERIFY", "in environments carrying PHI, no client setting or database URL that skips verifying the "
+      "server (sslmode below verify-ca, tls=false, redis://) and no database values leaving a plaintext listener")
+def _tls_verify(ctx: Context) -> Iterator[Finding]:
+    if ctx.env.data_class not in PHI_BEARING:
+        return
+    check = "GEN-TLS-VERIFY"
+    for w in ctx.workloads:
+        for c in w.containers():
+            for var in c.get("env") or []:
+                why = unverified(var.get("name"), var.get("value"))
+                if why:
+                    yield found(check, w.doc, f"container {c.get('name')}: env {var.get('name')}: {why}")
+    config_maps = {d.name: d.obj.get("data") or {} for d in ctx.docs if d.kind == "ConfigMap"}
+    for doc in ctx.docs:
+        if doc.kind == "ConfigMap":
+            settings = doc.obj.get("data") or {}
+        elif doc.kind == "ExternalSecret":
+            settings = (((doc.obj.get("spec") or {}).get("target") or {}).get("template") or {}).get("data") or {}
+        else:
+            settings = {}
+        for key, value in settings.items():
+            why = unverified(key, value)
+            if why:
+                yield found(check, doc, f"{key}: {why}")
+        source = ((doc.obj.get("spec") or {}).get("source") or {}) if doc.kind == "Application" else {}
+        if source.get("chart") in TLS_CHARTS:
+            values = (source.get("helm") or {}).get("valuesObject") or {}
+            for why in plaintext_listeners(source["chart"], values, config_maps):
+                yield found(check, doc, f"{source['chart']} values: {why}")

@@ -23,6 +23,7 @@ from blueprints.databases.store import (
     Values, in_cluster, url_password,
 )
 from blueprints.quantity import GIB, parse_bytes
+from blueprints.tls_files import CA_FILE
 from blueprints.types import CatalogProblem
 
 NAME = "mongodb"
@@ -143,6 +144,7 @@ class MongoDB(Store[MongoSpec]):
     name = NAME
     port = PORT
     many_hosts = True
+    ca_key = "mongodb_tls_ca_file"
     charts = ("mongodb",)
     credentials = Credentials(SECRET, ADMIN_KEY, {
         ADMIN_KEY: "mongodb_root_password",
@@ -162,7 +164,7 @@ class MongoDB(Store[MongoSpec]):
 
     def url(self) -> ConnectionUrl:
         hosts = ",".join(f"{host}:{PORT}" for host in self.endpoint().hosts)
-        options = "tls=true" + (f"&replicaSet={REPLICA_SET}" if self.spec.replica_set else "")
+        options = f"tls=true&tlsCAFile={CA_FILE}" + (f"&replicaSet={REPLICA_SET}" if self.spec.replica_set else "")
         user = Auth().usernames[0]
         return ConnectionUrl("mongodb-url", "mongodb_password",
                              f"mongodb://{user}:{url_password('mongodb_password')}@{hosts}/{DATABASE}?{options}")

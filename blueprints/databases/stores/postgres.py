@@ -21,6 +21,7 @@ from blueprints.databases.store import (
     DATABASE, ConnectionUrl, Credentials, Endpoint, Chart, Prerequisite, Release, Scratch, Size, Store, Values, in_cluster, unique,
     url_password,
 )
+from blueprints.tls_files import CA_FILE
 from blueprints.types import Manifest
 
 NAME = "postgres"
@@ -171,6 +172,7 @@ class Postgres(Store[PostgresSpec]):
     name = NAME
     port = PORT
     charts = ("postgresql",)
+    ca_key = "postgres_sslrootcert"
     credentials = Credentials(SECRET, ADMIN_KEY, {
         SecretKeys().adminPasswordKey: "postgres_admin_password",
         SecretKeys().userPasswordKey: "postgres_password",  # the password of database-secrets' postgres-url
@@ -190,7 +192,7 @@ class Postgres(Store[PostgresSpec]):
         host = self.endpoint().hosts[0]
         return ConnectionUrl("postgres-url", "postgres_password",
                              f"postgresql://{USER}:{url_password('postgres_password')}@{host}:{PORT}"
-                             f"/{DATABASE}?sslmode=verify-full")
+                             f"/{DATABASE}?sslmode=verify-full&sslrootcert={CA_FILE}")
 
     def tls_names(self) -> dict[str, tuple[list[str], list[str]]]:
         """<svc> and its headless <svc>-hl, for the primary and the read replicas, which all serve

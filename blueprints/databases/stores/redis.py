@@ -149,6 +149,7 @@ class Redis(Store[RedisSpec]):
     name = NAME
     port = PORT
     extra_peer_ports = (CLUSTER_BUS,)
+    ca_key = "redis_tls_ca_file"  # rediss:// has no CA parameter: clients read it from here
     charts = ("redis", "redis-cluster")
     credentials = Credentials(SECRET, SECRET_KEY, {SECRET_KEY: "redis_password"})
     data_path = "/data"
