@@ -250,6 +250,15 @@ class GpuNodes(Strict):
     taint_key: str = GPU_RESOURCE
 
 
+class VaultCa(Strict):
+    """Where the CA that signed Vault's certificate is (a ConfigMap or Secret key), for External Secrets."""
+
+    type: Literal["ConfigMap", "Secret"] = "ConfigMap"
+    name: str = Field(default="vault-ca", description="assumed: installed with External Secrets")
+    key: str = "ca.crt"
+    namespace: str = "external-secrets"
+
+
 class Vault(Strict):
     """Where External Secrets reads the environment's secrets (the seed: secret/therapeutic-ai/<env>)."""
 
@@ -259,6 +268,7 @@ class Vault(Strict):
     role: str
     service_account: str = "external-secrets"
     service_account_namespace: str = "external-secrets"
+    ca: VaultCa = VaultCa()
 
 
 class Issuer(Strict):

@@ -16,6 +16,7 @@ environment holding these properties (each store's module names its own: `Store.
   mongodb_root_password        MongoDB `root`
   mongodb_replica_set_key      the replica set's internal keyfile
   redis_password               Redis (the seed's key)
+  scylla_username, scylla_password   the services' ScyllaDB (CQL) login
   jwt_signing_key, jwt_signing_key_previous
   phi_encryption_key, phi_encryption_key_previous       AES-256 keys for PHI
 
@@ -137,6 +138,9 @@ def cluster_secret_store(env: Environment) -> Manifest:
                     "server": vault.server,
                     "path": vault.path,
                     "version": "v2",
+                    # Vault's certificate is verified against this CA (never skipped)
+                    "caProvider": {"type": vault.ca.type, "name": vault.ca.name, "key": vault.ca.key,
+                                   "namespace": vault.ca.namespace},
                     "auth": {
                         "kubernetes": {
                             "mountPath": vault.auth_mount,
@@ -201,11 +205,13 @@ def manifests_for(env: Environment) -> list[Manifest]:
     stores = env.stores().values()
     # database-secrets: the connection URLs, their passwords as template variables (the seed's names)
     urls = [url for url in (store.url() for store in stores) if url is not None]
+    logins = {key: prop for store in stores for key, prop in store.client_credentials().items()}
     credentials = [store.credentials for store in stores if store.credentials is not None]
+    fetched = {**{url.password: url.password for url in urls}, **{prop: prop for prop in logins.values()}}
+    template = {**{url.key: url.template for url in urls}, **{key: "{{ ." + prop + " }}" for key, prop in logins.items()}}
     return [
         cluster_secret_store(env),
-        external_secret(env, DATABASE_SECRETS, DATABASE, {url.password: url.password for url in urls},
-                        template={url.key: url.template for url in urls}),
+        external_secret(env, DATABASE_SECRETS, DATABASE, fetched, template=template),
         *(external_secret(env, c.secret, DATABASE, c.vault) for c in credentials),
         external_secret(env, MOUNTED[JWT], JWT, JWT_KEYS),
         external_secret(env, MOUNTED[API_KEYS], API_KEYS, {}, extract=api_keys_vault_key(env)),

@@ -94,6 +94,8 @@ def test_production_cluster_secret_store(rendered):
             "server": "https://vault.therapeutic-ai.internal:8200",
             "path": "secret",
             "version": "v2",
+            # Vault's certificate is verified: never an unverified connection to the secrets' source
+            "caProvider": {"type": "ConfigMap", "name": "vault-ca", "key": "ca.crt", "namespace": "external-secrets"},
             "auth": {
                 "kubernetes": {
                     "mountPath": "kubernetes",
@@ -125,13 +127,18 @@ def test_external_secrets_and_rotation(rendered, env_name):
 
 
 def test_seed_vault_properties(rendered):
-    """database-secrets reads the seed's three properties of secret/therapeutic-ai/production."""
+    """database-secrets reads the seed's three properties of secret/therapeutic-ai/production, and
+    ScyllaDB's login, which the services get as files beside the URLs."""
     db = of_kind(rendered["production"], "ExternalSecret")["database-secrets"]
     assert {(e["secretKey"], e["remoteRef"]["property"]) for e in db["spec"]["data"]} == {
         ("postgres_password", "postgres_password"),
         ("mongodb_password", "mongodb_password"),
         ("redis_password", "redis_password"),
+        ("scylla_username", "scylla_username"),
+        ("scylla_password", "scylla_password"),
     }
+    template = db["spec"]["target"]["template"]["data"]
+    assert (template["scylla-username"], template["scylla-password"]) == ("{{ .scylla_username }}", "{{ .scylla_password }}")
 
 
 @pytest.mark.parametrize("env_name", VAULT_ENVS)
@@ -141,7 +148,7 @@ def test_database_urls_use_endpoints_and_require_tls(catalog, rendered, env_name
     template = of_kind(rendered[env_name], "ExternalSecret")["database-secrets"]["spec"]["target"]["template"]
     assert template["engineVersion"] == "v2"
     urls = template["data"]
-    assert set(urls) == {"postgres-url", "mongodb-url", "redis-url"}
+    assert set(urls) == {"postgres-url", "mongodb-url", "redis-url", "scylla-username", "scylla-password"}
 
     pg = re.fullmatch(r"postgresql://therapeutic_ai:\{\{ \.postgres_password \| urlquery \}\}@([^/]+)/(\w+)\?(.*)", urls["postgres-url"])
     assert pg, urls["postgres-url"]
@@ -322,6 +329,12 @@ def test_no_secret_value_in_the_output(rendered, env_name):
     for obj in rendered[env_name]:
         for name, value in strings(obj):
             assert secret_literal(name, value) is None, (key(obj), name, value)
+
+
+def test_a_template_reference_is_a_name_but_a_value_beside_it_is_not():
+    assert secret_literal("scylla-password", "{{ .scylla_password }}") is None
+    assert secret_literal("scylla-password", "{{ .scylla_password }}x") == "a literal value for scylla-password"
+    assert secret_literal("scylla-password", "hunter2") == "a literal value for scylla-password"
 
 
 def test_the_detector_would_see_a_password_in_a_url(rendered):

@@ -9,7 +9,7 @@ each store, never naming one:
   <env>-config          the seed's keys (`topology_keys`), then where it is (`endpoint_keys`)
   endpoints             `endpoint`: the hosts and port services connect to
   NetworkPolicies       `port`, `peer_ports`, `pods`, `own_namespaces` (blueprints/network.py)
-  ExternalSecrets       `credentials`, `url` (blueprints/secrets.py)
+  ExternalSecrets       `credentials`, `url`, `client_credentials` (blueprints/secrets.py)
   Certificates          `tls_names` (blueprints/certificates.py); `ca_key` in <env>-config
   Argo CD Applications  `releases`: charts and typed values; `prerequisites` in `shared` (applications.py)
   local StatefulSets    `local_*`, `data_path`, `scratch`, `grace` (local.py)
@@ -236,6 +236,11 @@ class Store(ABC, Generic[S]):
     def url(self) -> ConnectionUrl | None:
         """Its key of `database-secrets`, if services connect with a URL."""
         return None
+
+    def client_credentials(self) -> dict[str, str]:
+        """Keys of `database-secrets` its clients log in with besides a URL (Secret key -> Vault
+        property); none by default."""
+        return {}
 
     def tls_names(self) -> dict[str, tuple[list[str], list[str]]]:
         """TLS Secret -> (DNS names, IP addresses) its server answers to, for cert-manager."""

@@ -182,6 +182,10 @@ class ScyllaDB(Store[ScyllaSpec]):
             return Endpoint((NAME,), PORT)
         return Endpoint(tuple(f"{NAME}-client.{self.namespace(dc)}.svc" for dc in self.datacenters), PORT)
 
+    def client_credentials(self) -> dict[str, str]:
+        """The services' CQL login (PasswordAuthenticator is on), from Vault like the others' passwords."""
+        return {"scylla-username": "scylla_username", "scylla-password": "scylla_password"}
+
     def own_namespaces(self) -> list[str]:
         return [self.namespace(dc) for dc in self.datacenters] if self.placement.charts else []
 
