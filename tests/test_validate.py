@@ -349,8 +349,8 @@ def test_tls_rule_refuses_unverified_clients_and_plaintext_listeners_in_phi_envi
     assert [f.object for f in caught] == [blamed], [f"{f.check} {f.object} {f.message}" for f in report.errors]
 
 
-def test_tls_rule_leaves_environments_without_phi_alone(objects):
-    development = [Doc(str(path), obj) for path, obj in sorted(objects.items()) if path.parts[1] == "development"]
+def test_tls_rule_leaves_environments_without_phi_alone(fresh):
+    development = [doc for doc in fresh.docs if doc.part.env == "development"]
     ref, change = TLS_PLANTS["sslmode=require in a URL"]
     assert CATALOG.environment("development").data_class not in ("anonymized", "real-phi")
     report = run(planted(development, ref, change), "development")
