@@ -18,6 +18,7 @@ from generator.rendered import Doc
 from generator.validation.policies import RULES
 from generator.validation.run import validate_docs
 from generator.validation.schemas import SchemaStore
+from generator.validation.transit import unverified
 from tests.conftest import PROJECT, as_doc, snapshot_tree
 
 CATALOG = load_catalog(PROJECT)
@@ -355,3 +356,17 @@ def test_tls_rule_leaves_environments_without_phi_alone(fresh):
     assert CATALOG.environment("development").data_class not in ("anonymized", "real-phi")
     report = run(planted(development, ref, change), "development")
     assert not [f for f in report.errors if f.check == "GEN-TLS-VERIFY"]
+
+
+@pytest.mark.parametrize("key,value,refused", [
+    ("postgres-url", "postgresql://u:{{ .p }}@postgres:5432/db?sslmode=verify-full&sslrootcert=/ca.crt", False),
+    ("postgres-url", "postgresql://u:{{ .p }}@postgres:5432/db?sslmode=verify-ca", False),
+    ("postgres-url", "postgresql://u:{{ .p }}@postgres:5432/db?sslmode=prefer", True),
+    ("mongodb-url", "mongodb://u:{{ .p }}@mongodb:27017/db?tls=true&tlsAllowInvalidHostnames=true", True),
+    ("redis-url", "rediss://:{{ .p }}@redis:6379", False),
+    ("redis_tls", "false", True),
+    ("redis_cluster_mode", "false", False),
+    ("mongodb_tls_ca_file", "/var/run/secrets/therapeutic-ai/tls/ca.crt", False),
+])
+def test_what_counts_as_skipping_verification(key, value, refused):
+    assert (unverified(key, value) is not None) == refused

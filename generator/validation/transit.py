@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
+from blueprints.databases.stores.postgres import HBA_FILE, MOUNTED_CONF
+
 # sslmode below verify-ca/verify-full does not check the server (libpq); tls/ssl off; the
 # drivers' switches that accept any certificate or host name; Redis without TLS
 UNVERIFIED = [
@@ -47,7 +49,7 @@ def plaintext_hba(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.split()[:1] in (["host"], ["hostnossl"])]
 
 
-HBA_MOUNT = "/bitnami/postgresql/conf/pg_hba.conf"  # where Bitnami's start-up copies pg_hba.conf from
+HBA_MOUNT = f"{MOUNTED_CONF}/{HBA_FILE}"  # where Bitnami's start-up copies pg_hba.conf from
 
 
 def plaintext_listeners(chart: str, values: dict[str, Any], config_maps: dict[str, dict[str, str]]) -> Iterator[str]:
