@@ -86,8 +86,10 @@ def test_network_policies(project):
             {"key": "app.kubernetes.io/name", "operator": "In", "values": ["background-tasks"]}]}}]
         assert users["ports"] == [{"port": 4222, "protocol": "TCP"}]
         assert [p["port"] for p in peers["ports"]] == [4222, 6222]
-        egress = read(project, env, "shared", "NetworkPolicy", "background-tasks")["spec"]["egress"]
-        assert {"to": [{"podSelector": policy["podSelector"]}], "ports": [{"port": 4222, "protocol": "TCP"}]} in egress
+        # blue-green environments write a service's policy per color: each color reaches the store
+        for name in (["background-tasks"] if env == "local" else ["background-tasks-blue", "background-tasks-green"]):
+            egress = read(project, env, "shared", "NetworkPolicy", name)["spec"]["egress"]
+            assert {"to": [{"podSelector": policy["podSelector"]}], "ports": [{"port": 4222, "protocol": "TCP"}]} in egress
 
 
 def test_external_secrets_and_certificate(project):
