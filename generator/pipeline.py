@@ -154,8 +154,9 @@ def write_plan(project: Path, result: Plan, validated: bool = True,
             raise ValidationFailed(f"{refusal} ({report.errors} errors); nothing was written", report)
     changes = diff(project, result)
     if changes:
-        tree.replace(project, result.scope, result.files)
-    write(project, result.new_patches)
+        # new patch scaffolds join the same swap: a kill never leaves half a patches folder
+        patches = sorted({PurePosixPath(*path.parts[:3]) for path in result.new_patches})
+        tree.replace(project, result.scope + patches, {**result.files, **result.new_patches})
     return Rendered(changes, report, result.catalog)
 
 

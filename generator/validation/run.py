@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 from blueprints.model import Catalog, Environment
-from generator import yamlio
+from generator import yamlio, yamlstrict
 from generator.fieldpath import dotted
 from generator.parts import RENDERED
 from generator.progress import Callback, silent
@@ -72,8 +72,8 @@ def parse(files: Files) -> tuple[list[Doc], list[Finding]]:
     docs: list[Doc] = []
     findings: list[Finding] = []
     for path in sorted(files):
-        text = files[path].decode("utf-8")
         try:
+            text = yamlstrict.decode(files[path])
             objs = [yamlio.load(text)] if "\n---" not in text else yamlio.load_all(text)
         except yaml.YAMLError as exc:
             findings.append(Finding(str(path), path.name, "SCHEMA-YAML", f"not valid YAML: {str(exc).splitlines()[0]}"))
