@@ -121,6 +121,9 @@ def describe(relative: Path, data: Any, exc: ValidationError) -> str:
         message = problem.message
     elif message.startswith("Value error, "):
         message = message[len("Value error, ") :]
+    elif first["type"].endswith("_type") and not isinstance(first.get("input"), (dict, list)):
+        # strict types: say what was written (yes, "8090", 5.0), since nothing is converted
+        message = f"{message}, not {json.dumps(first.get('input'))}"
     line = line_of(data, loc)
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
     where = f"{relative}:{line}" if line else str(relative)

@@ -23,7 +23,7 @@ def build(workspace: Path, overlay: PurePosixPath) -> str:
         )
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else "it printed bytes that are not UTF-8"
-        raise EnvironmentFailure(f"cannot run {binary} kustomize: {reason}; set GEN_KUBECTL to a working kubectl") from None
+        raise EnvironmentFailure(f"{overlay}: cannot run {binary} kustomize: {reason}; set GEN_KUBECTL to a working kubectl") from None
     if result.returncode != 0:
         message = " ".join(result.stderr.replace(f"{workspace}/", "").split())
         raise KustomizeError(f"{overlay}: kustomize failed: {message}")

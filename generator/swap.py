@@ -109,12 +109,13 @@ def undo(root: Path, staging: Path, moves: list[Move]) -> None:
 
 
 def finish(root: Path, staging: Path, moves: list[Move]) -> None:
+    """Prune the folders the swap emptied, drop the journal, then the scratch (each replayable)."""
+    prune_empty(root, [PurePosixPath(folder) for folder, _, _ in moves])
     journal = root / JOURNAL
     if journal.exists():
         journal.unlink()
         done("unlink", journal)
     remove_scratch(staging)
-    prune_empty(root, [PurePosixPath(folder) for folder, _, _ in moves])
 
 
 def remove_scratch(staging: Path) -> None:

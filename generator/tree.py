@@ -69,8 +69,8 @@ def replace(root: Path, scope: list[PurePosixPath], desired: Files) -> None:
     if stray:
         raise ValueError(f"files outside the render's scope: {stray[:3]}")
     staging = Path(tempfile.mkdtemp(prefix=swap.SCRATCH_PREFIX, dir=root))
-    swap.done("mkdir", staging)
     try:
+        swap.done("mkdir", staging)
         for path, content in desired.items():
             target = staging / "new" / path
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -43,6 +43,7 @@ _FLOAT = re.compile(r"^[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$")
 _SPECIAL_FLOAT = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan")}
 _NUMBER_FORM = ("{value!r}: YAML readers disagree on numbers written this way; "
                 "write it as a plain decimal number, or quote it for a string")
+INT64 = 2**63 - 1
 MAX_DEPTH = 200  # deeper than any Kubernetes object; Python's own recursion limit is 1,000
 
 
@@ -88,30 +89,43 @@ def decode(data: bytes) -> str:
 
 def load(text: str) -> Any:
     """One YAML document as plain data, or None for an empty one."""
-    _refuse_anchors(text)
-    loader = _Loader(text)
     try:
-        node = loader.get_single_node()
-    finally:
-        loader.dispose()
+        _refuse_anchors(text)
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.reader.ReaderError as exc:
+        raise _unreadable(text, exc) from None
     return None if node is None else _construct(node, 0)
 
 
 def load_all(text: str) -> list[Any]:
     """Every non-empty document of a stream, as plain data."""
-    _refuse_anchors(text)
-    loader = _Loader(text)
     docs = []
     try:
-        while loader.check_node():
-            node = loader.get_node()
-            if node is not None:
-                doc = _construct(node, 0)
-                if doc is not None:
-                    docs.append(doc)
-    finally:
-        loader.dispose()
+        _refuse_anchors(text)
+        loader = _Loader(text)
+        try:
+            while loader.check_node():
+                node = loader.get_node()
+                if node is not None:
+                    doc = _construct(node, 0)
+                    if doc is not None:
+                        docs.append(doc)
+        finally:
+            loader.dispose()
+    except yaml.reader.ReaderError as exc:
+        raise _unreadable(text, exc) from None
     return docs
+
+
+def _unreadable(text: str, exc: yaml.reader.ReaderError) -> YamlProblem:
+    """libyaml names a character YAML does not allow by its position only: give its line."""
+    line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else 0
+    char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+    return YamlProblem(line, f"character U+{char:04X} is not allowed in a YAML file; remove it or write it escaped")
 
 
 def _refuse_anchors(text: str) -> None:
@@ -170,8 +184,10 @@ def _scalar(node: Any) -> Any:
     if tag == NUMBER_1_2_TAG:
         raise YamlProblem(_line(node), _NUMBER_FORM.format(value=value))
     if tag == INT:
-        if _DECIMAL.match(value):
+        if _DECIMAL.match(value) and len(value) <= 19 and abs(int(value)) <= INT64:
             return int(value)
+        if _DECIMAL.match(value):
+            raise YamlProblem(_line(node), f"{value[:30]}: larger than any Kubernetes integer (64 bits)")
         raise YamlProblem(_line(node), _NUMBER_FORM.format(value=value))
     if tag == BOOL:
         lower = value.lower()
