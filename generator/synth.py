@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from blueprints.model import Catalog
+from blueprints.types import BlueprintError
+from generator.errors import RenderError
 from generator.parts import Part
 from generator.runtime import ensure_node
 
@@ -40,6 +42,9 @@ def synthesize(catalog: Catalog, parts: tuple[Part, ...]) -> Iterator[SynthPart]
             same = built[key]
             yield SynthPart(part, copy.deepcopy(same.manifests), same.origins, same.files)
             continue
-        chart = part_chart(app, catalog, env, part.name)
+        try:
+            chart = part_chart(app, catalog, env, part.name)
+        except BlueprintError as exc:
+            raise RenderError(f"{part}: {exc}") from None
         built[key] = SynthPart(part, list(chart.to_json()), chart.origins, chart.files)
         yield built[key]

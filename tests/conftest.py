@@ -40,7 +40,7 @@ def find(objs: list[dict], kind: str, name: str) -> dict:
 def new_project(root: Path) -> Path:
     """A project holding copies of the real catalog and custom-resource schemas, and no output."""
     shutil.copytree(PROJECT / "blueprints" / "catalog", root / "blueprints" / "catalog")
-    shutil.copytree(PROJECT / "schemas", root / "schemas", ignore=shutil.ignore_patterns("_src"))
+    shutil.copytree(PROJECT / "schemas", root / "schemas", ignore=shutil.ignore_patterns("upstream", "*.py", "*.yaml"))
     return root
 
 

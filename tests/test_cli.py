@@ -85,14 +85,41 @@ def test_bad_arguments_exit_2_with_choices_and_write_nothing(scratch, args, mess
          "blueprints/catalog/environments.yaml:112: environments[3].databases.storage_class: real-phi data must be on an encrypted StorageClass"),
         (Path("blueprints/catalog/databases.yaml"), "version: 16.7.27", "version: latest",
          "blueprints/catalog/databases.yaml:11: charts.postgresql.version: String should match pattern"),
+        (ENVIRONMENTS, "      scylladb: {datacenters: 3", "      scylla: {datacenters: 3",
+         "blueprints/catalog/environments.yaml:117: environments[3].databases.scylla: 'scylla' is not a store "
+         "(one of postgres, mongodb, redis, scylladb)"),
+        (ENVIRONMENTS, "      redis: {cluster: true, shards: 3, replicas: 1, cpu: 500m, memory: 2Gi, storage: 10Gi}\n", "",
+         "blueprints/catalog/environments.yaml:112: environments[3].databases: every environment sizes every store: redis missing"),
+        (Path("blueprints/catalog/databases.yaml"), "\n  scylladb: {", "\n  scylla: {",
+         "blueprints/catalog/databases.yaml:50: local_images.scylla: 'scylla' is not a store"),
+        (SERVICES, "  - name: billing\n", "  - name: redis-database\n",
+         "blueprints/catalog/services.yaml:46: services[4].name: 'redis-database' is taken by the store redis"),
+        (SERVICES, "  - name: billing\n", "  - name: health-check\n",
+         "blueprints/catalog/services.yaml:46: services[4].name: 'health-check' is taken by the post-sync health check"),
+        (Path("blueprints/catalog/databases.yaml"), "  redis-cluster:  ", "  redis-sharded:  ",
+         "blueprints/catalog/databases.yaml:31: charts.redis-sharded: no store installs chart 'redis-sharded'"),
     ],
     ids=["duplicate-port", "duplicate-name", "not-dns", "negative-replicas", "unknown-tier", "gpu-host-without-model",
          "unknown-key", "latest-tag", "gpu-without-nodes", "zero-replica-cap", "even-replica-set", "two-redis-shards",
-         "phi-without-encrypted-storage", "chart-not-pinned"],
+         "phi-without-encrypted-storage", "chart-not-pinned", "unknown-store", "store-not-sized", "local-image-of-no-store",
+         "chart-of-no-store", "service-named-like-a-store", "service-named-like-the-health-check"],
 )
 def test_bad_catalog_exits_2_with_one_line_and_writes_nothing(project, relative, old, new, expected):
     edit(project, relative, old, new)
     refuses_bad_input(project, expected)
+
+
+def test_a_blueprint_that_cannot_build_the_catalog_is_one_line(project, monkeypatch):
+    """Two objects of one kind and name in a part (which the catalog checks should prevent) are a
+    one-line error naming the part, not a traceback."""
+    import blueprints.charts
+    from blueprints.types import BlueprintError
+
+    def clash(*args, **kwargs):
+        raise BlueprintError("two objects are Service/postgres: postgres and api-gateway")
+
+    monkeypatch.setattr(blueprints.charts, "part_chart", clash)
+    refuses_bad_input(project, "local/shared: two objects are Service/postgres: postgres and api-gateway", "render", "local")
 
 
 def test_missing_catalog_names_the_file(tmp_path):

@@ -24,7 +24,7 @@ def committed(tmp_path_factory) -> Path:
     """The project's catalog, schemas and committed overlays/ and rendered/ (read-only: copy it)."""
     root = tmp_path_factory.mktemp("committed")
     for folder in ("blueprints/catalog", "schemas", "overlays", "rendered"):
-        shutil.copytree(PROJECT / folder, root / folder, ignore=shutil.ignore_patterns("_src"))
+        shutil.copytree(PROJECT / folder, root / folder, ignore=shutil.ignore_patterns("upstream", "convert.py", "upstream.yaml"))
     return root
 
 

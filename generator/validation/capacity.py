@@ -15,11 +15,10 @@ from decimal import Decimal
 
 from blueprints import labels
 from blueprints.model import Environment
-from blueprints.quantity import parse_bytes, parse_cpu
+from blueprints.quantity import GPU_RESOURCE as GPU, parse_bytes, parse_cpu
 from generator.errors import GenError
 from generator.validation.objects import Doc, workloads
 
-GPU = "nvidia.com/gpu"
 RESOURCES = ("cpu", "memory", "gpu", "storage")
 REQUESTS = labels.REQUESTS
 

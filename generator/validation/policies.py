@@ -13,6 +13,7 @@ from typing import Any, Callable, Iterator
 
 from blueprints.model import Catalog, Environment, GpuMode, Tier
 from blueprints import argocd, labels
+from blueprints.quantity import GPU_RESOURCE as GPU
 from generator.validation.objects import Doc, LabelIndex, Workload, workloads
 from generator.validation.secrets import secret_literal
 
@@ -353,7 +354,6 @@ def _secret_literal(ctx: Context) -> Iterator[Finding]:
                     yield found("GEN-SECRET-LITERAL", doc, f"data.{key} holds {why}")
 
 
-GPU = "nvidia.com/gpu"
 
 
 def gpu_amount(c: dict[str, Any]) -> int:

@@ -1,0 +1,132 @@
+"""Value blocks the Bitnami charts share (PostgreSQL, MongoDB, Redis), under the charts' own key names."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from blueprints.databases.store import Image as ImagePin
+from blueprints.databases.store import Size, Values
+from blueprints.security import container_security_context, pod_security_context
+
+
+class Image(Values):
+    registry: str
+    repository: str
+    tag: str
+
+    @classmethod
+    def of(cls, pin: ImagePin) -> "Image":
+        return cls(registry=pin.registry, repository=pin.repository, tag=pin.tag)
+
+
+class Security(Values):
+    allowInsecureImages: bool
+
+
+class Global(Values):
+    # the pinned images are bitnamilegacy's or the platform's own: the charts refuse them without this
+    security: Security = Security(allowInsecureImages=True)
+
+
+class Seccomp(Values):
+    type: str
+
+
+class Capabilities(Values):
+    drop: list[str]
+
+
+class PodSecurityContext(Values):
+    enabled: bool = True
+    fsGroup: int
+    runAsUser: int
+    runAsGroup: int
+    runAsNonRoot: bool
+    seccompProfile: Seccomp
+
+
+class ContainerSecurityContext(Values):
+    enabled: bool = True
+    runAsUser: int
+    runAsGroup: int
+    runAsNonRoot: bool
+    privileged: bool
+    readOnlyRootFilesystem: bool
+    allowPrivilegeEscalation: bool
+    capabilities: Capabilities
+    seccompProfile: Seccomp
+
+
+# the charts' security contexts hold what every pod of the project runs with (blueprints/security.py)
+RESTRICTED_POD = PodSecurityContext(**pod_security_context())
+RESTRICTED_CONTAINER = ContainerSecurityContext(**container_security_context())
+
+
+class Amounts(Values):
+    cpu: str
+    memory: str
+
+
+class Resources(Values):
+    """Requests equal to limits: databases get Guaranteed QoS. Always emitted in full: an empty
+    `resources` would make the charts fall back to their `resourcesPreset`."""
+
+    requests: Amounts
+    limits: Amounts
+
+    @classmethod
+    def of(cls, size: Size) -> "Resources":
+        amounts = Amounts(cpu=size.cpu, memory=size.memory)
+        return cls(requests=amounts, limits=amounts)
+
+
+class Persistence(Values):
+    enabled: bool = True
+    size: str
+    storageClass: str | None = None
+
+
+class Pdb(Values):
+    create: bool
+    maxUnavailable: int | None = None
+
+
+class ServiceAccount(Values):
+    create: bool = True
+    automountServiceAccountToken: bool = False
+
+
+def pdb(pods: int) -> Pdb:
+    """A budget wherever there is something to keep: at most one pod down at a time."""
+    return Pdb(create=True, maxUnavailable=1) if pods >= 2 else Pdb(create=False)
+
+
+class Pods(Values):
+    """What every Bitnami chart takes per group of database pods (a role, a component)."""
+
+    persistence: Persistence
+    resources: Resources
+    podSecurityContext: PodSecurityContext = RESTRICTED_POD
+    containerSecurityContext: ContainerSecurityContext = RESTRICTED_CONTAINER
+    pdb: Pdb
+
+
+class NetworkPolicy(Values):
+    """Off: the chart's own policy admits any pod of the namespace. blueprints/network.py writes
+    the stores' policies from the dependency graph instead."""
+
+    enabled: bool = False
+
+
+class ChartValues(Values):
+    """How every Bitnami chart's values begin."""
+
+    global_: Global = Field(default=Global(), alias="global")
+    fullnameOverride: str  # the store's name: the charts name their Services after it (the hosts services use)
+    image: Image
+
+
+class ReplicatedValues(ChartValues):
+    """A chart that runs one server or a replicated set (`architecture`)."""
+
+    architecture: str
