@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import swap, tree
+from generator import files as tree, swap
 from tests.hostile.harness import copy_project, edit, run_gen, tree_state
 
 SERVICES = "blueprints/catalog/services.yaml"

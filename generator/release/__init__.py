@@ -1,0 +1,8 @@
+"""`gen promote`, `gen rollback`, `gen retire`: blue-green releases.
+
+  steps.py    the entry: each release step, refused or written all or nothing
+  record.py   the release record (`blueprints/catalog/releases.yaml`): its one written form
+
+This package imports nothing eagerly: the render reads `record` (rendering a retired color
+deploys it again), and `steps` renders.
+"""
