@@ -9,12 +9,8 @@ import click
 
 from blueprints.layout import RENDERED
 from blueprints.model import Catalog, Color, Environment
-<<<<<<< HEAD
-from generator import arguments, diff, lock
-=======
-from generator import arguments, completion, diff
+from generator import arguments, completion, diff, lock
 from generator.diff import base as diff_base, markdown as diff_markdown
->>>>>>> main
 from generator.catalog import SERVICES_FILE, load_catalog
 from generator.errors import EnvironmentFailure, GenError, ValidationFailed
 from generator.files import Changes
