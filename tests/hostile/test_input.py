@@ -133,7 +133,7 @@ CASES = [
     Case("latin-1 release record", reencode(RELEASES, "# Blue-green", "# Blue-grün", "latin-1"),
          mentions=(RELEASES + ":2", "not UTF-8")),
     Case("UTF-16 environments.yaml", reencode(ENVIRONMENTS, "version: 1\n", "version: 1\n", "utf-16"),
-         mentions=(ENVIRONMENTS + ":2", "not UTF-8 (byte 0xff)")),
+         mentions=(ENVIRONMENTS + ":1", "not UTF-8 (byte 0xff)")),
     Case("raw DEL in a setting", edits(SERVICES, SETTING, 'max_connections_per_service: "1\x7f00"'),
          mentions=(SERVICES + ":177", "U+007F is not allowed")),
     Case("escaped DEL in a setting", edits(SERVICES, SETTING, 'max_connections_per_service: "1\\x7f00"'),
