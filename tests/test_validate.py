@@ -90,7 +90,7 @@ BREAKAGES: dict[str, tuple[str, Callable[[dict], Any]]] = {
     "GEN-NAMESPACE": (API, lambda o: o["metadata"].update(namespace="kube-system")),
     "GEN-LABELS": (API, lambda o: o["metadata"]["labels"].update(team="v" * 64)),
     "GEN-ANNOTATIONS": (API, lambda o: o["metadata"].setdefault("annotations", {}).update({"a/b/c": "x"})),
-    "GEN-NETWORK-OPEN": ("NetworkPolicy/api-gateway", lambda o: o["spec"]["ingress"].append({})),
+    "GEN-NETWORK-OPEN": ("NetworkPolicy/api-gateway-green", lambda o: o["spec"]["ingress"].append({})),
 }
 
 
