@@ -8,7 +8,6 @@ the offending field so the loader can name file, line and field in one line.
 
 from __future__ import annotations
 
-import enum
 import re
 from functools import cached_property
 from typing import Annotated, Literal
@@ -16,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from blueprints.databases.spec import DatabaseCatalog, DatabasesSpec
+from blueprints.enums import Color, GpuMode, Tier  # the models' enumerations live in a leaf
 from blueprints.monitoring_spec import MonitoringCatalog
 from blueprints.quantity import parse_bytes, parse_cpu
 from blueprints.types import Bytes, CatalogProblem, Cpu, Strict
@@ -25,27 +25,6 @@ from blueprints.types import Bytes, CatalogProblem, Cpu, Strict
 COLOR_SUFFIX_ROOM = len("-green")
 DNS_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
 MAX_SERVICE_NAME = 63 - COLOR_SUFFIX_ROOM
-
-
-class Tier(str, enum.Enum):
-    """The three kinds of workload the seed counts (12 Go, 6 Python AI, 2 GPU hosts)."""
-
-    GO = "go"
-    PYTHON_AI = "python-ai"
-    GPU_HOST = "gpu-host"
-
-
-class Color(str, enum.Enum):
-    BLUE = "blue"
-    GREEN = "green"
-
-
-class GpuMode(str, enum.Enum):
-    """How an environment runs the GPU hosts."""
-
-    GPU = "gpu"  # on GPU nodes: nvidia.com/gpu limit, toleration, node selector
-    CPU = "cpu"  # no GPU nodes: the service's smaller `cpu_model` on ordinary nodes
-    OFF = "off"  # not run: zero replicas
 
 
 class ResourceAmounts(Strict):

@@ -1,23 +1,24 @@
-"""The `gen` command line: parse options, call the library, print. Nothing else lives here."""
+"""The `gen` command line: parse options, call the library, print. Nothing else lives here.
+
+Each command imports what it needs when it runs: `gen --help`, `gen rules` and the parsing of
+every command start without the typed models, cdk8s or the validators (start-up: bench/render.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from blueprints.layout import RENDERED
-from blueprints.model import Catalog, Color, Environment
-from generator import arguments, diff
-from generator.catalog import SERVICES_FILE, load_catalog
+from blueprints.enums import Color
+from blueprints.layout import RENDERED, SERVICES_FILE
 from generator.errors import GenError, ValidationFailed
-from generator.files import Changes
-from generator.progress import Progress
-from generator.release import steps as release
-from generator.render import RenderOptions, Selection, check, render
-from generator.validation import report, validate
-from generator.rendered import parts
-from generator.validation.run import environment_capacity
+
+if TYPE_CHECKING:
+    from blueprints.model import Catalog, Environment
+    from generator.files import Changes
+    from generator.release.steps import Switch
+    from generator.render import Selection
 
 
 class GenGroup(click.Group):
@@ -28,6 +29,8 @@ class GenGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ValidationFailed as failed:
+            from generator.validation import report
+
             for line in report.text(failed.report):
                 click.echo(line)
             click.echo(f"gen: error: {failed}", err=True)
@@ -73,6 +76,11 @@ def render_command(project: Path, env: str | None, color: str | None, everything
 
     The rendered objects are validated first (as `gen validate` would, with the environment's
     other parts as committed); nothing is written unless the whole render succeeds and passes."""
+    from generator import arguments
+    from generator.catalog import load_catalog
+    from generator.progress import Progress
+    from generator.render import RenderOptions, render
+
     catalog = load_catalog(project)
     selection = arguments.selection(catalog, env, color, everything)
     with Progress.on_terminal(quiet) as progress:
@@ -105,6 +113,11 @@ def validate_command(project: Path, env: str | None, everything: bool, output: s
     """Validate the committed rendered/ tree: strict schemas, policy rules, capacity fit.
 
     Exit 0 when clean, 1 when problems are found, 2 on bad usage."""
+    from generator import arguments
+    from generator.catalog import load_catalog
+    from generator.progress import Progress
+    from generator.validation import report, validate
+
     catalog = load_catalog(project)
     envs = arguments.environments(catalog, env, everything)
     with Progress.on_terminal() as progress:
@@ -129,6 +142,11 @@ def capacity_command(project: Path, env: str) -> None:
     """What ENV requests (every part and color at once) against the cluster its profile declares.
 
     Exit 1 when it does not fit."""
+    from generator import arguments
+    from generator.catalog import load_catalog
+    from generator.validation import report
+    from generator.validation.run import environment_capacity
+
     catalog = load_catalog(project)
     profile = arguments.environment(catalog, env)
     result = environment_capacity(project, catalog, profile)
@@ -143,7 +161,9 @@ def capacity_command(project: Path, env: str) -> None:
 @cli.command(name="rules")
 def rules_command() -> None:
     """The policy rules `gen validate` applies, by id."""
-    rows = report.rules_table()
+    from generator.validation.policies import rules_table
+
+    rows = rules_table()
     click.echo(table(rows))
     click.echo(f"gen rules: {len(rows) - 1} rules")
 
@@ -152,6 +172,9 @@ def rules_command() -> None:
 @click.pass_obj
 def check_command(project: Path) -> None:
     """Exit 1 if committed overlays/ or rendered/ differ from a fresh render. Writes nothing."""
+    from generator.progress import Progress
+    from generator.render import check
+
     with Progress.on_terminal() as progress:
         changes = check(project, progress)
     if not changes:
@@ -188,6 +211,10 @@ def promote_command(project: Path, env: str, color: str) -> None:
     from a fresh render, or the environment with COLOR serving fails `gen validate`; and while
     rendered/ENV/shared/ differs from a fresh render in anything but the live Services. Commit
     the change and open the PR."""
+    from generator import arguments
+    from generator.catalog import load_catalog
+    from generator.release import steps as release
+
     catalog = load_catalog(project)
     result = release.promote(project, catalog, arguments.environment(catalog, env), arguments.color(color))
     print_switch(result, "promote")
@@ -200,12 +227,16 @@ def rollback_command(project: Path, env: str) -> None:
     """Make the color the last promotion replaced serve ENV again: the rendered files, byte for
     byte, as before that promotion (the record then names no previous color). Refuses (exit 1)
     when there is none to return to."""
+    from generator import arguments
+    from generator.catalog import load_catalog
+    from generator.release import steps as release
+
     catalog = load_catalog(project)
     result = release.rollback(project, catalog, arguments.environment(catalog, env))
     print_switch(result, "rollback")
 
 
-def print_switch(result: release.Switch, verb: str) -> None:
+def print_switch(result: Switch, verb: str) -> None:
     for name in result.services:
         click.echo(f"Service {name}: selector version {result.was.value} -> {result.active.value}")
     for line in result.rendered.changes.lines():
@@ -233,6 +264,11 @@ def retire_command(project: Path, env: str, color: str) -> None:
     """Remove the idle COLOR of ENV: its overlay, its rendered part and its Argo CD Application
     (Argo CD then prunes what it ran). Refuses (exit 1) to retire the color that serves ENV.
     `gen render ENV --color COLOR` deploys it again."""
+    from generator import arguments
+    from generator.catalog import load_catalog
+    from generator.files import Changes
+    from generator.release import steps as release
+
     catalog = load_catalog(project)
     result = release.retire(project, catalog, arguments.environment(catalog, env), arguments.color(color))
     changes = result.rendered.changes
@@ -275,6 +311,9 @@ def diff_command(project: Path, targets: tuple[str, ...], output: str) -> None:
       old name of an object so renamed (envFrom's staging-config reads <env>-config).
 
     Exit 0 when equal, 1 when different, 2 on bad usage or a committed file that is not an object."""
+    from generator import arguments, diff
+    from generator.catalog import load_catalog
+
     catalog = load_catalog(project)
     title = " ".join(("gen diff", *targets))
     comparison = diff.comparison(project, catalog, arguments.diff_targets(project, catalog, targets), title)
@@ -292,6 +331,9 @@ def diff_command(project: Path, targets: tuple[str, ...], output: str) -> None:
 @click.pass_obj
 def list_command(project: Path) -> None:
     """Environments, their parts, and the services with their replicas in each environment."""
+    from generator.catalog import load_catalog
+    from generator.rendered import parts
+
     catalog = load_catalog(project)
     envs = catalog.environments.environments
     rows = [["ENVIRONMENT", "COMPLIANCE", "DATA", "BLUE-GREEN", "PARTS", "GPU HOSTS", "CLUSTER"]]
