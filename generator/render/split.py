@@ -63,7 +63,7 @@ def header(synth: SynthPart, overlay: Overlay, kind: str, name: str) -> str:
     base_name = name[: -len(part.name_suffix)] if part.name_suffix and name.endswith(part.name_suffix) else name
     origin = synth.origins.get((kind, base_name))
     source = (
-        f"blueprint {origin.blueprint} ({overlay.source_files[origin.source]})"
+        f"blueprint {origin.blueprint} ({overlay.object_files[(kind, base_name)]})"
         if origin
         else f"hand patches ({patches_dir(part.env)}/)"
     )
