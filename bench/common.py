@@ -137,6 +137,33 @@ def measure(
     return Timing(name, tuple(seconds), objects)
 
 
+def interleaved(
+    measurements: list[tuple[str, Callable[[], object], Callable[[], None] | None]], runs: int
+) -> list[Timing]:
+    """Several measurements taken in one loop, one call of each per round, so that a ratio of two
+    of them compares runs made under the same load: (name, once, before_each or None)."""
+    seconds: list[list[float]] = [[] for _ in measurements]
+    for _ in range(runs):
+        for taken, (_, once, before_each) in zip(seconds, measurements):
+            if before_each is not None:
+                before_each()
+            taken.append(time_once(once))
+    return [Timing(name, tuple(taken)) for (name, _, _), taken in zip(measurements, seconds)]
+
+
+def quietness() -> str:
+    """The load average now, and how much of the wall time the commands run so far spent on a
+    CPU (children's user + system time / wall time since this process started)."""
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "unknown"
+    children = os.times()
+    busy = children.children_user + children.children_system
+    wall = time.monotonic() - STARTED
+    return f"load average {load}; the commands' CPU time is {busy / wall:.0%} of the wall time ({busy:.1f} s of {wall:.1f} s)"
+
+
+STARTED = time.monotonic()
+
+
 # --- scratch projects -----------------------------------------------------------------------
 
 
