@@ -1,13 +1,12 @@
-"""TLS certificates from cert-manager (issue #5): the API gateway's public name, the services'
+"""TLS certificates from cert-manager: the API gateway's public name, the services'
 in-cluster names, and the databases' TLS Secrets that the chart values name.
 
 Every certificate lives 90 days (the seed's TLS rotation period, `ROTATION_DAYS["tls"]` in
 `blueprints/secrets.py`) and is renewed 30 days before it expires, with a fresh ECDSA P-256 key
 each time (`rotationPolicy: Always`). An environment without `tls:` (local) gets none.
 
-Database names come from `blueprints.databases.endpoints` (the hosts services connect to), plus
-the Services and per-pod names the charts make beside them (`DATABASE_SERVICES`), each as the short
-name, `<name>.<ns>.svc` and `<name>.<ns>.svc.cluster.local`.
+Each store names its TLS Secrets and what its server answers to (`Store.tls_names`: the hosts
+services connect to, plus the Services and per-pod names its chart makes beside them).
 """
 
 from __future__ import annotations
@@ -17,10 +16,7 @@ from typing import Any
 from constructs import Construct
 
 from blueprints import labels
-from blueprints.databases.endpoints import POSTGRES, REDIS, endpoints
-from blueprints.databases.values import mongodb as mongodb_values
-from blueprints.databases.values import postgresql as postgresql_values
-from blueprints.databases.values import redis as redis_values
+from blueprints.databases.store import unique
 from blueprints.k8s import Manifest, api_object
 from blueprints.model import Environment, Issuer
 from blueprints.secrets import ROTATION_ANNOTATION, ROTATION_DAYS, SYNC_WAVE, TLS, rotation_period
@@ -37,51 +33,11 @@ PRIVATE_KEY = {"algorithm": "ECDSA", "size": 256, "rotationPolicy": "Always"}
 
 PUBLIC = "api-gateway-public"
 INTERNAL = "internal-tls"
-# bitnami/mongodb's and redis' own probes reach their server over TLS on the loopback
-LOOPBACK_NAMES, LOOPBACK_IPS = ("localhost",), ("127.0.0.1",)
-
-
-def in_cluster(name: str, namespace: str) -> list[str]:
-    return [name, f"{name}.{namespace}.svc", f"{name}.{namespace}.svc.cluster.local"]
-
-
-def unique(names: list[str]) -> list[str]:
-    return list(dict.fromkeys(names))
 
 
 def database_names(env: Environment) -> dict[str, tuple[list[str], list[str]]]:
-    """TLS Secret -> (DNS names, IP addresses) its server answers to: the endpoint hosts services
-    use, the charts' headless Services, read replicas and per-pod names (bitnami naming, with
-    `fullnameOverride` as in the values), and the loopback where the chart's probes use it."""
-    ns = env.namespace
-    e = endpoints(env)
-    db = env.databases
-    names: dict[str, tuple[list[str], list[str]]] = {}
-    loop_names, loop_ips = list(LOOPBACK_NAMES), list(LOOPBACK_IPS)
-
-    # bitnami/postgresql: <svc> and its headless <svc>-hl, for the primary and the read replicas,
-    # which all serve the one `postgres-tls`
-    pg_services = [*e["postgres"].hosts, *([f"{POSTGRES}-read"] if db.postgres.instances > 1 else [])]
-    names[postgresql_values.TLS_SECRET] = (
-        unique([n for svc in pg_services for n in (*in_cluster(svc, ns), *in_cluster(f"{svc}-hl", ns))]),
-        [],
-    )
-
-    # bitnami/mongodb: a Secret per replica set member (members advertise `<pod>.<headless>.<ns>.svc.cluster.local`)
-    if db.mongodb.replica_set:
-        for member, host in enumerate(e["mongodb"].hosts):
-            names[mongodb_values.tls_secret(member)] = ([*in_cluster(host, ns), *loop_names], loop_ips)
-    else:
-        names[mongodb_values.tls_secret(None)] = ([*in_cluster(e["mongodb"].hosts[0], ns), *loop_names], loop_ips)
-
-    # bitnami/redis and redis-cluster: the client Service, the headless one and every pod behind it
-    headless = f"{REDIS}-headless"
-    pods = [f"*.{headless}.{ns}.svc", f"*.{headless}.{ns}.svc.cluster.local"]
-    names[redis_values.TLS_SECRET] = (
-        unique([*in_cluster(e["redis"].hosts[0], ns), *in_cluster(headless, ns), *pods, *loop_names]),
-        loop_ips,
-    )
-    return names
+    """TLS Secret -> (DNS names, IP addresses), of every store."""
+    return {secret: names for store in env.stores().values() for secret, names in store.tls_names().items()}
 
 
 def certificate(

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from cdk8s import Chart
 from constructs import Construct
 
-from blueprints.databases.releases import DatabaseTier
+from blueprints.databases.applications import applications, prerequisites
+from blueprints.databases.local import local_databases
 from blueprints.k8s import Manifest
 from blueprints.certificates import PlatformCertificates
 from blueprints.delivery import Delivery
@@ -19,6 +20,7 @@ from blueprints.secrets import PlatformSecrets
 from blueprints.model import Catalog, Color, Environment
 from blueprints.platform import PlatformConfig, PlatformNamespace
 from blueprints.tiers import BLUEPRINTS
+from blueprints.types import BlueprintError
 from blueprints.workload import WorkloadProps
 
 
@@ -45,8 +47,8 @@ class PartChart(Chart):
         for manifest in manifests:
             key = (manifest["kind"], manifest["metadata"]["name"])
             if key in self.origins:
-                raise ValueError(f"two objects are {key[0]}/{key[1]}: {self.origins[key].source} and {source}")
-            self.origins[key] = Origin(type(construct).__name__, source)
+                raise BlueprintError(f"two objects are {key[0]}/{key[1]}: {self.origins[key].source} and {source}")
+            self.origins[key] = Origin(getattr(construct, "blueprint", type(construct).__name__), source)
         self.files.update(getattr(construct, "files", {}))
 
 
@@ -55,8 +57,9 @@ class SharedChart(PartChart):
         super().__init__(scope, id)
         self.record(PlatformNamespace(self, "namespace", env), "namespace")
         self.record(PlatformConfig(self, "config", catalog, env), "config")
-        tier = DatabaseTier(self, "databases", env=env, catalog=catalog.databases)
-        for source, construct in tier.children:
+        scope, stores = Construct(self, "databases"), list(env.stores().values())
+        for source, construct in (prerequisites(scope, stores) if env.argocd
+                                  else local_databases(scope, stores, catalog.databases.local_images)):
             self.record(construct, source)
         self.record(NetworkIsolation(self, "network", catalog=catalog, env=env), "network-policies")
         self.record(PlatformSecrets(self, "secrets", env=env), "external-secrets")
@@ -90,8 +93,7 @@ class DeliveryChart(PartChart):
     def __init__(self, scope: Construct, id: str, catalog: Catalog, env: Environment) -> None:
         super().__init__(scope, id)
         self.record(Delivery(self, "delivery", catalog=catalog, env=env), "argocd")
-        tier = DatabaseTier(self, "databases", env=env, catalog=catalog.databases, applications=True)
-        for source, construct in tier.children:
+        for source, construct in applications(Construct(self, "databases"), env, catalog.databases.charts):
             self.record(construct, source)
 
 

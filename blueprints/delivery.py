@@ -23,7 +23,6 @@ from typing import Any
 from constructs import Construct
 
 from blueprints import argocd, labels, layout
-from blueprints.databases import endpoints
 from blueprints.k8s import Manifest, api_object
 from blueprints.model import Catalog, Environment
 
@@ -63,8 +62,7 @@ class Delivery(Construct):
         """The platform's project: its namespaces in this cluster, never Argo CD's own (an
         Application of it cannot create Applications, projects or Argo CD's Secrets)."""
         env = self.env
-        datacenters = range(1, env.databases.scylla.datacenters + 1)
-        namespaces = [env.namespace, *(endpoints.scylla_namespace(env, dc) for dc in datacenters)]
+        namespaces = [env.namespace, *(ns for store in env.stores().values() for ns in store.own_namespaces())]
         charts = sorted({chart.repository for chart in catalog.databases.charts.values()})
         return project_manifest(argocd.PROJECT, {
             "description": f"The therapeutic AI platform in {env.name}: {layout.RENDERED}/{env.name}/ of the "

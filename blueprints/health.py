@@ -14,10 +14,9 @@ from constructs import Construct
 
 from blueprints import argocd, labels, scanners
 from blueprints.k8s import Manifest, api_object
-from blueprints.model import Catalog, Environment
+from blueprints.model import HEALTH_CHECK, Catalog, Environment
 from blueprints.security import container_security_context, pod_security_context, service_account
 
-HEALTH_CHECK = "health-check"
 PATH = "/health"  # the seed's health endpoint (`curl http://api-gateway:8090/health`)
 # Per service: up to RETRIES + 1 attempts of at most MAX_TIME s, RETRY_DELAY s apart (a pod that
 # just turned ready, a Service whose endpoints are catching up). The Job's deadline is that budget

@@ -6,12 +6,11 @@ about a millisecond, so an object costs one constructor plus one patch, whatever
 
 from __future__ import annotations
 
-from typing import Any
 
 from cdk8s import ApiObject, JsonPatch
 from constructs import Construct
 
-Manifest = dict[str, Any]
+from blueprints.types import Manifest
 
 
 def api_object(scope: Construct, manifest: Manifest, id: str | None = None) -> ApiObject:

@@ -10,21 +10,26 @@ from __future__ import annotations
 
 import re
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from blueprints.databases.spec import DatabaseCatalog, DatabasesSpec
+from blueprints.databases import registry
+from blueprints.databases.spec import DatabaseCatalog, DatabasesSpec, known
+from blueprints.databases.store import Placement, Store
 from blueprints.enums import Color, GpuMode, Tier  # the models' enumerations live in a leaf
 from blueprints.monitoring_spec import MonitoringCatalog
-from blueprints.quantity import parse_bytes, parse_cpu
-from blueprints.types import Bytes, CatalogProblem, Cpu, Strict
+from blueprints.quantity import GPU_RESOURCE, parse_bytes, parse_cpu
+from blueprints.types import TAG_PATTERN, Bytes, CatalogProblem, Cpu, Digest, Strict, Tag
 
 # Service names become Service objects, which need DNS-1035 labels (DNS-1123 labels that start
 # with a letter); colored parts append "-green", so leave room for the longest suffix.
 COLOR_SUFFIX_ROOM = len("-green")
 DNS_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
 MAX_SERVICE_NAME = 63 - COLOR_SUFFIX_ROOM
+# names of objects the platform runs beside the services, in the services' namespace
+HEALTH_CHECK = "health-check"  # the post-sync health check Job (blueprints/health.py)
+DEFAULT_DENY = "default-deny"  # the namespace's NetworkPolicy that denies what no other allows
 
 
 class ResourceAmounts(Strict):
@@ -69,10 +74,10 @@ class Service(Strict):
     resources: Resources | None = None
     model: str | None = Field(default=None, description="GPU hosts: the model served on GPU nodes")
     cpu_model: str | None = Field(default=None, description="GPU hosts: the smaller model for CPU mode")
-    # the dependency graph (issue #5): NetworkPolicies allow exactly these calls, and nothing else
+    # the dependency graph: NetworkPolicies allow exactly these calls, and nothing else
     public: bool = Field(default=False, description="reached from outside the namespace (the ingress controller)")
     calls: list[str] = Field(default_factory=list, description="services this one calls")
-    databases: list[Literal["postgres", "mongodb", "redis", "scylladb"]] = Field(default_factory=list)
+    databases: list[str] = Field(default_factory=list, description="stores it uses (blueprints/databases/registry.py)")
     # secrets mounted as files under /var/run/secrets/therapeutic-ai/<name>/
     secrets: list[Literal["database", "jwt", "api-keys", "encryption"]] = Field(default_factory=list)
 
@@ -89,6 +94,13 @@ class Service(Strict):
                 f"{name!r} is {len(name)} characters; at most {MAX_SERVICE_NAME} leave room for '-green'"
             )
         return name
+
+    @field_validator("databases")
+    @classmethod
+    def _stores_known(cls, databases: list[str]) -> list[str]:
+        for position, name in enumerate(databases):
+            known(name, (position,))
+        return databases
 
     @model_validator(mode="after")
     def _models_for_gpu_hosts(self) -> "Service":
@@ -132,6 +144,18 @@ class ServiceCatalog(Strict):
 
     @field_validator("services")
     @classmethod
+    def _names_not_taken(cls, services: list[Service]) -> list[Service]:
+        """A service's objects take its name: not the names of what the platform runs beside it."""
+        taken = {name: f"the store {store.name} (its Service, StatefulSet or NetworkPolicy)"
+                 for store in registry.stores() for name in (store.name, f"{store.name}-database")}
+        taken |= {HEALTH_CHECK: "the post-sync health check", DEFAULT_DENY: "the namespace's default NetworkPolicy"}
+        for index, service in enumerate(services):
+            if service.name in taken:
+                raise CatalogProblem((index, "name"), f"{service.name!r} is taken by {taken[service.name]}")
+        return services
+
+    @field_validator("services")
+    @classmethod
     def _calls_known(cls, services: list[Service]) -> list[Service]:
         names = {s.name for s in services}
         for index, service in enumerate(services):
@@ -167,9 +191,9 @@ class Images(Strict):
     """Where an environment pulls images from. Image references are built only by `image_for`."""
 
     registry: str = Field(pattern=r"^[a-z0-9.:-]+(/[a-z0-9._-]+)*$")
-    tag: str = Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
+    tag: Tag
     color_tags: dict[Color, str] = Field(default_factory=dict, description="per-color tag, for a release in one color")
-    digests: dict[str, Annotated[str, Field(pattern=r"^sha256:[0-9a-f]{64}$")]] = Field(
+    digests: dict[str, Digest] = Field(
         default_factory=dict, description="'<service>:<tag>' -> the digest the release recorded for it"
     )
 
@@ -185,7 +209,7 @@ class Images(Strict):
     def _colors_not_latest(cls, tags: dict[Color, str]) -> dict[Color, str]:
         for color, tag in tags.items():
             cls._not_latest(tag)
-            if not re.match(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", tag):
+            if not re.match(TAG_PATTERN, tag):
                 raise CatalogProblem((color.value,), f"{tag!r} is not a valid image tag")
         return tags
 
@@ -201,8 +225,8 @@ class Images(Strict):
 class GpuNodes(Strict):
     count: int = Field(ge=1)
     gpus_per_node: int = Field(ge=1)
-    node_selector: dict[str, str] = Field(default_factory=lambda: {"nvidia.com/gpu.present": "true"})
-    taint_key: str = "nvidia.com/gpu"
+    node_selector: dict[str, str] = Field(default_factory=lambda: {f"{GPU_RESOURCE}.present": "true"})
+    taint_key: str = GPU_RESOURCE
 
 
 class Vault(Strict):
@@ -286,6 +310,14 @@ class Environment(Strict):
                 ("databases", "storage_class"), f"{self.data_class} data must be on an encrypted StorageClass: name it"
             )
         return self
+
+    @property
+    def placement(self) -> Placement:
+        return Placement(self.name, self.namespace, self.argocd, self.databases.storage_class)
+
+    def stores(self) -> dict[str, Store]:
+        """Its databases, by name, each as the store's own object (blueprints/databases/store.py)."""
+        return self.databases.stores(self.placement)
 
     @property
     def config_map_name(self) -> str:

@@ -16,10 +16,10 @@ from typing import Any
 from constructs import Construct
 
 from blueprints import argocd, labels
-from blueprints.databases import endpoints
+from blueprints.databases.store import Store
 from blueprints.health import HEALTH_CHECK
 from blueprints.k8s import Manifest, api_object
-from blueprints.model import Catalog, Environment, Service
+from blueprints.model import DEFAULT_DENY, Catalog, Environment, Service
 from blueprints.platform import sync_wave
 from blueprints.monitoring import metrics_port, monitored
 
@@ -32,8 +32,6 @@ DNS = {
     }],
     "ports": [{"port": 53, "protocol": "UDP"}, {"port": 53, "protocol": "TCP"}],
 }
-# what database pods say to each other (replication, cluster bus) besides their client port
-PEER_PORTS = {"postgres": [5432], "mongodb": [27017], "redis": [6379, 16379]}
 
 
 def tcp(*ports: int) -> list[dict[str, Any]]:
@@ -45,20 +43,13 @@ def named(names: list[str]) -> dict[str, Any]:
     return {"matchExpressions": [{"key": labels.NAME, "operator": "In", "values": sorted(names)}]}
 
 
-def database_peer(env: Environment, db: str) -> dict[str, Any]:
-    """Where a store's pods are, as a NetworkPolicy peer."""
-    if db == "scylladb" and env.argocd:  # each datacenter in a namespace of its own
-        return {"namespaceSelector": {"matchExpressions": [{
-            "key": NAMESPACE_NAME, "operator": "In",
-            "values": [endpoints.scylla_namespace(env, dc) for dc in range(1, env.databases.scylla.datacenters + 1)],
-        }]}}
-    return {"podSelector": database_pods(env, db)}
-
-
-def database_pods(env: Environment, db: str) -> dict[str, Any]:
-    # the charts label their pods with the release; the local StatefulSets carry the store's name
-    key = "app.kubernetes.io/instance" if env.argocd else labels.NAME
-    return {"matchLabels": {key: db}}
+def database_peer(store: Store) -> dict[str, Any]:
+    """Where a store's pods are, as a NetworkPolicy peer: namespaces of its own (ScyllaDB's
+    datacenters), or its pods in the platform's."""
+    namespaces = store.own_namespaces()
+    if namespaces:
+        return {"namespaceSelector": {"matchExpressions": [{"key": NAMESPACE_NAME, "operator": "In", "values": namespaces}]}}
+    return {"podSelector": store.pods()}
 
 
 def policy(env: Environment, name: str, selector: dict[str, Any], ingress: list, egress: list) -> Manifest:
@@ -76,16 +67,16 @@ class NetworkIsolation(Construct):
     def __init__(self, scope: Construct, id: str, *, catalog: Catalog, env: Environment) -> None:
         super().__init__(scope, id)
         services = catalog.services.services
-        self.manifests: list[Manifest] = [policy(env, "default-deny", {}, [], [])]
+        self.manifests: list[Manifest] = [policy(env, DEFAULT_DENY, {}, [], [])]
+        stores = env.stores()
         for service in services:
-            self.manifests.append(self.service_policy(env, service, services, self.scraper(catalog, env, service)))
+            self.manifests.append(self.service_policy(env, service, services, stores, self.scraper(catalog, env, service)))
         if env.argocd:
             self.manifests.append(self.health_check_policy(env, services))
-        for db in endpoints.PORTS:
-            users = [s.name for s in services if db in s.databases]
-            if db == "scylladb" and env.argocd:
-                continue  # scylla-operator's namespaces: outside the platform's namespace
-            self.manifests.append(self.database_policy(env, db, users))
+        for store in stores.values():
+            if store.own_namespaces():
+                continue  # its pods run outside the platform's namespace
+            self.manifests.append(self.database_policy(env, store, [s.name for s in services if store.name in s.databases]))
         for manifest in self.manifests:
             api_object(self, manifest, id=f"{manifest['kind']}-{manifest['metadata']['name']}")
 
@@ -104,7 +95,7 @@ class NetworkIsolation(Construct):
         }
 
     @staticmethod
-    def service_policy(env: Environment, service: Service, services: list[Service],
+    def service_policy(env: Environment, service: Service, services: list[Service], stores: dict[str, Store],
                        scraper: dict[str, Any] | None = None) -> Manifest:
         callers = [s.name for s in services if service.name in s.calls]
         if env.argocd:  # the post-sync health check (blueprints/health.py) calls every service
@@ -122,7 +113,7 @@ class NetworkIsolation(Construct):
         ports = {s.name: s.port for s in services}
         egress = [{"to": [{"podSelector": named([callee])}], "ports": tcp(ports[callee])} for callee in service.calls]
         egress += [
-            {"to": [database_peer(env, db)], "ports": tcp(endpoints.PORTS[db])} for db in service.databases
+            {"to": [database_peer(stores[db])], "ports": tcp(stores[db].port)} for db in service.databases
         ]
         egress.append(DNS)
         return policy(env, service.name, {"matchLabels": {labels.NAME: service.name}}, ingress, egress)
@@ -134,11 +125,12 @@ class NetworkIsolation(Construct):
         return policy(env, HEALTH_CHECK, {"matchLabels": {labels.NAME: HEALTH_CHECK}}, [], [*egress, DNS])
 
     @staticmethod
-    def database_policy(env: Environment, db: str, users: list[str]) -> Manifest:
-        pods = database_pods(env, db)
-        peers = PEER_PORTS.get(db, [endpoints.PORTS[db]])
-        ingress = [{"from": [{"podSelector": pods}], "ports": tcp(*peers)}]
+    def database_policy(env: Environment, store: Store, users: list[str]) -> Manifest:
+        """A store's pods: in from its users on its port and from each other on the ports its
+        pods speak among themselves (replication, cluster bus); out to each other and DNS."""
+        pods = store.pods()
+        ingress = [{"from": [{"podSelector": pods}], "ports": tcp(*store.peer_ports)}]
         if users:
-            ingress.insert(0, {"from": [{"podSelector": named(users)}], "ports": tcp(endpoints.PORTS[db])})
-        egress = [{"to": [{"podSelector": pods}], "ports": tcp(*peers)}, DNS]
-        return policy(env, f"{db}-database", pods, ingress, egress)
+            ingress.insert(0, {"from": [{"podSelector": named(users)}], "ports": tcp(store.port)})
+        egress = [{"to": [{"podSelector": pods}], "ports": tcp(*store.peer_ports)}, DNS]
+        return policy(env, f"{store.name}-database", pods, ingress, egress)

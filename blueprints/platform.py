@@ -5,7 +5,6 @@ from __future__ import annotations
 from constructs import Construct
 
 from blueprints import argocd, labels
-from blueprints.databases import endpoints
 from blueprints.k8s import Manifest, api_object
 from blueprints.model import Catalog, Environment
 
@@ -54,7 +53,10 @@ class PlatformConfig(Construct):
 def config_data(catalog: Catalog, env: Environment) -> dict[str, str]:
     """`<env>-config`: replica keys, database keys and endpoints, settings, each from its one source."""
     data = {s.config_key: str(env.replicas_for(s)) for s in catalog.services.services}
-    data.update(env.databases.config_data())
-    data.update(endpoints.config_data(env))
+    stores = env.stores().values()
+    for store in stores:  # the seed's database keys first, then where each store is
+        data.update(store.topology_keys())
+    for store in stores:
+        data.update(store.endpoint_keys())
     data.update(catalog.services.settings)
     return data

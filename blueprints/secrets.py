@@ -1,4 +1,4 @@
-"""Secrets from Vault through External Secrets (issue #5): names and references, never values.
+"""Secrets from Vault through External Secrets: names and references, never values.
 
 For an environment with `vault:` (every one but local) this renders a ClusterSecretStore
 `vault-<env>` (Vault KV v2, Kubernetes auth) and, in the platform's namespace, the ExternalSecrets
@@ -6,7 +6,8 @@ that make every Secret the platform reads. Local has no Vault: its database Secr
 hand (README, "The databases") and nothing is rendered here.
 
 Vault layout (KV v2, mount `vault.path`, the seed's `secret/therapeutic-ai/<env>`), one key per
-environment holding these properties (`VAULT_PROPERTIES` below is the list, kept in one place):
+environment holding these properties (each store's module names its own: `Store.credentials`,
+`Store.url`):
 
   postgres_password            PostgreSQL user `therapeutic_ai` (the seed's key)
   postgres_admin_password      PostgreSQL superuser `postgres`
@@ -44,10 +45,6 @@ from typing import Any
 from constructs import Construct
 
 from blueprints import argocd, labels
-from blueprints.databases.endpoints import CREDENTIALS, MONGODB, POSTGRES, REDIS, endpoints
-from blueprints.databases.endpoints import DATABASE as DATABASE_NAME
-from blueprints.databases.values import mongodb as mongodb_values
-from blueprints.databases.values import postgresql as postgresql_values
 from blueprints.k8s import Manifest, api_object
 from blueprints.model import Environment
 
@@ -105,39 +102,8 @@ def secret_volume(secret: str) -> tuple[dict[str, Any], dict[str, Any]]:
 
 # --- where each Secret's values come from -----------------------------------------------------
 
-# Secret key -> Vault property. The charts' key names come from their values (postgresql) or are
-# the chart's fixed names (mongodb); each store's admin key is CREDENTIALS' (checked below).
-_pg_keys = postgresql_values.SecretKeys()
-CHART_CREDENTIALS: dict[str, dict[str, str]] = {
-    POSTGRES: {
-        _pg_keys.adminPasswordKey: "postgres_admin_password",
-        _pg_keys.userPasswordKey: "postgres_password",  # the password of database-secrets' postgres-url
-        _pg_keys.replicationPasswordKey: "postgres_replication_password",
-    },
-    MONGODB: {
-        "mongodb-root-password": "mongodb_root_password",
-        "mongodb-passwords": "mongodb_password",  # one user (therapeutic_ai): the password of mongodb-url
-        "mongodb-replica-set-key": "mongodb_replica_set_key",
-    },
-    REDIS: {CREDENTIALS[REDIS][1]: "redis_password"},
-}
-for _store, (_secret, _admin_key) in CREDENTIALS.items():
-    if _admin_key not in CHART_CREDENTIALS[_store]:
-        raise AssertionError(f"{_secret}: the chart's admin key {_admin_key!r} has no Vault property")
-
 JWT_KEYS = {"signing-key": "jwt_signing_key", "signing-key-previous": "jwt_signing_key_previous"}
 ENCRYPTION_KEYS = {"encryption-key": "phi_encryption_key", "encryption-key-previous": "phi_encryption_key_previous"}
-# database-secrets' template variables: the users' passwords, as the seed names them
-URL_PASSWORDS = ("postgres_password", "mongodb_password", "redis_password")
-
-VAULT_PROPERTIES: tuple[str, ...] = tuple(
-    dict.fromkeys(
-        [*URL_PASSWORDS, *(p for keys in CHART_CREDENTIALS.values() for p in keys.values()),
-         *JWT_KEYS.values(), *ENCRYPTION_KEYS.values()]
-    )
-)
-
-MONGODB_REPLICA_SET = "rs0"  # bitnami/mongodb's default `replicaSetName` (the values leave it)
 
 
 def vault_key(env: Environment) -> str:
@@ -150,29 +116,6 @@ def api_keys_vault_key(env: Environment) -> str:
 
 def store_name(env: Environment) -> str:
     return f"vault-{env.name}"
-
-
-def placeholder(variable: str) -> str:
-    """A template reference to a fetched value, escaped for the user-info part of a URL (`@`, `/`,
-    `:` and `%` are safe in a password; a space would become `+`: generate passwords without)."""
-    return "{{ ." + variable + " | urlquery }}"
-
-
-def database_urls(env: Environment) -> dict[str, str]:
-    """database-secrets' keys: connection URLs with TLS required, hosts and ports from endpoints."""
-    e = endpoints(env)
-    pg, mongo, redis = e["postgres"], e["mongodb"], e["redis"]
-    pg_user = postgresql_values.Auth().username
-    mongo_user = mongodb_values.Auth().usernames[0]
-    mongo_hosts = ",".join(f"{host}:{mongo.port}" for host in mongo.hosts)
-    mongo_options = "tls=true" + (f"&replicaSet={MONGODB_REPLICA_SET}" if env.databases.mongodb.replica_set else "")
-    return {
-        "postgres-url": f"postgresql://{pg_user}:{placeholder('postgres_password')}@{pg.hosts[0]}:{pg.port}"
-        f"/{DATABASE_NAME}?sslmode=verify-full",
-        "mongodb-url": f"mongodb://{mongo_user}:{placeholder('mongodb_password')}@{mongo_hosts}"
-        f"/{DATABASE_NAME}?{mongo_options}",
-        "redis-url": f"rediss://:{placeholder('redis_password')}@{redis.hosts[0]}:{redis.port}",
-    }
 
 
 # --- the objects ----------------------------------------------------------------------------------
@@ -255,13 +198,15 @@ def manifests_for(env: Environment) -> list[Manifest]:
     """Every object of the environment's secrets; none without Vault."""
     if env.vault is None:
         return []
+    stores = env.stores().values()
+    # database-secrets: the connection URLs, their passwords as template variables (the seed's names)
+    urls = [url for url in (store.url() for store in stores) if url is not None]
+    credentials = [store.credentials for store in stores if store.credentials is not None]
     return [
         cluster_secret_store(env),
-        external_secret(env, DATABASE_SECRETS, DATABASE, {p: p for p in URL_PASSWORDS}, template=database_urls(env)),
-        *(
-            external_secret(env, CREDENTIALS[store][0], DATABASE, keys)
-            for store, keys in CHART_CREDENTIALS.items()
-        ),
+        external_secret(env, DATABASE_SECRETS, DATABASE, {url.password: url.password for url in urls},
+                        template={url.key: url.template for url in urls}),
+        *(external_secret(env, c.secret, DATABASE, c.vault) for c in credentials),
         external_secret(env, MOUNTED[JWT], JWT, JWT_KEYS),
         external_secret(env, MOUNTED[API_KEYS], API_KEYS, {}, extract=api_keys_vault_key(env)),
         external_secret(env, MOUNTED[ENCRYPTION], ENCRYPTION, ENCRYPTION_KEYS),

@@ -9,6 +9,7 @@ from typing import Any
 RUN_AS_USER = 10001
 RUN_AS_GROUP = 10001
 RUNTIME_DEFAULT = {"type": "RuntimeDefault"}
+TMP_SIZE = "64Mi"  # the writable /tmp of a read-only root filesystem
 
 
 def pod_security_context(**extra: Any) -> dict[str, Any]:
@@ -38,3 +39,8 @@ def container_security_context() -> dict[str, Any]:
 def service_account(metadata: dict[str, Any]) -> dict[str, Any]:
     """A workload's own ServiceAccount, whose API token is never mounted."""
     return {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": metadata, "automountServiceAccountToken": False}
+
+
+def tmp_volume() -> tuple[dict[str, Any], dict[str, Any]]:
+    """(volume, mount): the emptyDir on /tmp every container gets, its root filesystem being read-only."""
+    return {"name": "tmp", "emptyDir": {"sizeLimit": TMP_SIZE}}, {"name": "tmp", "mountPath": "/tmp"}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from blueprints.model import Environment, GpuMode, ResourceAmounts, Resources, Tier
+from blueprints.quantity import GPU_RESOURCE
 from blueprints.workload import ServiceWorkload, http_probe
 
 
@@ -36,7 +37,6 @@ class PythonAIService(ServiceWorkload):
     )
 
 
-GPU_RESOURCE = "nvidia.com/gpu"
 # Model loading: up to 60 x 10 s = 10 minutes before liveness takes over.
 STARTUP = {"path": "/health/live", "periodSeconds": 10, "failureThreshold": 60}
 MODEL_CACHE = "/models"

@@ -17,13 +17,11 @@ from blueprints import labels, scanners
 from blueprints.k8s import Manifest, api_object
 from blueprints.model import Color, Environment, ResourceAmounts, Resources, Service, Tier
 from blueprints.secrets import secret_volume
-from blueprints.security import container_security_context, pod_security_context, service_account
+from blueprints.security import container_security_context, pod_security_context, service_account, tmp_volume
 
 # The seed's probes (deployment-guide.md, "Readiness vs Liveness").
 READINESS = {"path": "/health/ready", "initialDelaySeconds": 10, "periodSeconds": 5}
 LIVENESS = {"path": "/health/live", "initialDelaySeconds": 30, "periodSeconds": 10}
-
-TMP_SIZE = "64Mi"
 
 
 class WorkloadProps(BaseModel):
@@ -137,7 +135,7 @@ class ServiceWorkload(Construct):
     def container(self) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """The service's container and the volumes its mounts need."""
         port = self.service.port
-        volumes = [({"name": "tmp", "emptyDir": {"sizeLimit": TMP_SIZE}}, {"name": "tmp", "mountPath": "/tmp"})]
+        volumes = [tmp_volume()]
         volumes += self.extra_volumes()
         volumes += self.secret_volumes()
         return {

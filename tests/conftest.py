@@ -54,6 +54,22 @@ def scratch(tmp_path: Path) -> Path:
     return new_project(tmp_path)
 
 
+@pytest.fixture(scope="module")
+def rendered_project(tmp_path_factory) -> Path:
+    """A scratch project rendered once per test module (every environment); tests that change it take `project`."""
+    root = new_project(tmp_path_factory.mktemp("rendered"))
+    render_project(root, validate=False)
+    return root
+
+
+@pytest.fixture
+def project(rendered_project: Path, tmp_path: Path) -> Path:
+    """A private copy of the rendered scratch project, free to break."""
+    copy = tmp_path / "p"
+    shutil.copytree(rendered_project, copy)
+    return copy
+
+
 def snapshot_tree(root: Path) -> dict[str, bytes]:
     """Every file under root (for 'nothing was written' checks)."""
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}

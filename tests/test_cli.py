@@ -3,32 +3,15 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import edit, gen, new_project, refuses_bad_input, snapshot_tree
+from blueprints.types import BlueprintError, CatalogProblem
+from tests.conftest import edit, gen, refuses_bad_input, snapshot_tree
 
 SERVICES = Path("blueprints/catalog/services.yaml")
 ENVIRONMENTS = Path("blueprints/catalog/environments.yaml")
-
-
-@pytest.fixture(scope="module")
-def rendered_project(tmp_path_factory) -> Path:
-    """A scratch project rendered once (every environment)."""
-    root = new_project(tmp_path_factory.mktemp("project"))
-    result = gen(root, "render", "--all", "--quiet")
-    assert result.exit_code == 0, result.output
-    return root
-
-
-@pytest.fixture
-def project(rendered_project: Path, tmp_path: Path) -> Path:
-    """A private copy of the rendered scratch project, free to break."""
-    copy = tmp_path / "p"
-    shutil.copytree(rendered_project, copy)
-    return copy
 
 
 # --- bad command lines: exit 2, the valid choices, nothing written ------------------------------
@@ -85,14 +68,47 @@ def test_bad_arguments_exit_2_with_choices_and_write_nothing(scratch, args, mess
          "blueprints/catalog/environments.yaml:112: environments[3].databases.storage_class: real-phi data must be on an encrypted StorageClass"),
         (Path("blueprints/catalog/databases.yaml"), "version: 16.7.27", "version: latest",
          "blueprints/catalog/databases.yaml:11: charts.postgresql.version: String should match pattern"),
+        (ENVIRONMENTS, "      scylladb: {datacenters: 3", "      scylla: {datacenters: 3",
+         "blueprints/catalog/environments.yaml:117: environments[3].databases.scylla: 'scylla' is not a store "
+         "(one of postgres, mongodb, redis, scylladb)"),
+        (ENVIRONMENTS, "      redis: {cluster: true, shards: 3, replicas: 1, cpu: 500m, memory: 2Gi, storage: 10Gi}\n", "",
+         "blueprints/catalog/environments.yaml:112: environments[3].databases: every environment sizes every store: redis missing"),
+        (Path("blueprints/catalog/databases.yaml"), "\n  scylladb: {", "\n  scylla: {",
+         "blueprints/catalog/databases.yaml:50: local_images.scylla: 'scylla' is not a store"),
+        (SERVICES, "  - name: billing\n", "  - name: redis-database\n",
+         "blueprints/catalog/services.yaml:46: services[4].name: 'redis-database' is taken by the store redis"),
+        (SERVICES, "  - name: billing\n", "  - name: health-check\n",
+         "blueprints/catalog/services.yaml:46: services[4].name: 'health-check' is taken by the post-sync health check"),
+        (Path("blueprints/catalog/databases.yaml"), "  redis-cluster:  ", "  redis-sharded:  ",
+         "blueprints/catalog/databases.yaml:31: charts.redis-sharded: no store installs chart 'redis-sharded'"),
     ],
     ids=["duplicate-port", "duplicate-name", "not-dns", "negative-replicas", "unknown-tier", "gpu-host-without-model",
          "unknown-key", "latest-tag", "gpu-without-nodes", "zero-replica-cap", "even-replica-set", "two-redis-shards",
-         "phi-without-encrypted-storage", "chart-not-pinned"],
+         "phi-without-encrypted-storage", "chart-not-pinned", "unknown-store", "store-not-sized", "local-image-of-no-store",
+         "chart-of-no-store", "service-named-like-a-store", "service-named-like-the-health-check"],
 )
 def test_bad_catalog_exits_2_with_one_line_and_writes_nothing(project, relative, old, new, expected):
     edit(project, relative, old, new)
     refuses_bad_input(project, expected)
+
+
+@pytest.mark.parametrize("refusal,message", [
+    (BlueprintError("two objects are Service/postgres: postgres and api-gateway"),
+     "local/shared: two objects are Service/postgres: postgres and api-gateway"),
+    (ValueError("replicas must be at least 1"), "local/shared: replicas must be at least 1"),
+    (CatalogProblem(("services", 3, "port"), "port 80 is privileged"), "local/shared: services[3].port: port 80 is privileged"),
+], ids=["blueprint-error", "value-error", "catalog-problem"])
+def test_a_blueprint_that_cannot_build_the_catalog_is_one_line(project, monkeypatch, refusal, message):
+    """A blueprint refusing the catalog's values (two objects of one kind and name in a part, which
+    the catalog checks should prevent; any ValueError) is a one-line error naming the part, and the
+    field when the blueprint names it, not a traceback."""
+    import blueprints.charts
+
+    def refuse(*args, **kwargs):
+        raise refusal
+
+    monkeypatch.setattr(blueprints.charts, "part_chart", refuse)
+    refuses_bad_input(project, message, "render", "local")
 
 
 def test_missing_catalog_names_the_file(tmp_path):

@@ -102,7 +102,7 @@ def test_phi_bearing_stores_are_hardened(values, env):
         # passwords only by Secret name, never a value
         assert not [p for p in leaves if p[-1] in ("password", "rootPassword", "postgresPassword", "replicationPassword")], name
         if "scylla" in name:
-            continue  # the operator issues Scylla's TLS certificates and runs its pods (see values/scylla.py)
+            continue  # the operator issues Scylla's TLS certificates and runs its pods (see stores/scylladb.py)
         assert data["tls"]["enabled"] is True, name
         assert data["global"]["security"]["allowInsecureImages"] is True, name
         for p, v in leaves.items():
@@ -147,8 +147,8 @@ def test_local_runs_plain_statefulsets_and_no_argo_cd(objects):
 
 
 def test_a_misspelled_or_misplaced_value_key_is_an_error():
-    from blueprints.databases.values import postgresql
-    from blueprints.databases.values.bitnami import Persistence
+    from blueprints.databases.bitnami import Persistence
+    from blueprints.databases.stores import postgres as postgresql
 
     with pytest.raises(ValidationError, match="storageclass"):
         Persistence(size="1Gi", storageclass="fast")
@@ -159,7 +159,7 @@ def test_a_misspelled_or_misplaced_value_key_is_an_error():
 
 
 def _size():
-    from blueprints.databases.spec import Size
+    from blueprints.databases.store import Size
 
     return Size(cpu="1", memory="1Gi", storage="1Gi")
 

@@ -114,7 +114,7 @@ def test_each_project_admits_exactly_what_its_applications_apply(objects, env):
     # the platform's project never reaches Argo CD's namespace: no Application of it can make
     # Applications, projects, or touch Argo CD's Secrets and ConfigMaps
     assert {d["namespace"] for d in platform["spec"]["destinations"]} == {"therapeutic-ai"} | {
-        f"therapeutic-ai-scylla-dc{dc}" for dc in range(1, CATALOG.environment(env).databases.scylla.datacenters + 1)}
+        f"therapeutic-ai-scylla-dc{dc}" for dc in range(1, CATALOG.environment(env).databases.specs["scylladb"].datacenters + 1)}
     assert {d["namespace"] for d in delivery["spec"]["destinations"]} == {"argocd"}
     assert not admits(delivery, {"apiVersion": "v1", "kind": "Secret", "metadata": {"namespace": "argocd"}})
     assert not admits(platform, {"apiVersion": "v1", "kind": "Secret", "metadata": {"namespace": "argocd"}})

@@ -8,8 +8,7 @@ import re
 
 import pytest
 
-from blueprints.types import CatalogProblem
-from tests.conftest import PROJECT, gen, new_project, snapshot_tree
+from tests.conftest import PROJECT
 
 # where words become typed objects, the only modules allowed a lookup by name: the command line's
 # arguments, and the catalog loader (which checks the release record's names against the profiles)
@@ -66,22 +65,3 @@ def test_the_output_layout_is_a_leaf():
 def test_the_committed_tree_has_one_reader():
     readers = {line.split(":")[0] for line in offenders(re.compile(r"""\.glob\(\s*["']\*\.yaml"""), "generator")}
     assert readers == {"generator/rendered/read.py"}
-
-
-@pytest.mark.parametrize("refusal,message", [
-    (ValueError("replicas must be at least 1"), "local/shared: a blueprint refuses the catalog: replicas must be at least 1"),
-    (CatalogProblem(("services", 3, "port"), "port 80 is privileged"),
-     "local/shared: a blueprint refuses services[3].port: port 80 is privileged"),
-])
-def test_a_blueprint_that_refuses_the_catalog_is_one_line_and_exit_2(tmp_path, monkeypatch, refusal, message):
-    import blueprints.charts
-
-    def refuse(*args, **kwargs):
-        raise refusal
-
-    monkeypatch.setattr(blueprints.charts, "part_chart", refuse)
-    project = new_project(tmp_path)
-    before = snapshot_tree(project)
-    result = gen(project, "render", "local")
-    assert (result.exit_code, result.output) == (2, f"gen: error: {message}\n")
-    assert snapshot_tree(project) == before

@@ -14,8 +14,10 @@ ensure_node()  # before cdk8s: importing it starts the jsii runtime
 
 from cdk8s import App, Chart  # noqa: E402
 
-from blueprints.databases.local import LocalDatabase, PORTS  # noqa: E402
-from blueprints.databases.spec import Size  # noqa: E402
+from blueprints.databases import registry  # noqa: E402
+from blueprints.databases.local import LocalDatabase, local_databases  # noqa: E402
+from blueprints.databases.store import Placement, Size  # noqa: E402
+from blueprints.databases.stores.postgres import Postgres  # noqa: E402
 from generator.catalog import load_catalog  # noqa: E402
 from generator.validation.policies import Context, run_rules  # noqa: E402
 from generator.validation.schemas import SchemaStore  # noqa: E402
@@ -41,13 +43,11 @@ def catalog():
 
 
 def render(catalog, storage_class: str | None) -> tuple[dict[str, LocalDatabase], list[dict]]:
-    """The four stores in one chart, as the constructs and as `chart.to_json()`."""
+    """The four stores of local's catalog entry in one chart, as the constructs and as `chart.to_json()`."""
+    placement = Placement("local", NAMESPACE, charts=False, storage_class=storage_class)
+    stores = list(catalog.environment("local").databases.stores(placement).values())
     chart = Chart(App(), "local-databases")
-    made = {
-        name: LocalDatabase(chart, name, name=name, namespace=NAMESPACE, image=catalog.databases.local_images[name],
-                            size=SIZES[name], storage_class=storage_class)
-        for name in NAMES
-    }
+    made = dict(local_databases(chart, stores, catalog.databases.local_images))
     return made, list(chart.to_json())
 
 
@@ -72,8 +72,11 @@ def container(objs: list[dict], name: str) -> dict:
     return c
 
 
-def test_ports_are_the_shared_ones():
-    assert PORTS == {"postgres": 5432, "mongodb": 27017, "redis": 6379, "scylladb": 9042}
+PORTS = {"postgres": 5432, "mongodb": 27017, "redis": 6379, "scylladb": 9042}
+
+
+def test_ports_are_the_stores():
+    assert {store.name: store.port for store in registry.stores()} == PORTS
 
 
 def test_kinds_and_names(rendered, objects):
@@ -262,11 +265,10 @@ def test_scylladb(objects):
     assert env_of(c)["POD_IP"]["valueFrom"] == {"fieldRef": {"fieldPath": "status.podIP"}}
 
 
-def test_unknown_name_is_refused(catalog):
-    chart = Chart(App(), "bad")
-    with pytest.raises(ValueError, match="unknown database"):
-        LocalDatabase(chart, "x", name="mysql", namespace=NAMESPACE, image=catalog.databases.local_images["redis"],
-                      size=SIZES["redis"], storage_class=None)
+def test_a_store_refuses_another_stores_spec(catalog):
+    redis = catalog.environment("local").databases.specs["redis"]
+    with pytest.raises(TypeError, match="postgres: a RedisSpec is not a PostgresSpec"):
+        Postgres(redis, Placement("local", NAMESPACE, charts=False, storage_class=None))
 
 
 def test_policies(catalog, objects):

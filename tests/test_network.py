@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from blueprints.databases.endpoints import PORTS
+from blueprints.databases import registry
 from generator.catalog import load_catalog
 from tests.netpolicy import Pod, allows
 from tests.conftest import PROJECT, part_objects
 
 CATALOG = load_catalog(PROJECT)
+PORTS = {store.name: store.port for store in registry.stores()}
 SERVICES = CATALOG.services.services
 NAMESPACE = "therapeutic-ai"
 DNS = Pod("kube-system", {"k8s-app": "kube-dns"})
@@ -35,7 +36,7 @@ def database_pods(env: str) -> dict[str, list[Pod]]:
         return {db: [Pod(NAMESPACE, {"app.kubernetes.io/name": db, "app.kubernetes.io/component": "database"})] for db in PORTS}
     pods = {db: [Pod(NAMESPACE, {"app.kubernetes.io/instance": db, "app.kubernetes.io/name": db})] for db in PORTS if db != "scylladb"}
     pods["scylladb"] = [Pod(f"{NAMESPACE}-scylla-dc{dc}", {"app.kubernetes.io/name": "scylla"})
-                        for dc in range(1, profile.databases.scylla.datacenters + 1)]
+                        for dc in range(1, profile.databases.specs["scylladb"].datacenters + 1)]
     return pods
 
 

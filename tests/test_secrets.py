@@ -15,9 +15,10 @@ ensure_node()  # before cdk8s: importing it starts the jsii runtime
 from cdk8s import App, Chart  # noqa: E402
 
 from blueprints.certificates import PlatformCertificates  # noqa: E402
-from blueprints.databases.endpoints import CREDENTIALS, DATABASE, endpoints  # noqa: E402
+from blueprints.databases import registry  # noqa: E402
+from blueprints.databases.store import DATABASE  # noqa: E402
 from blueprints.argocd import DATABASES_APP_WAVE, SECRETS_WAVE, SHARED_APP_WAVE  # noqa: E402
-from blueprints.databases.values import postgresql as postgresql_values  # noqa: E402
+from blueprints.databases.stores import postgres as postgres_store  # noqa: E402
 from blueprints.model import Tier  # noqa: E402
 from blueprints.secrets import PlatformSecrets  # noqa: E402
 from blueprints.tiers import GoService  # noqa: E402
@@ -153,7 +154,7 @@ def test_database_urls_use_endpoints_and_require_tls(catalog, rendered, env_name
     assert mongo.group(2) == DATABASE
     options = mongo.group(3).split("&")
     assert "tls=true" in options
-    assert ("replicaSet=rs0" in options) is env.databases.mongodb.replica_set
+    assert ("replicaSet=rs0" in options) is env.databases.specs["mongodb"].replica_set
 
     assert urls["redis-url"] == f"rediss://:{{{{ .redis_password | urlquery }}}}@{e['redis'].hosts[0]}:{e['redis'].port}"
 
@@ -177,9 +178,10 @@ def test_credential_secrets_carry_the_chart_keys(rendered):
         assert "template" not in spec["target"]  # the fetched values under the chart's key names
         assert {e["secretKey"] for e in spec["data"]} == keys, name
     # the Secret and key names the values read
-    for secret, admin_key in CREDENTIALS.values():
-        assert admin_key in CHART_KEYS[secret]
-    pg_keys = postgresql_values.SecretKeys()
+    for store in registry.stores():
+        if store.credentials:
+            assert store.credentials.admin_key in CHART_KEYS[store.credentials.secret]
+    pg_keys = postgres_store.SecretKeys()
     assert {pg_keys.adminPasswordKey, pg_keys.userPasswordKey, pg_keys.replicationPasswordKey} == CHART_KEYS["postgres-credentials"]
 
 
@@ -196,6 +198,10 @@ def test_url_passwords_are_the_users_passwords(rendered):
     assert prop("redis-credentials", "redis-password") == prop("database-secrets", "redis_password")
 
 
+def endpoints(env):
+    return {name: store.endpoint() for name, store in env.stores().items()}
+
+
 # --- Certificates ---------------------------------------------------------------------------------
 
 def in_cluster(name: str) -> list[str]:
@@ -206,7 +212,8 @@ def in_cluster(name: str) -> list[str]:
 def test_certificates_lifetime_and_issuers(catalog, rendered, env_name):
     env = catalog.environment(env_name)
     certs = of_kind(rendered[env_name], "Certificate")
-    mongo = [f"mongodb-{n}-tls" for n in range(env.databases.mongodb.members)] if env.databases.mongodb.replica_set else ["mongodb-tls"]
+    mongodb = env.databases.specs["mongodb"]
+    mongo = [f"mongodb-{n}-tls" for n in range(mongodb.members)] if mongodb.replica_set else ["mongodb-tls"]
     assert set(certs) == {"api-gateway-public", "internal-tls", "postgres-tls", "redis-tls", *mongo}
     for name, cert in certs.items():
         spec = cert["spec"]
@@ -236,7 +243,7 @@ def test_database_certificates_cover_the_endpoints(catalog, rendered):
         certs = of_kind(rendered[env_name], "Certificate")
         assert set(in_cluster(e["postgres"].hosts[0])) <= set(certs["postgres-tls"]["spec"]["dnsNames"])
         assert set(in_cluster(e["redis"].hosts[0])) <= set(certs["redis-tls"]["spec"]["dnsNames"])
-        if env.databases.mongodb.replica_set:
+        if env.databases.specs["mongodb"].replica_set:
             for n, host in enumerate(e["mongodb"].hosts):
                 assert set(in_cluster(host)) <= set(certs[f"mongodb-{n}-tls"]["spec"]["dnsNames"])
         else:

@@ -15,6 +15,7 @@ from typing import Any
 
 from blueprints import argocd, labels
 from blueprints.model import Catalog
+from blueprints.quantity import GIB, gib, plain
 from generator.rendered import Doc, Part, Workload, workloads
 from generator.validation.capacity import annotated, pod_amounts
 
@@ -127,15 +128,13 @@ def cpu(cores: Decimal) -> str:
     """Cores as Kubernetes writes them: `50m` below one core, `2` or `2.5` above."""
     if cores < 1 and (cores * 1000) == (cores * 1000).to_integral_value():
         return f"{int(cores * 1000)}m"
-    return f"{cores.normalize():f}"
+    return plain(cores)
 
 
 def size(value: Decimal) -> str:
     """Bytes as Kubernetes writes them where exact (`128Mi`, `16Gi`), else in Gi to 0.1 (`74.4Gi`)."""
-    if value >= 2**30 and value % 2**30 == 0:
-        return f"{int(value // 2**30)}Gi"
-    if value >= 2**30:
-        return f"{(value / 2**30).quantize(Decimal('0.1')).normalize():f}Gi"
+    if value >= GIB:
+        return gib(value) if value % GIB == 0 else gib(value, "0.1")
     if value % 2**20 == 0:
         return f"{int(value // 2**20)}Mi"
     return f"{int(value)}"
@@ -145,7 +144,7 @@ def resources(values: dict[str, Decimal], words: bool = False) -> str:
     """`50m, 128Mi` (one pod), or with `words`: `12.16 cores, 74.4Gi memory` (totals)."""
     shown = [cpu(values["cpu"]) + (" cores" if words else ""), size(values["memory"]) + (" memory" if words else "")]
     if values["gpu"]:
-        shown.append(f"{values['gpu'].normalize():f} GPU")
+        shown.append(f"{plain(values['gpu'])} GPU")
     return ", ".join(shown)
 
 

@@ -133,7 +133,9 @@ def chart(app: Any, catalog: Catalog, part: Part) -> Chart:
 
 
 def refusal(part: Part, exc: ValueError) -> str:
-    """One line naming the part, and the field when the blueprint names it (a CatalogProblem)."""
+    """One line naming the part, and the field when the blueprint names it (a CatalogProblem).
+    Any ValueError counts (BlueprintError is the blueprints' own): it is the catalog's values the
+    blueprint refuses."""
     if isinstance(exc, CatalogProblem):
-        return f"{part}: a blueprint refuses {dotted(exc.loc)}: {exc.message}"
-    return f"{part}: a blueprint refuses the catalog: {exc}"
+        return f"{part}: {dotted(exc.loc)}: {exc.message}"
+    return f"{part}: {exc}"

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from blueprints.enums import GpuMode, Tier
 from blueprints import argocd, labels, layout
+from blueprints.quantity import GPU_RESOURCE as GPU
 from generator.rendered import Doc, LabelIndex, Workload, workloads
 from generator.validation.secrets import secret_literal
 
@@ -359,9 +360,6 @@ def _secret_literal(ctx: Context) -> Iterator[Finding]:
                 why = secret_literal(key, value)
                 if why:
                     yield found("GEN-SECRET-LITERAL", doc, f"data.{key} holds {why}")
-
-
-GPU = "nvidia.com/gpu"
 
 
 def gpu_amount(c: dict[str, Any]) -> int:

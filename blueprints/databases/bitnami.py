@@ -1,26 +1,12 @@
-"""Value blocks the Bitnami charts share, under the charts' own key names.
-
-Models forbid unknown keys: the charts themselves accept any key and silently ignore a misspelled
-or misplaced one, so the typing here is the only place such a mistake can fail.
-"""
+"""Value blocks the Bitnami charts share (PostgreSQL, MongoDB, Redis), under the charts' own key names."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import Field
 
-from blueprints.databases.spec import Image as ImagePin
-from blueprints.databases.spec import Size
+from blueprints.databases.store import Image as ImagePin
+from blueprints.databases.store import Size, Values
 from blueprints.security import container_security_context, pod_security_context
-
-
-
-class Values(BaseModel):
-    """A block of Helm values: keys exactly as the chart spells them."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-    def dump(self) -> dict:
-        return self.model_dump(by_alias=True, exclude_none=True, mode="json")
 
 
 class Image(Values):
@@ -130,3 +116,17 @@ class NetworkPolicy(Values):
     the stores' policies from the dependency graph instead."""
 
     enabled: bool = False
+
+
+class ChartValues(Values):
+    """How every Bitnami chart's values begin."""
+
+    global_: Global = Field(default=Global(), alias="global")
+    fullnameOverride: str  # the store's name: the charts name their Services after it (the hosts services use)
+    image: Image
+
+
+class ReplicatedValues(ChartValues):
+    """A chart that runs one server or a replicated set (`architecture`)."""
+
+    architecture: str

@@ -1,0 +1,266 @@
+"""What a store is: the one interface every database of the platform implements.
+
+A store is one module under `blueprints/databases/stores/`, one `Store` subclass: its facts are
+class attributes (name, port, the Secret its server reads, the charts it installs), and what follows
+from an environment's spec is methods of an instance made for that environment (`Store(spec,
+placement)`). The registry (`registry.py`) lists the stores; every consumer iterates it and asks
+each store, never naming one:
+
+  <env>-config          the seed's keys (`topology_keys`), then where it is (`endpoint_keys`)
+  endpoints             `endpoint`: the hosts and port services connect to
+  NetworkPolicies       `port`, `peer_ports`, `pods`, `own_namespaces` (blueprints/network.py)
+  ExternalSecrets       `credentials`, `url` (blueprints/secrets.py)
+  Certificates          `tls_names` (blueprints/certificates.py)
+  Argo CD Applications  `releases`: charts and typed values; `prerequisites` in `shared` (applications.py)
+  local StatefulSets    `local_*`, `data_path`, `scratch`, `grace` (local.py)
+  capacity              each release's pods and size, stated on its Application
+
+A new concern of every store (an exporter, a backup schedule) is one more attribute or method
+here, with a default where some stores have none. This module imports no catalog model: an
+environment reaches a store as a `Placement`, so `model.py` may import the stores.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, TypeVar, get_args
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from blueprints import labels
+from blueprints.types import Bytes, Cpu, Digest, Manifest, Strict, Tag
+
+DATABASE = "therapeutic_ai"  # the seed's database name (PostgreSQL's database, MongoDB's user and database)
+INSTANCE = "app.kubernetes.io/instance"  # how the charts label their pods: the release
+
+
+class Size(Strict):
+    """What one database pod (one member, instance or node) requests, and its volume."""
+
+    cpu: Cpu
+    memory: Bytes
+    storage: Bytes
+
+
+class Image(Strict):
+    registry: str
+    repository: str
+    tag: Tag
+    digest: Digest | None = Field(default=None, description="recorded at release")
+
+    def reference(self) -> str:
+        return f"{self.registry}/{self.repository}:{self.tag}" + (f"@{self.digest}" if self.digest else "")
+
+
+class Chart(Strict):
+    """A Helm chart pinned to one version, and the images its values pin."""
+
+    name: str
+    repository: str = Field(description="Helm repository URL, or an OCI registry host/path (Argo CD's form)")
+    version: str = Field(pattern=r"^v?[0-9]+\.[0-9]+\.[0-9]+$")
+    images: dict[str, Image] = Field(default_factory=dict)
+
+
+class Values(BaseModel):
+    """A block of Helm values: keys exactly as the chart spells them. Models forbid unknown keys:
+    the charts accept any key and silently ignore a misspelled one, so this is where it fails."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    def dump(self) -> dict:
+        return self.model_dump(by_alias=True, exclude_none=True, mode="json")
+
+
+@dataclass(frozen=True)
+class Placement:
+    """What a store knows of the environment it runs in."""
+
+    environment: str
+    namespace: str
+    charts: bool  # Argo CD installs the pinned charts; otherwise plain StatefulSets (local)
+    storage_class: str | None
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    hosts: tuple[str, ...]
+    port: int
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """The Secret a store's server reads (made by External Secrets, or by hand for local): its
+    admin password's key, and every key with the Vault property it comes from."""
+
+    secret: str
+    admin_key: str
+    vault: dict[str, str]  # Secret key -> property of the environment's Vault key
+
+    def __post_init__(self) -> None:
+        if self.admin_key not in self.vault:
+            raise ValueError(f"{self.secret}: the admin key {self.admin_key!r} has no Vault property")
+
+
+@dataclass(frozen=True)
+class ConnectionUrl:
+    """A key of `database-secrets`: the URL services connect with, TLS required. `template` holds
+    the password as `{{ .<password> | urlquery }}`, `password` being a Vault property."""
+
+    key: str
+    password: str
+    template: str
+
+
+@dataclass(frozen=True)
+class Release:
+    """One install of a pinned chart: an Argo CD Application and its values file. `pods` of `size`
+    (plus `sidecar` cpu and memory each) are what `gen capacity` counts for it."""
+
+    name: str
+    chart: Chart
+    values: Values
+    pods: int
+    size: Size
+    namespace: str | None = None  # None: the platform's
+    sidecar: tuple[str, str] = ("0", "0")
+
+
+@dataclass(frozen=True)
+class Prerequisite:
+    """Objects a store's charts need in `shared` first (a namespace of its own), written to
+    `overlays/<env>/shared/resources/<source>.yaml` and headed as made by `blueprint`."""
+
+    source: str
+    blueprint: str
+    manifests: list[Manifest]
+
+
+@dataclass(frozen=True)
+class Scratch:
+    """A small writable path of a local StatefulSet outside its data volume (an emptyDir)."""
+
+    volume: str
+    path: str
+    limit: str
+
+
+# the loopback, where the charts' own probes reach their server over TLS (MongoDB, Redis)
+LOOPBACK_NAMES, LOOPBACK_IPS = ("localhost",), ("127.0.0.1",)
+
+
+def in_cluster(name: str, namespace: str) -> list[str]:
+    """The names a Service answers to in the cluster: short, `.svc` and fully qualified."""
+    return [name, f"{name}.{namespace}.svc", f"{name}.{namespace}.svc.cluster.local"]
+
+
+def unique(names: list[str]) -> list[str]:
+    return list(dict.fromkeys(names))
+
+
+def url_password(variable: str) -> str:
+    """A template reference to a fetched value, escaped for the user-info part of a URL (`@`, `/`,
+    `:` and `%` are safe in a password; a space would become `+`: generate passwords without)."""
+    return "{{ ." + variable + " | urlquery }}"
+
+
+S = TypeVar("S", bound=Size)
+
+
+class Store(ABC, Generic[S]):
+    """One database in one environment. Subclasses set the class attributes and implement
+    `topology_keys`, `endpoint`, `releases`, `local_container`; the rest has defaults."""
+
+    name: ClassVar[str]  # host, release, Secret prefix, services.yaml's `databases` and environments.yaml's key
+    spec_type: ClassVar[type[Size]]  # S, the type of its entry in environments.yaml
+    port: ClassVar[int]
+    port_name: ClassVar[str] = ""  # the local Service's and container's port (default: name)
+    config_prefix: ClassVar[str] = ""  # of the endpoint's keys in <env>-config (default: name)
+    many_hosts: ClassVar[bool] = False  # <env>-config lists every host (`<prefix>_hosts`), else `<prefix>_host`
+    extra_peer_ports: ClassVar[tuple[int, ...]] = ()  # what its pods say to each other besides `port`
+    charts: ClassVar[tuple[str, ...]]  # its keys of databases.yaml's `charts`
+    credentials: ClassVar[Credentials | None] = None
+    # local StatefulSet
+    data_path: ClassVar[str]
+    scratch: ClassVar[tuple[Scratch, ...]] = ()
+    grace: ClassVar[int] = 60  # seconds to shut down cleanly (checkpoint, sync, drain)
+    startup_seconds: ClassVar[int] = 300
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.port_name = cls.port_name or cls.name
+        for base in getattr(cls, "__orig_bases__", ()):  # Store[PostgresSpec]: its spec type
+            for arg in get_args(base):
+                if isinstance(arg, type) and issubclass(arg, Size):
+                    cls.spec_type = arg
+
+    def __init__(self, spec: S, placement: Placement) -> None:
+        if not isinstance(spec, self.spec_type):
+            raise TypeError(f"{self.name}: a {type(spec).__name__} is not a {self.spec_type.__name__}")
+        self.spec = spec
+        self.placement = placement
+
+    # --- <env>-config and endpoints -------------------------------------------------------------
+
+    @abstractmethod
+    def topology_keys(self) -> dict[str, str]:
+        """The seed's key(s) of <env>-config saying how the store is run (`postgres_replicas`)."""
+
+    @abstractmethod
+    def endpoint(self) -> Endpoint:
+        """Where services connect: the charts' Service names, or the local headless Service."""
+
+    def endpoint_keys(self) -> dict[str, str]:
+        """<env>-config's `<prefix>_host(s)` and `<prefix>_port`."""
+        prefix, endpoint = self.config_prefix or self.name, self.endpoint()
+        hosts = {f"{prefix}_hosts": ",".join(endpoint.hosts)} if self.many_hosts else {f"{prefix}_host": endpoint.hosts[0]}
+        return {**hosts, f"{prefix}_port": str(endpoint.port)}
+
+    # --- network --------------------------------------------------------------------------------
+
+    @property
+    def peer_ports(self) -> tuple[int, ...]:
+        return (self.port, *self.extra_peer_ports)
+
+    def pods(self) -> dict[str, Any]:
+        """A selector of its pods: the charts label them with the release, local ones carry the name."""
+        return {"matchLabels": {INSTANCE if self.placement.charts else labels.NAME: self.name}}
+
+    def own_namespaces(self) -> list[str]:
+        """Namespaces of its own (outside the platform's), where its pods then run; none by default."""
+        return []
+
+    # --- secrets and TLS ------------------------------------------------------------------------
+
+    def url(self) -> ConnectionUrl | None:
+        """Its key of `database-secrets`, if services connect with a URL."""
+        return None
+
+    def tls_names(self) -> dict[str, tuple[list[str], list[str]]]:
+        """TLS Secret -> (DNS names, IP addresses) its server answers to, for cert-manager."""
+        return {}
+
+    # --- with charts (Argo CD) --------------------------------------------------------------------
+
+    @abstractmethod
+    def releases(self, charts: dict[str, Chart]) -> list[Release]:
+        """Its installs of its pinned charts (of databases.yaml's `charts`) with typed values."""
+
+    def prerequisites(self) -> list[Prerequisite]:
+        """What its charts need in `shared` first; none by default."""
+        return []
+
+    # --- without charts (local) -------------------------------------------------------------------
+
+    @abstractmethod
+    def local_container(self, secret_file: str | None) -> dict[str, Any]:
+        """The local container's command or args, env, lifecycle and probes; `secret_file` is where
+        its admin password is mounted."""
+
+    def local_objects(self, metadata: dict[str, Any]) -> list[Manifest]:
+        """Objects beside the StatefulSet (first-start scripts); none by default."""
+        return []
+
+    def local_volumes(self) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        """(volume, mount) pairs beyond /tmp, scratch and credentials; none by default."""
+        return []

@@ -1,0 +1,186 @@
+"""MongoDB: standalone with 1 member, a replica set (no arbiter) with more.
+
+With charts: `bitnami/mongodb` (16.x keys), TLS per member (`mongodb-<n>-tls`), `requireTLS`,
+passwords from `mongodb-credentials`. Local: the upstream image as one StatefulSet.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_DOWN, Decimal
+from typing import Any
+
+from pydantic import Field, model_validator
+
+from blueprints.databases.bitnami import (
+    RESTRICTED_CONTAINER, RESTRICTED_POD,
+    ContainerSecurityContext, Image, NetworkPolicy, Pdb, PodSecurityContext, ReplicatedValues, Resources, ServiceAccount,
+    pdb,
+)
+from blueprints.databases.container import env, probes, tcp_probe
+from blueprints.databases.store import (
+    DATABASE, LOOPBACK_IPS, LOOPBACK_NAMES, Chart, ConnectionUrl, Credentials, Endpoint, Release, Scratch, Size, Store,
+    Values, in_cluster, url_password,
+)
+from blueprints.quantity import GIB, parse_bytes
+from blueprints.types import CatalogProblem
+
+NAME = "mongodb"
+# the chart's fixed key names: mongodb-root-password, mongodb-replica-set-key, mongodb-passwords
+SECRET, ADMIN_KEY = f"{NAME}-credentials", "mongodb-root-password"
+REPLICA_SET = "rs0"  # bitnami/mongodb's default `replicaSetName` (the values leave it)
+PORT = 27017
+
+
+class MongoSpec(Size):
+    """MongoDB: standalone with 1 member, a replica set (no arbiter) with more."""
+
+    members: int = Field(ge=1)
+
+    @model_validator(mode="after")
+    def _odd(self) -> "MongoSpec":
+        if self.members > 1 and self.members % 2 == 0:
+            raise CatalogProblem(("members",), f"a replica set of {self.members} has no majority after one loss; use an odd number")
+        return self
+
+    @property
+    def replica_set(self) -> bool:
+        return self.members > 1
+
+
+def tls_secret(member: int | None) -> str:
+    """The TLS Secret of a replica set member, or of the standalone server (cert-manager's)."""
+    return f"{NAME}-tls" if member is None else f"{NAME}-{member}-tls"
+
+
+# --- bitnami/mongodb values -----------------------------------------------------------------------
+
+class Auth(Values):
+    enabled: bool = True
+    existingSecret: str = SECRET
+    usernames: list[str] = Field(default_factory=lambda: [DATABASE])
+    databases: list[str] = Field(default_factory=lambda: [DATABASE])
+
+
+class Arbiter(Values):
+    enabled: bool = False  # the chart's default is true: 3 data members need no arbiter
+
+
+class Persistence(Values):
+    enabled: bool = True
+    size: str
+    storageClass: str | None = None
+
+
+class ReplicaSetTls(Values):
+    existingSecrets: list[str]  # one cert-manager Secret per member
+
+
+class StandaloneTls(Values):
+    existingSecret: str
+
+
+class Tls(Values):
+    enabled: bool = True
+    mTLS: dict = Field(default_factory=lambda: {"enabled": False})  # clients present no certificates
+    mode: str = "requireTLS"
+    replicaset: ReplicaSetTls | None = None
+    standalone: StandaloneTls | None = None
+    image: Image  # the cert init container's image (nginx), pinned like the rest
+    securityContext: ContainerSecurityContext = RESTRICTED_CONTAINER  # the chart leaves it empty
+
+
+class MongodbValues(ReplicatedValues):
+    replicaCount: int | None = None
+    arbiter: Arbiter = Arbiter()
+    usePasswordFiles: bool = True
+    auth: Auth = Auth()
+    tls: Tls
+    persistence: Persistence
+    resources: Resources
+    podSecurityContext: PodSecurityContext = RESTRICTED_POD
+    containerSecurityContext: ContainerSecurityContext = RESTRICTED_CONTAINER
+    podAntiAffinityPreset: str = "hard"
+    pdb: Pdb
+    serviceAccount: ServiceAccount = ServiceAccount()
+    automountServiceAccountToken: bool = False
+    networkPolicy: NetworkPolicy = NetworkPolicy()
+
+
+def values(spec: MongoSpec, chart: Chart, storage_class: str | None) -> MongodbValues:
+    replica_set = spec.replica_set
+    tls = Tls(
+        image=Image.of(chart.images["nginx"]),
+        replicaset=ReplicaSetTls(existingSecrets=[tls_secret(i) for i in range(spec.members)]) if replica_set else None,
+        standalone=None if replica_set else StandaloneTls(existingSecret=tls_secret(None)),
+    )
+    return MongodbValues(
+        fullnameOverride=NAME, image=Image.of(chart.images["mongodb"]),
+        architecture="replicaset" if replica_set else "standalone",
+        replicaCount=spec.members if replica_set else None,
+        tls=tls,
+        persistence=Persistence(size=spec.storage, storageClass=storage_class),
+        resources=Resources.of(spec),
+        pdb=pdb(spec.members),
+    )
+
+
+# --- local ------------------------------------------------------------------------------------------
+
+DATA = "/data/db"
+
+
+def cache_gb(spec: Size) -> str:
+    """`--wiredTigerCacheSizeGB` (GiB): MongoDB's own default, half of (memory - 1GiB) and at least
+    0.25, applied to the pod's limit rather than to the node's memory it might see."""
+    half = (parse_bytes(spec.memory) - GIB) / 2 / GIB
+    gb = max(Decimal("0.25"), half).quantize(Decimal("0.01"), ROUND_DOWN)
+    return f"{gb.normalize():f}"
+
+
+class MongoDB(Store[MongoSpec]):
+    name = NAME
+    port = PORT
+    many_hosts = True
+    charts = ("mongodb",)
+    credentials = Credentials(SECRET, ADMIN_KEY, {
+        ADMIN_KEY: "mongodb_root_password",
+        "mongodb-passwords": "mongodb_password",  # one user (therapeutic_ai): the password of mongodb-url
+        "mongodb-replica-set-key": "mongodb_replica_set_key",
+    })
+    data_path = DATA
+    scratch = (Scratch("configdb", "/data/configdb", "16Mi"),)  # the image's second VOLUME
+
+    def topology_keys(self) -> dict[str, str]:
+        return {"mongodb_replica_set": str(self.spec.replica_set).lower()}
+
+    def endpoint(self) -> Endpoint:
+        if self.placement.charts and self.spec.replica_set:  # members advertise their own names
+            return Endpoint(tuple(f"{NAME}-{i}.{NAME}-headless" for i in range(self.spec.members)), PORT)
+        return Endpoint((NAME,), PORT)
+
+    def url(self) -> ConnectionUrl:
+        hosts = ",".join(f"{host}:{PORT}" for host in self.endpoint().hosts)
+        options = "tls=true" + (f"&replicaSet={REPLICA_SET}" if self.spec.replica_set else "")
+        user = Auth().usernames[0]
+        return ConnectionUrl("mongodb-url", "mongodb_password",
+                             f"mongodb://{user}:{url_password('mongodb_password')}@{hosts}/{DATABASE}?{options}")
+
+    def tls_names(self) -> dict[str, tuple[list[str], list[str]]]:
+        """A Secret per replica set member (members advertise `<pod>.<headless>.<ns>.svc.cluster.local`)."""
+        ns, hosts = self.placement.namespace, self.endpoint().hosts
+        members = list(enumerate(hosts)) if self.spec.replica_set else [(None, hosts[0])]
+        return {tls_secret(member): ([*in_cluster(host, ns), *LOOPBACK_NAMES], list(LOOPBACK_IPS))
+                for member, host in members}
+
+    def releases(self, charts: dict[str, Chart]) -> list[Release]:
+        chart = charts["mongodb"]
+        return [Release(NAME, chart, values(self.spec, chart, self.placement.storage_class), self.spec.members, self.spec)]
+
+    def local_container(self, secret_file: str | None) -> dict[str, Any]:
+        # The entrypoint creates the root user on first start from *_FILE, then adds --auth.
+        # mongosh probes would start a Node.js process every period: the port is probed instead.
+        return {
+            "args": ["mongod", "--bind_ip_all", "--dbpath", DATA, "--wiredTigerCacheSizeGB", cache_gb(self.spec)],
+            "env": env(MONGO_INITDB_ROOT_USERNAME="root", MONGO_INITDB_ROOT_PASSWORD_FILE=str(secret_file)),
+            **probes(tcp_probe(self.port_name), tcp_probe(self.port_name), startup_seconds=self.startup_seconds),
+        }

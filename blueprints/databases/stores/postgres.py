@@ -1,0 +1,198 @@
+"""PostgreSQL with pgvector: a primary and `instances - 1` streaming read replicas.
+
+With charts: `bitnami/postgresql` (16.x keys), `architecture: replication` when replicated, TLS from
+`postgres-tls`, passwords from `postgres-credentials`. Local: the upstream pgvector image as one
+StatefulSet that creates the extension at first start.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from blueprints.databases.bitnami import (
+    Image, NetworkPolicy, Pdb, Persistence, Pods, ReplicatedValues, Resources, ServiceAccount, pdb,
+)
+from blueprints.databases.container import env, exec_probe, probes, tcp_probe
+from blueprints.databases.store import (
+    DATABASE, ConnectionUrl, Credentials, Endpoint, Chart, Release, Scratch, Size, Store, Values, in_cluster, unique,
+    url_password,
+)
+from blueprints.types import Manifest
+
+NAME = "postgres"
+SECRET, ADMIN_KEY = f"{NAME}-credentials", "postgres-password"  # made by External Secrets from Vault
+TLS_SECRET = f"{NAME}-tls"  # a cert-manager Certificate's Secret
+USER = "therapeutic_ai"
+PORT = 5432
+
+
+class PostgresSpec(Size):
+    """PostgreSQL with pgvector: a primary, and `instances - 1` streaming read replicas."""
+
+    instances: int = Field(ge=1, description="primary plus read replicas (seed production: 3)")
+
+
+# --- bitnami/postgresql values ------------------------------------------------------------------
+
+# Runs once, on the primary's first start (Bitnami sources .sh init scripts, so its
+# postgresql_execute helper is at hand), as the postgres superuser: the app user may not create an
+# untrusted extension. The password is read from the file the chart mounts from the existing
+# Secret (usePasswordFiles). Read replicas get the extension by streaming replication.
+PGVECTOR = {
+    "01-pgvector.sh": (
+        'echo "CREATE EXTENSION IF NOT EXISTS vector;" | postgresql_execute "$POSTGRESQL_DATABASE" postgres '
+        f'"$(cat /opt/bitnami/postgresql/secrets/{ADMIN_KEY})"'
+    )
+}
+
+
+class SecretKeys(Values):
+    adminPasswordKey: str = ADMIN_KEY
+    userPasswordKey: str = "password"
+    replicationPasswordKey: str = "replication-password"
+
+
+class Auth(Values):
+    existingSecret: str = SECRET
+    secretKeys: SecretKeys = SecretKeys()
+    usePasswordFiles: bool = True
+    username: str = USER
+    database: str = DATABASE
+
+
+class Tls(Values):
+    enabled: bool = True
+    certificatesSecret: str = TLS_SECRET
+    certFilename: str = "tls.crt"
+    certKeyFilename: str = "tls.key"
+
+
+class Initdb(Values):
+    scripts: dict[str, str]
+
+
+class Instance(Pods):
+    """The keys `primary` and `readReplicas` share."""
+
+    networkPolicy: NetworkPolicy = NetworkPolicy()
+    # presets only keep pods of one component apart; this spreads primary and replicas together
+    topologySpreadConstraints: list[dict] = Field(default_factory=list)
+
+
+class Primary(Instance):
+    initdb: Initdb
+
+
+class ReadReplicas(Instance):
+    replicaCount: int = Field(ge=1)
+
+
+class VolumePermissions(Values):
+    image: Image  # the os-shell image the TLS init container runs, even with volumePermissions off
+
+
+class PostgresqlValues(ReplicatedValues):
+    auth: Auth = Auth()
+    tls: Tls = Tls()
+    primary: Primary
+    readReplicas: ReadReplicas | None = None
+    volumePermissions: VolumePermissions
+    serviceAccount: ServiceAccount = ServiceAccount()
+
+
+def spread() -> list[dict]:
+    return [{
+        "maxSkew": 1,
+        "topologyKey": "kubernetes.io/hostname",
+        "whenUnsatisfiable": "DoNotSchedule",
+        "labelSelector": {"matchLabels": {"app.kubernetes.io/instance": NAME, "app.kubernetes.io/name": "postgresql"}},
+    }]
+
+
+def values(spec: PostgresSpec, chart: Chart, storage_class: str | None) -> PostgresqlValues:
+    replicated = spec.instances > 1
+    instance = {
+        "persistence": Persistence(size=spec.storage, storageClass=storage_class),
+        "resources": Resources.of(spec),
+        "topologySpreadConstraints": spread() if replicated else [],
+    }
+    return PostgresqlValues(
+        fullnameOverride=NAME, image=Image.of(chart.images["postgresql"]),
+        architecture="replication" if replicated else "standalone",
+        primary=Primary(**instance, pdb=Pdb(create=False), initdb=Initdb(scripts=PGVECTOR)),
+        readReplicas=ReadReplicas(**instance, pdb=pdb(spec.instances - 1), replicaCount=spec.instances - 1)
+        if replicated else None,
+        volumePermissions=VolumePermissions(image=Image.of(chart.images["os-shell"])),
+    )
+
+
+# --- local ------------------------------------------------------------------------------------------
+
+DATA = "/var/lib/postgresql/data"
+PGDATA = f"{DATA}/pgdata"  # a subdirectory: initdb wants an empty one it owns
+INIT = "postgres-init"
+INIT_SQL = {"01-pgvector.sql": "CREATE EXTENSION IF NOT EXISTS vector;\n"}
+
+
+class Postgres(Store[PostgresSpec]):
+    name = NAME
+    port = PORT
+    charts = ("postgresql",)
+    credentials = Credentials(SECRET, ADMIN_KEY, {
+        SecretKeys().adminPasswordKey: "postgres_admin_password",
+        SecretKeys().userPasswordKey: "postgres_password",  # the password of database-secrets' postgres-url
+        SecretKeys().replicationPasswordKey: "postgres_replication_password",
+    })
+    data_path = DATA
+    scratch = (Scratch("run", "/var/run/postgresql", "16Mi"),)  # the Unix socket and its lock file
+
+    def topology_keys(self) -> dict[str, str]:
+        return {"postgres_replicas": str(self.spec.instances)}
+
+    def endpoint(self) -> Endpoint:
+        replicated = self.placement.charts and self.spec.instances > 1
+        return Endpoint((f"{NAME}-primary" if replicated else NAME,), PORT)  # bitnami's naming
+
+    def url(self) -> ConnectionUrl:
+        host = self.endpoint().hosts[0]
+        return ConnectionUrl("postgres-url", "postgres_password",
+                             f"postgresql://{USER}:{url_password('postgres_password')}@{host}:{PORT}"
+                             f"/{DATABASE}?sslmode=verify-full")
+
+    def tls_names(self) -> dict[str, tuple[list[str], list[str]]]:
+        """<svc> and its headless <svc>-hl, for the primary and the read replicas, which all serve
+        the one `postgres-tls`."""
+        ns = self.placement.namespace
+        services = [*self.endpoint().hosts, *([f"{NAME}-read"] if self.spec.instances > 1 else [])]
+        return {TLS_SECRET: (unique([n for svc in services for n in (*in_cluster(svc, ns), *in_cluster(f"{svc}-hl", ns))]), [])}
+
+    def releases(self, charts: dict[str, Chart]) -> list[Release]:
+        chart = charts["postgresql"]
+        return [Release(NAME, chart, values(self.spec, chart, self.placement.storage_class), self.spec.instances, self.spec)]
+
+    def local_objects(self, metadata: dict[str, Any]) -> list[Manifest]:
+        """SQL the image runs once, on the first start with an empty data directory."""
+        return [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {**metadata, "name": INIT}, "data": dict(INIT_SQL)}]
+
+    def local_volumes(self) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        return [(
+            {"name": "init", "configMap": {"name": INIT, "defaultMode": 0o444}},
+            {"name": "init", "mountPath": "/docker-entrypoint-initdb.d", "readOnly": True},
+        )]
+
+    def local_container(self, secret_file: str | None) -> dict[str, Any]:
+        # The image's entrypoint runs initdb as any UID (nss_wrapper in /tmp), creates PGDATA,
+        # reads the password from the file and runs /docker-entrypoint-initdb.d on first start.
+        return {
+            "env": env(PGDATA=PGDATA, POSTGRES_DB=DATABASE, POSTGRES_PASSWORD_FILE=str(secret_file)),
+            # Kubernetes stops with SIGTERM, PostgreSQL's "smart" shutdown, which waits for every
+            # client to leave (the image's STOPSIGNAL SIGINT does not apply): ask for "fast" instead.
+            "lifecycle": {"preStop": {"exec": {"command": ["pg_ctl", "stop", "-D", PGDATA, "-m", "fast", "-W"]}}},
+            **probes(
+                exec_probe(["pg_isready", "-q", "-h", "127.0.0.1", "-p", str(PORT), "-U", "postgres", "-d", DATABASE]),
+                tcp_probe(self.port_name),
+                startup_seconds=self.startup_seconds,
+            ),
+        }

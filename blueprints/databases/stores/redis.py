@@ -1,0 +1,187 @@
+"""Redis: cluster mode (sharded, `bitnami/redis-cluster`) or a primary with replicas (`bitnami/redis`).
+
+`bitnami/redis` has no Redis Cluster mode (its `architecture` is standalone or replication), so the
+seed's `redis_cluster_mode: "true"` is `bitnami/redis-cluster`. The two charts spell their keys
+differently (`usePasswordFile` at the top vs `auth.usePasswordFiles`, `redis.*` vs `master.*`):
+one model each, so a key of one cannot slip into the other's file. TLS from `redis-tls`, the
+password from `redis-credentials`. Local: the upstream image as one StatefulSet.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field, model_validator
+
+from blueprints.databases.bitnami import (
+    RESTRICTED_CONTAINER, RESTRICTED_POD,
+    ChartValues, ContainerSecurityContext, Image, NetworkPolicy, Pdb, Persistence, PodSecurityContext, Pods,
+    ReplicatedValues, Resources, ServiceAccount, pdb,
+)
+from blueprints.databases.container import env, exec_probe, probes, tcp_probe
+from blueprints.databases.store import (
+    LOOPBACK_IPS, LOOPBACK_NAMES, Chart, ConnectionUrl, Credentials, Endpoint, Release, Size, Store, Values,
+    in_cluster, unique, url_password,
+)
+from blueprints.types import CatalogProblem
+
+NAME = "redis"
+SECRET, SECRET_KEY = f"{NAME}-credentials", "redis-password"
+TLS_SECRET = f"{NAME}-tls"
+PORT = 6379
+CLUSTER_BUS = 16379  # Redis Cluster's node-to-node bus: the client port + 10000
+
+
+class RedisSpec(Size):
+    """Redis: cluster mode (sharded, `bitnami/redis-cluster`) or a primary with replicas (`bitnami/redis`)."""
+
+    cluster: bool = Field(description="Redis Cluster: shards x (1 + replicas) nodes")
+    shards: int = Field(default=1, ge=1)
+    replicas: int = Field(default=0, ge=0, description="replicas per primary (per shard in cluster mode)")
+
+    @model_validator(mode="after")
+    def _shards(self) -> "RedisSpec":
+        if self.cluster and self.shards < 3:
+            raise CatalogProblem(("shards",), "Redis Cluster needs at least 3 shards (primaries)")
+        if not self.cluster and self.shards != 1:
+            raise CatalogProblem(("shards",), "shards need cluster: true")
+        return self
+
+    @property
+    def pods(self) -> int:
+        return self.shards * (1 + self.replicas)
+
+
+class Tls(Values):
+    enabled: bool = True
+    authClients: bool = False  # clients present no certificates
+    existingSecret: str = TLS_SECRET
+    certFilename: str = "tls.crt"
+    certKeyFilename: str = "tls.key"
+    certCAFilename: str = "ca.crt"
+
+
+# --- bitnami/redis-cluster --------------------------------------------------------------------
+
+class Cluster(Values):
+    init: bool = True
+    nodes: int = Field(ge=6, description="every pod: shards x (1 + replicas)")
+    replicas: int = Field(ge=0)
+
+
+class RedisPods(Values):
+    resources: Resources
+    podAntiAffinityPreset: str = "hard"
+
+
+class RedisClusterValues(ChartValues):
+    cluster: Cluster
+    usePassword: bool = True
+    existingSecret: str = SECRET
+    existingSecretPasswordKey: str = SECRET_KEY
+    usePasswordFile: bool = True
+    tls: Tls = Tls()
+    persistence: Persistence
+    redis: RedisPods
+    podSecurityContext: PodSecurityContext = RESTRICTED_POD
+    containerSecurityContext: ContainerSecurityContext = RESTRICTED_CONTAINER
+    pdb: Pdb
+    serviceAccount: ServiceAccount = ServiceAccount()
+    networkPolicy: NetworkPolicy = NetworkPolicy()
+
+
+# --- bitnami/redis ------------------------------------------------------------------------------
+
+class Auth(Values):
+    enabled: bool = True
+    existingSecret: str = SECRET
+    existingSecretPasswordKey: str = SECRET_KEY
+    usePasswordFiles: bool = True
+
+
+class Role(Pods):
+    """`master` and `replica` each take these; the chart shares nothing between them."""
+
+    podAntiAffinityPreset: str = "hard"
+
+
+class Replica(Role):
+    replicaCount: int = Field(ge=1)
+
+
+class RedisValues(ReplicatedValues):
+    auth: Auth = Auth()
+    tls: Tls = Tls()
+    master: Role
+    replica: Replica | None = None
+    serviceAccount: ServiceAccount = ServiceAccount()
+    networkPolicy: NetworkPolicy = NetworkPolicy()
+
+
+def values(spec: RedisSpec, charts: dict[str, Chart], storage_class: str | None) -> tuple[str, Values]:
+    """(chart key, values): redis-cluster in cluster mode, redis otherwise."""
+    persistence = Persistence(size=spec.storage, storageClass=storage_class)
+    resources = Resources.of(spec)
+    if spec.cluster:
+        chart = charts["redis-cluster"]
+        return "redis-cluster", RedisClusterValues(
+            fullnameOverride=NAME, image=Image.of(chart.images["redis-cluster"]),
+            cluster=Cluster(nodes=spec.pods, replicas=spec.replicas),
+            persistence=persistence,
+            redis=RedisPods(resources=resources),
+            pdb=pdb(spec.pods),
+        )
+    chart = charts["redis"]
+    return "redis", RedisValues(
+        fullnameOverride=NAME, image=Image.of(chart.images["redis"]),
+        architecture="replication" if spec.replicas else "standalone",
+        master=Role(persistence=persistence, resources=resources, pdb=Pdb(create=False)),
+        replica=Replica(persistence=persistence, resources=resources, pdb=pdb(spec.replicas), replicaCount=spec.replicas)
+        if spec.replicas else None,
+    )
+
+
+class Redis(Store[RedisSpec]):
+    name = NAME
+    port = PORT
+    extra_peer_ports = (CLUSTER_BUS,)
+    charts = ("redis", "redis-cluster")
+    credentials = Credentials(SECRET, SECRET_KEY, {SECRET_KEY: "redis_password"})
+    data_path = "/data"
+    startup_seconds = 120
+
+    def topology_keys(self) -> dict[str, str]:
+        return {"redis_cluster_mode": str(self.spec.cluster).lower()}
+
+    def endpoint(self) -> Endpoint:
+        charted_primary = self.placement.charts and not self.spec.cluster
+        return Endpoint((f"{NAME}-master" if charted_primary else NAME,), PORT)
+
+    def url(self) -> ConnectionUrl:
+        return ConnectionUrl("redis-url", "redis_password",
+                             f"rediss://:{url_password('redis_password')}@{self.endpoint().hosts[0]}:{PORT}")
+
+    def tls_names(self) -> dict[str, tuple[list[str], list[str]]]:
+        """The client Service, the headless one and every pod behind it (redis and redis-cluster alike)."""
+        ns, headless = self.placement.namespace, f"{NAME}-headless"
+        pods = [f"*.{headless}.{ns}.svc", f"*.{headless}.{ns}.svc.cluster.local"]
+        names = [*in_cluster(self.endpoint().hosts[0], ns), *in_cluster(headless, ns), *pods, *LOOPBACK_NAMES]
+        return {TLS_SECRET: (unique(names), list(LOOPBACK_IPS))}
+
+    def releases(self, charts: dict[str, Chart]) -> list[Release]:
+        chart_key, redis_values = values(self.spec, charts, self.placement.storage_class)
+        return [Release(NAME, charts[chart_key], redis_values, self.spec.pods, self.spec)]
+
+    def local_container(self, secret_file: str | None) -> dict[str, Any]:
+        # `exec`: redis-server is PID 1 and gets SIGTERM (it syncs the append-only file and exits).
+        # Redis replaces its process title, so the password does not stay in /proc/1/cmdline.
+        password = f"$(cat {secret_file})"
+        return {
+            "command": ["sh", "-c", f'exec redis-server --appendonly yes --dir {self.data_path} --requirepass "{password}"'],
+            "env": env(),
+            **probes(
+                exec_probe(["sh", "-c", f'test "$(REDISCLI_AUTH="{password}" redis-cli -h 127.0.0.1 -p {PORT} ping)" = PONG']),
+                tcp_probe(self.port_name),
+                startup_seconds=self.startup_seconds,
+            ),
+        }

@@ -1,0 +1,235 @@
+"""ScyllaDB: `datacenters` x `racks` x `members` nodes.
+
+With charts: scylla-operator's `scylla` chart, one ScyllaCluster, one datacenter, per release.
+Three datacenters (the seed's production) are three releases of one cluster name, each in its own
+namespace (`<namespace>-scylla-dc<n>`); the second and third find the first through `externalSeeds`.
+The operator manages what the chart has no keys for: TLS certificates (its
+AutomaticTLSCertificates), PodDisruptionBudgets, and the security context (Scylla runs as root with
+SYS_NICE, so its namespaces cannot be Pod Security `restricted`). Authentication is a `scylla.yaml`
+setting in the racks' `scyllaConfig`, a ConfigMap in each datacenter's namespace.
+
+Local: its image is built to start as root. Its entrypoint (`/docker-entrypoint.py`) writes
+`/etc/scylla.d/*.conf`, `$HOME/.cassandra/cqlshrc` and supervisord's pid file, then supervisord
+starts scylla, a housekeeping job and exporters; run non-root on a read-only root filesystem, every
+one of those paths would have to be mounted writable. Instead the container runs the `scylla`
+binary itself with what the entrypoint would have passed (`--developer-mode=1 --smp=1
+--memory=... --overprovisioned`, log to stdout), so Scylla writes only under its data volume,
+`/var/lib/scylla`, and `/tmp`. Scylla refuses data directories not owned by the user it runs as
+(only root is exempt); it creates `data`, `commitlog`, `hints`, ... itself, so they are. The node
+talks to itself on 127.0.0.1 (one node: no gossip peers, and the address survives a new pod IP)
+and serves CQL on the pod IP. CQL has no authentication here (Scylla's default). This ScyllaDB
+setup was written from the image's sources and has not been tried on a real cluster here.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_DOWN, Decimal
+from typing import Any
+
+from pydantic import Field
+
+from blueprints import argocd
+from blueprints.databases.bitnami import Amounts, Resources
+from blueprints.databases.container import env, probes, tcp_probe
+from blueprints.databases.store import Chart, Endpoint, Prerequisite, Release, Size, Store, Values
+from blueprints.quantity import parse_bytes
+from blueprints.types import Manifest
+
+NAME = "scylladb"
+PORT = 9042
+# the manager agent sidecar of every Scylla pod
+AGENT = Amounts(cpu="50m", memory="128Mi")
+
+
+class ScyllaSpec(Size):
+    """ScyllaDB: `datacenters` x `racks` x `members` nodes. One scylla-operator ScyllaCluster holds
+    one datacenter, so each datacenter is a release of its own, in a namespace of its own."""
+
+    datacenters: int = Field(ge=1, description="seed production: 3")
+    racks: int = Field(default=1, ge=1, description="racks per datacenter")
+    members: int = Field(ge=1, description="nodes per rack")
+
+    @property
+    def pods(self) -> int:
+        return self.datacenters * self.racks * self.members
+
+
+# --- scylla-operator's scylla chart values --------------------------------------------------------
+
+class ScyllaImage(Values):
+    repository: str
+    tag: str
+
+
+class Storage(Values):
+    capacity: str
+    storageClassName: str | None = None
+
+
+class Rack(Values):
+    name: str
+    members: int = Field(ge=1)
+    scyllaConfig: str  # the datacenter's ConfigMap: `authenticator: PasswordAuthenticator`
+    storage: Storage
+    resources: Resources
+    agentResources: Resources
+
+
+class ServiceMonitor(Values):
+    create: bool = False
+
+
+class ScyllaValues(Values):
+    fullnameOverride: str = NAME
+    scyllaImage: ScyllaImage
+    agentImage: ScyllaImage
+    developerMode: bool = False
+    datacenter: str
+    racks: list[Rack]
+    externalSeeds: list[str] | None = None
+    serviceMonitor: ServiceMonitor = ServiceMonitor()
+
+
+def values(spec: ScyllaSpec, chart: Chart, storage_class: str | None, datacenter: str,
+           seeds: list[str] | None, config: str) -> ScyllaValues:
+    def image(key: str) -> ScyllaImage:
+        pin = chart.images[key]
+        return ScyllaImage(repository=f"{pin.registry}/{pin.repository}", tag=pin.tag)
+
+    return ScyllaValues(
+        scyllaImage=image("scylla"),
+        agentImage=image("agent"),
+        datacenter=datacenter,
+        racks=[
+            Rack(
+                name=f"{datacenter}-rack{n}",
+                members=spec.members,
+                scyllaConfig=config,
+                storage=Storage(capacity=spec.storage, storageClassName=storage_class),
+                resources=Resources.of(spec),
+                agentResources=Resources(requests=AGENT, limits=AGENT),
+            )
+            for n in range(1, spec.racks + 1)
+        ],
+        externalSeeds=seeds,
+    )
+
+
+def datacenter_namespace(namespace: str, config: str) -> list[Manifest]:
+    """A datacenter's namespace, and its `scylla.yaml` turning on password authentication.
+    scylla-operator runs Scylla as root with SYS_NICE: Pod Security `privileged`, on purpose."""
+    psa = {f"pod-security.kubernetes.io/{mode}": "privileged" for mode in ("enforce", "audit", "warn")}
+    return [
+        {
+            "apiVersion": "v1",
+            "kind": "Namespace",
+            "metadata": {
+                "name": namespace,
+                "labels": psa,
+                "annotations": {"therapeutic-ai.io/pod-security-reason":
+                                "scylla-operator runs ScyllaDB as root with SYS_NICE",
+                                **argocd.wave(argocd.NAMESPACES_WAVE)},
+            },
+        },
+        {
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": {"name": config, "namespace": namespace,
+                         "annotations": argocd.wave(argocd.CONFIGURATION_WAVE)},
+            "data": {"scylla.yaml": "authenticator: PasswordAuthenticator\nauthorizer: CassandraAuthorizer\n"},
+        },
+    ]
+
+
+# --- local ------------------------------------------------------------------------------------------
+
+DATA = "/var/lib/scylla"
+MIB = Decimal(2**20)
+
+
+def seastar_memory(spec: Size) -> str:
+    """Seastar's `--memory`: three quarters of the pod's memory, leaving the rest to the binary,
+    its threads and the kernel's view of the cgroup (`1Gi` -> `768M`, Seastar's M being MiB)."""
+    mib = (parse_bytes(spec.memory) * 3 / 4 / MIB).to_integral_value(ROUND_DOWN)
+    return f"{mib}M"
+
+
+class ScyllaDB(Store[ScyllaSpec]):
+    name = NAME
+    port = PORT
+    port_name = "cql"
+    config_prefix = "scylla"
+    many_hosts = True
+    charts = ("scylla",)
+    data_path = DATA  # everything else it writes is under it (and /tmp)
+    grace = 120  # drains: flushes memtables
+    startup_seconds = 600
+
+    @property
+    def datacenters(self) -> range:
+        return range(1, self.spec.datacenters + 1)
+
+    def namespace(self, datacenter: int) -> str:
+        """Each datacenter runs in a namespace of its own: one ScyllaCluster per datacenter, all
+        named alike, and scylla-operator's pods need more than Pod Security `restricted` allows."""
+        return f"{self.placement.namespace}-scylla-dc{datacenter}"
+
+    def topology_keys(self) -> dict[str, str]:
+        return {"scylla_datacenter_count": str(self.spec.datacenters)}
+
+    def endpoint(self) -> Endpoint:
+        if not self.placement.charts:
+            return Endpoint((NAME,), PORT)
+        return Endpoint(tuple(f"{NAME}-client.{self.namespace(dc)}.svc" for dc in self.datacenters), PORT)
+
+    def own_namespaces(self) -> list[str]:
+        return [self.namespace(dc) for dc in self.datacenters] if self.placement.charts else []
+
+    def releases(self, charts: dict[str, Chart]) -> list[Release]:
+        chart, spec, first_seed = charts["scylla"], self.spec, None
+        releases = []
+        for dc in self.datacenters:
+            namespace = self.namespace(dc)
+            datacenter = f"{self.placement.environment}-dc{dc}"
+            dc_values = values(spec, chart, self.placement.storage_class, datacenter,
+                               [first_seed] if first_seed else None, config_name(dc))
+            releases.append(Release(f"{NAME}-dc{dc}", chart, dc_values, spec.racks * spec.members, spec, namespace,
+                                    (AGENT.cpu, AGENT.memory)))
+            first_seed = first_seed or f"{NAME}-client.{namespace}.svc"
+        return releases
+
+    def prerequisites(self) -> list[Prerequisite]:
+        return [Prerequisite(f"{NAME}-dc{dc}-namespace", "ScyllaNamespace",
+                             datacenter_namespace(self.namespace(dc), config_name(dc)))
+                for dc in self.datacenters]
+
+    def local_container(self, secret_file: str | None) -> dict[str, Any]:
+        # The scylla binary, not the image's root-only entrypoint (see the module).
+        return {
+            "command": ["/usr/bin/scylla"],
+            "args": [
+                "--developer-mode=1",
+                "--smp=1",
+                f"--memory={seastar_memory(self.spec)}",
+                "--overprovisioned",
+                f"--workdir={DATA}",
+                "--listen-address=127.0.0.1",
+                "--seed-provider-parameters=seeds=127.0.0.1",
+                "--rpc-address=0.0.0.0",
+                "--broadcast-rpc-address=$(POD_IP)",
+                "--api-address=127.0.0.1",
+                "--log-to-syslog=0",
+                "--log-to-stdout=1",
+                "--blocked-reactor-notify-ms=999999999",  # as the image does: stall reports on a shared CPU are noise
+            ],
+            "env": [
+                {"name": "POD_IP", "valueFrom": {"fieldRef": {"fieldPath": "status.podIP"}}},
+                *env(SCYLLA_CONF="/etc/scylla", SCYLLA_HOME=DATA),
+            ],
+            # CQL listens once the node has joined: the port is its readiness
+            **probes(tcp_probe(self.port_name), tcp_probe(self.port_name), startup_seconds=self.startup_seconds),
+        }
+
+
+def config_name(datacenter: int) -> str:
+    return f"{NAME}-dc{datacenter}-config"

@@ -1,1 +1,0 @@
-"""Typed Helm values, one model per chart, under the charts' own key names."""

@@ -1,0 +1,137 @@
+"""A new database is one module plus its catalog entries: a fifth store (NATS, from
+tests/fixtures/nats_store.py), registered for this test only and added to a scratch copy of the
+catalog, reaches every consumer of the stores: <env>-config, endpoints, NetworkPolicies,
+ExternalSecrets, Certificates, the Argo CD Application with its values file, the local StatefulSet
+and capacity. Nothing of it reaches the project's own catalog, registry or rendered/."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from blueprints.databases import registry
+from generator import yamlio
+from tests.conftest import PROJECT, gen, new_project, refuses_bad_input
+from tests.fixtures.nats_store import Nats
+
+CHART = """\
+  nats:                # tests only: the official NATS chart
+    name: nats
+    repository: https://nats-io.github.io/k8s/helm/charts
+    version: 1.2.6
+    images:
+      nats: {registry: docker.io, repository: library/nats, tag: 2.10.22-alpine}
+"""
+LOCAL_IMAGE = "  nats: {registry: docker.io, repository: library/nats, tag: 2.10.22-alpine}\n"
+SERVERS = {"local": 1, "development": 1, "staging": 1, "production": 3}
+
+
+def add_nats(project: Path) -> None:
+    """The catalog entries of the fifth store: its size per environment, its chart and local image,
+    and a service that uses it."""
+    environments = project / "blueprints/catalog/environments.yaml"
+    lines, env = [], None
+    for line in environments.read_text().splitlines(keepends=True):
+        lines.append(line)
+        name = re.match(r"  - name: (\S+)", line)
+        env = name.group(1) if name else env
+        if line.startswith("      scylladb: {"):
+            lines.append(f"      nats: {{servers: {SERVERS[env]}, cpu: 100m, memory: 128Mi, storage: 1Gi}}\n")
+    environments.write_text("".join(lines))
+    databases = project / "blueprints/catalog/databases.yaml"
+    text = databases.read_text()
+    assert text.count("\n# local (no Argo CD)") == 1
+    databases.write_text(text.replace("\n# local (no Argo CD)", CHART + "\n# local (no Argo CD)") + LOCAL_IMAGE)
+    services = project / "blueprints/catalog/services.yaml"
+    old = "    role: async processing\n    calls: [embedding-service, knowledge-ingestion, audit-logging]\n    databases: [postgres, mongodb, redis]\n"
+    assert services.read_text().count(old) == 1
+    services.write_text(services.read_text().replace(old, old.replace("redis]", "redis, nats]")))
+
+
+def read(project: Path, env: str, part: str, kind: str, name: str) -> dict:
+    return yamlio.load((project / "rendered" / env / part / f"{kind.lower()}-{name}.yaml").read_text())
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> tuple[Path, str]:
+    """The scratch project rendered with NATS registered, and the capacity report of staging."""
+    root = new_project(tmp_path_factory.mktemp("nats"))
+    add_nats(root)
+    with registry.registered(Nats):
+        render = gen(root, "render", "--all", "-q")
+        assert render.exit_code == 0, render.output
+        capacity = gen(root, "capacity", "staging")
+        assert capacity.exit_code == 0, capacity.output
+    return root, capacity.output
+
+
+@pytest.fixture(scope="module")
+def project(rendered) -> Path:
+    return rendered[0]
+
+
+def test_config_keys_and_endpoint(project):
+    for env, host in (("local", "nats"), ("staging", "nats"), ("production", "nats")):
+        data = read(project, env, "shared", "ConfigMap", f"{env}-config")["data"]
+        assert (data["nats_servers"], data["nats_host"], data["nats_port"]) == (str(SERVERS[env]), host, "4222")
+
+
+def test_network_policies(project):
+    for env in ("local", "production"):
+        policy = read(project, env, "shared", "NetworkPolicy", "nats-database")["spec"]
+        users, peers = policy["ingress"]
+        assert users["from"] == [{"podSelector": {"matchExpressions": [
+            {"key": "app.kubernetes.io/name", "operator": "In", "values": ["background-tasks"]}]}}]
+        assert users["ports"] == [{"port": 4222, "protocol": "TCP"}]
+        assert [p["port"] for p in peers["ports"]] == [4222, 6222]
+        egress = read(project, env, "shared", "NetworkPolicy", "background-tasks")["spec"]["egress"]
+        assert {"to": [{"podSelector": policy["podSelector"]}], "ports": [{"port": 4222, "protocol": "TCP"}]} in egress
+
+
+def test_external_secrets_and_certificate(project):
+    credentials = read(project, "staging", "shared", "ExternalSecret", "nats-credentials")["spec"]
+    assert [(d["secretKey"], d["remoteRef"]["property"]) for d in credentials["data"]] == [("nats-password", "nats_password")]
+    urls = read(project, "staging", "shared", "ExternalSecret", "database-secrets")["spec"]
+    assert urls["target"]["template"]["data"]["nats-url"] == "tls://nats:{{ .nats_password | urlquery }}@nats:4222"
+    assert "nats_password" in [d["secretKey"] for d in urls["data"]]
+    certificate = read(project, "staging", "shared", "Certificate", "nats-tls")["spec"]
+    assert certificate["dnsNames"] == ["nats", "nats.therapeutic-ai.svc", "nats.therapeutic-ai.svc.cluster.local"]
+
+
+def test_argocd_application_with_its_values(project):
+    app = read(project, "production", "argocd", "Application", "production-nats")
+    values = yamlio.load((project / "rendered/production/argocd/helm-values/nats.yaml").read_text())
+    source = app["spec"]["source"]
+    assert (source["chart"], source["targetRevision"]) == ("nats", "1.2.6")
+    assert source["helm"]["valuesObject"] == values
+    assert values["config"]["cluster"] == {"enabled": True, "replicas": 3}
+    assert values["config"]["jetstream"]["fileStore"]["pvc"] == {"size": "1Gi", "storageClassName": "encrypted-ssd"}
+    assert app["metadata"]["annotations"]["therapeutic-ai.io/requests"] == "cpu=0.3,memory=0.375Gi,storage=3Gi"
+    project_ = read(project, "production", "argocd", "AppProject", "therapeutic-ai")
+    assert "https://nats-io.github.io/k8s/helm/charts" in project_["spec"]["sourceRepos"]
+
+
+def test_local_statefulset(project):
+    sts = read(project, "local", "shared", "StatefulSet", "nats")
+    (container,) = sts["spec"]["template"]["spec"]["containers"]
+    assert container["image"] == "docker.io/library/nats:2.10.22-alpine"
+    assert container["ports"] == [{"name": "nats", "containerPort": 4222, "protocol": "TCP"}]
+    assert "/run/secrets/nats/nats-password" in container["command"][-1]
+    assert read(project, "local", "shared", "Service", "nats")["spec"]["clusterIP"] == "None"
+
+
+def test_capacity_counts_it(rendered):
+    """Staging's committed figures (README: 13.77 cores, 165Gi) plus one NATS server of 100m and 1Gi."""
+    lines = {line.split()[0]: line.split() for line in rendered[1].splitlines()[1:5]}
+    assert lines["cpu"][1] == "13.87"
+    assert lines["storage"][1] == "166Gi"
+
+
+def test_nothing_leaks(project):
+    """Unregistered again, the store is unknown to the catalog, and the project never heard of it."""
+    assert registry.names() == ("postgres", "mongodb", "redis", "scylladb")
+    refuses_bad_input(project, "blueprints/catalog/services.yaml:91: services[9].databases[3]: 'nats' is not a store")
+    assert not list((PROJECT / "rendered").rglob("*nats*"))
+    assert "nats" not in (PROJECT / "blueprints/catalog/databases.yaml").read_text()
