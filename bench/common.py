@@ -151,10 +151,13 @@ def interleaved(
     return [Timing(name, tuple(taken)) for (name, _, _), taken in zip(measurements, seconds)]
 
 
-def quietness() -> str:
-    """The load average now, and how much of the wall time the commands run so far spent on a
-    CPU (children's user + system time / wall time since this process started)."""
+def quietness(commands: bool = True) -> str:
+    """The load average now and, with `commands`, how much of the wall time the commands run so
+    far spent on a CPU (children's user + system time / wall time since this process started):
+    on a quiet machine a render's processes keep its cores busy, on a loaded one they wait."""
     load = " ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "unknown"
+    if not commands:
+        return f"load average {load}"
     children = os.times()
     busy = children.children_user + children.children_system
     wall = time.monotonic() - STARTED

@@ -186,7 +186,7 @@ def header(runs: int) -> list[str]:
 
 def benchmark(scratch: Path, runs: int) -> list[str]:
     print("\n".join(header(runs)), flush=True)
-    print(f"before:  {quietness()}", flush=True)
+    print(f"before:  {quietness(commands=False)}", flush=True)
     copy = copy_project(scratch / "project")
     rows = render_measurements(copy, runs)
     rows += startup_measurements(copy, runs)
