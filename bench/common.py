@@ -38,6 +38,7 @@ SCHEMAS = "schemas"
 PROJECT_FOLDERS = ("blueprints", "overlays", "rendered", SCHEMAS)
 GEN = [sys.executable, "-m", "generator"]
 ENV = {**os.environ, "LC_ALL": "C"}
+CACHE = "GEN_CACHE"  # gen's parse cache folder; "off" turns it off
 
 FIRST_PORT = 10000  # the synthetic services' ports: FIRST_PORT, FIRST_PORT + 1, ...
 # The declared cluster of a synthetic project (see roomy_cluster). 1,000 synthetic services
@@ -90,10 +91,13 @@ def gen(project: Path, *args: str) -> list[str]:
 
 
 def execute(
-    argv: list[str], cwd: Path | None = None, preexec_fn: Callable[[], None] | None = None
+    argv: list[str], cwd: Path | None = None, preexec_fn: Callable[[], None] | None = None,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run a command to completion, its output captured; `preexec_fn` runs in the child first."""
-    return subprocess.run(argv, capture_output=True, text=True, env=ENV, cwd=cwd, preexec_fn=preexec_fn)
+    """Run a command to completion, its output captured; `preexec_fn` runs in the child first;
+    `env`: variables set beside ENV."""
+    return subprocess.run(argv, capture_output=True, text=True, env={**ENV, **(env or {})}, cwd=cwd,
+                          preexec_fn=preexec_fn)
 
 
 def run(argv: list[str], preexec_fn: Callable[[], None] | None = None) -> str:
@@ -285,6 +289,8 @@ def run_benchmark(prefix: str, benchmark: Callable[[Path], list[str]]) -> int:
     """Call `benchmark` with a scratch folder (deleted after) and print the lines it returns:
     exit code 0, or 1 if a command failed (its output printed to stderr)."""
     scratch = Path(tempfile.mkdtemp(prefix=prefix))
+    # gen's parse cache (generator/rendered/cache.py) in the scratch folder, not the user's
+    ENV[CACHE] = os.environ[CACHE] = str(scratch / "parse-cache")
     try:
         lines = benchmark(scratch)
     except CommandFailed as exc:

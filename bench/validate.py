@@ -110,8 +110,8 @@ def pin_to_one_core() -> None:
 # --- running and timing ---------------------------------------------------------------------
 
 
-def execute(argv: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return common.execute(argv, cwd, preexec_fn=pin_to_one_core)
+def execute(argv: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return common.execute(argv, cwd, preexec_fn=pin_to_one_core, env=env)
 
 
 def crashed(result: subprocess.CompletedProcess[str]) -> bool:
@@ -123,9 +123,9 @@ def run(argv: list[str]) -> str:
     return common.run(argv, preexec_fn=pin_to_one_core)
 
 
-def run_gen_validate(argv: list[str]) -> subprocess.CompletedProcess[str]:
+def run_gen_validate(argv: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """`gen validate`: exit 0, or 1 with its summary line (findings); anything else crashed."""
-    result = execute(argv)
+    result = execute(argv, env=env)
     lines = result.stdout.strip().splitlines()
     found = result.returncode == 1 and lines and lines[-1].startswith(GEN_SUMMARY)
     if crashed(result) or not (result.returncode == 0 or found):
@@ -185,6 +185,20 @@ def engine_timings(corpus: Corpus, runs: int) -> list[Timing]:
     def checks() -> list:
         return [validate_docs(catalog, env, tree.docs, store, unreadable_findings(tree)) for env, tree in zip(envs, parsed)]
 
+    def cache_off(call):
+        def once() -> object:
+            was = os.environ.get(common.CACHE)
+            os.environ[common.CACHE] = "off"
+            try:
+                return call()
+            finally:
+                if was is None:
+                    os.environ.pop(common.CACHE, None)
+                else:
+                    os.environ[common.CACHE] = was
+
+        return once
+
     before = os.sched_getaffinity(0) if CAN_PIN else None
     pin_to_one_core()
     try:
@@ -202,21 +216,29 @@ def engine_timings(corpus: Corpus, runs: int) -> list[Timing]:
         return [
             measure("  engine: validate() in-process", whole, runs, corpus.objects),
             measure("    parse-only floor (yamlio.load, texts in memory)", parse_only, runs, len(texts)),
-            measure("    of which read + parse (YAML)", files_to_objects, runs, corpus.objects),
+            measure("    of which read + parse (parse cache warm)", files_to_objects, runs, corpus.objects),
             measure("    of which checks (warm schemas)", checks, runs, corpus.objects),
+            measure("    of which read + parse, parse cache off", cache_off(files_to_objects), runs, corpus.objects),
         ]
     finally:
         if before is not None:
             os.sched_setaffinity(0, before)
 
 
-def command_timing(corpus: Corpus, runs: int) -> tuple[Timing, str]:
+def command_timing(corpus: Corpus, runs: int) -> tuple[Timing, Timing, str]:
+    """`gen validate` warm (its parse cache filled by the untimed first run, as after a render
+    or an earlier validate) and cold (GEN_CACHE=off: every file parsed), interleaved."""
     argv = gen(corpus.project, "validate", *corpus.args)
-    first = run_gen_validate(argv)  # untimed: its summary line, and a warm page cache
+    first = run_gen_validate(argv)  # untimed: its summary line, a warm page cache, a filled parse cache
     summary = first.stdout.strip().splitlines()[-1]
     print(f"  gen validate {' '.join(corpus.args)}: exit {first.returncode}; {summary}", flush=True)
-    timing = measure(f"gen validate {' '.join(corpus.args)}", lambda: run_gen_validate(argv), runs, corpus.objects)
-    return timing, f"exit {first.returncode}"
+    warm, cold = common.interleaved([
+        (f"gen validate {' '.join(corpus.args)}", lambda: run_gen_validate(argv), None),
+        (f"gen validate {' '.join(corpus.args)}, parse cache off",
+         lambda: run_gen_validate(argv, {common.CACHE: "off"}), None),
+    ], runs)
+    with_objects = lambda t: Timing(t.name, t.seconds, corpus.objects)  # noqa: E731
+    return with_objects(warm), with_objects(cold), f"exit {first.returncode}"
 
 
 def peer_timing(project: Path, files: list[Path], version: str, runs: int) -> Timing:
@@ -295,9 +317,9 @@ def benchmark(scratch: Path, runs: int) -> list[str]:
 
     startup = measure("start-up: gen --help", lambda: run([*GEN, "--help"]), runs)
 
-    real_command, real_exit = command_timing(real, runs)
+    real_command, real_cold, real_exit = command_timing(real, runs)
     real_engine = engine_timings(real, runs)
-    large_command, large_exit = command_timing(large, runs)
+    large_command, large_cold, large_exit = command_timing(large, runs)
     large_engine = engine_timings(large, runs)
     peer = peer_timing(copy, real_files, version, max(1, runs // 2))
 
@@ -307,10 +329,12 @@ def benchmark(scratch: Path, runs: int) -> list[str]:
     rows = [
         Row(startup, "interpreter and imports"),
         Row(real_command, f"{real_exit}; {versus_peer(real_command)} (same files)"),
+        Row(real_cold, f"every file parsed; {versus_peer(real_cold)}"),
         Row(real_engine[0], versus_peer(real_engine[0])),
         *(Row(t) for t in real_engine[1:]),
         Row(peer, "the peer, on the real tree's files"),
         Row(large_command, f"{large_exit}; {versus_target(large_command.rate)}; {versus_peer(large_command)}"),
+        Row(large_cold, f"every file parsed; {versus_target(large_cold.rate)}"),
         Row(large_engine[0], f"{versus_target(large_engine[0].rate)}; {versus_peer(large_engine[0])}"),
         Row(large_engine[1], f"the parser's floor: validate() is {large_engine[0].rate / large_engine[1].rate:.0%} of it"),
         *(Row(t) for t in large_engine[2:]),
@@ -328,6 +352,7 @@ def benchmark(scratch: Path, runs: int) -> list[str]:
     out.append(f"target >= {TARGET:,.0f} objects/s on one core:")
     targets = [
         (f"(a) gen validate {SYNTHETIC_ENV}, {large.objects:,} objects", large_command),
+        (f"(a') the same, parse cache off", large_cold),
         (f"(b) engine only, {large.objects:,} objects", large_engine[0]),
         (f"(c) parse-only floor, {large.objects:,} objects", large_engine[1]),
     ]
