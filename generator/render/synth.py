@@ -6,7 +6,7 @@ therefore spread over worker processes, one runtime each, on every core this pro
 each worker is forked from this process (the catalog is already loaded; nothing is pickled but
 the synthesized manifests) and builds whole charts with cdk8s exactly as a single process would
 (tests/test_synth_workers.py compares the two byte for byte). A single chart, a single core,
-or a process that has already started a jsii runtime (a fork would share its pipe) synthesize
+or a process that has already loaded jsii (cdk8s, constructs: a fork would share its pipe) synthesize
 in this process instead.
 """
 
@@ -54,7 +54,7 @@ def workers_for(charts: int) -> int:
     """Worker processes for `charts` charts: one per usable core, none (this process) when
     there is one chart or one core, or when this process already runs a jsii runtime."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    forkable = "fork" in multiprocessing.get_all_start_methods() and "cdk8s" not in sys.modules
+    forkable = "fork" in multiprocessing.get_all_start_methods() and "jsii" not in sys.modules  # cdk8s, constructs
     return min(cores, charts) if forkable and charts > 1 and cores > 1 else 0
 
 
