@@ -95,3 +95,19 @@ def test_off_writes_nothing_and_nothing_is_written_in_the_project(tree, tmp_path
     monkeypatch.delenv("GEN_CACHE")
     read(project, production)  # without GEN_CACHE: the XDG cache folder
     assert list((tmp_path / "xdg" / "gen").glob("*.json"))
+
+
+def test_the_cache_keeps_what_this_run_used_and_the_newest_of_the_rest(tmp_path, monkeypatch):
+    monkeypatch.setenv("GEN_CACHE", str(tmp_path))
+    monkeypatch.setattr(cache, "KEEP", 2)
+    first = cache.ParseCache.load(tmp_path)
+    for name in (b"a", b"b", b"c", b"d"):
+        first.put(name, [{"name": name.decode()}])
+    first.save()
+    second = cache.ParseCache.load(tmp_path)
+    assert second.get(b"a") == [{"name": "a"}]  # used again: kept, as the newest
+    second.put(b"e", [{"name": "e"}])
+    second.save()
+    third = cache.ParseCache.load(tmp_path)
+    kept = {name for name in (b"a", b"b", b"c", b"d", b"e") if third.get(name)}
+    assert kept == {b"a", b"e", b"c", b"d"}  # two earlier ones (the newest: c, d) beside the two used

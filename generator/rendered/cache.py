@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 
 OFF = "off"
-KEEP = 100_000  # entries kept from earlier runs beside those this run used
+KEEP = 2_000  # at least this many entries of earlier runs are kept beside those this run used
 
 
 def folder() -> Path | None:
@@ -99,7 +99,8 @@ class ParseCache:
         """Write the cache if this run added to it (atomically: a concurrent run wins or loses whole)."""
         if self.path is None or not self.added:
             return
-        entries = dict(list(self.entries.items())[-KEEP:])
+        # earlier entries stay up to as many as this run used: the file stays near its working set
+        entries = dict(list(self.entries.items())[-max(len(self.used), KEEP):])
         for key in self.used:  # most recently used last, so the oldest go first
             entries.pop(key, None)
         entries.update(self.used)
