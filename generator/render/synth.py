@@ -126,7 +126,7 @@ def chart(app: Any, catalog: Catalog, part: Part) -> Chart:
     from blueprints.charts import part_chart
 
     try:
-        built = part_chart(app, catalog, part.environment, part.name)
+        built = part_chart(app, catalog, part.environment, part.name, part.color)
     except ValueError as exc:  # a blueprint refusing what the catalog asks: bad input, not a crash
         raise RenderError(refusal(part, exc)) from None
     return list(built.to_json()), built.origins, built.files
