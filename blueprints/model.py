@@ -319,6 +319,11 @@ class Environment(Strict):
         """Its databases, by name, each as the store's own object (blueprints/databases/store.py)."""
         return self.databases.stores(self.placement)
 
+    def namespaces(self) -> list[str]:
+        """The namespaces its platform runs in: its own and those its stores own (ScyllaDB's
+        datacenters). Argo CD's AppProject admits these; `gen validate` refuses objects anywhere else."""
+        return [self.namespace, *(ns for store in self.stores().values() for ns in store.own_namespaces())]
+
     @property
     def config_map_name(self) -> str:
         return f"{self.name}-config"

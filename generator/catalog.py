@@ -53,10 +53,14 @@ def load_catalog(project: Path) -> Catalog:
     problem = release_problem(catalog)
     if problem:
         loc, message = problem
-        text = (project / RELEASES_FILE).read_text(encoding="utf-8")
-        line = line_of(YAML(typ="rt").load(text), loc)
-        raise CatalogError(f"{RELEASES_FILE}{f':{line}' if line else ''}: {dotted(loc)}: {message}")
+        raise CatalogError(f"{located(project, RELEASES_FILE, loc)}: {dotted(loc)}: {message}")
     return catalog
+
+
+def located(project: Path, relative: Path, loc: tuple[Any, ...]) -> str:
+    """`file:line` of a field of a catalog file that loaded (just `file` if the line is not found)."""
+    line = line_of(YAML(typ="rt").load((project / relative).read_text(encoding="utf-8")), loc)
+    return f"{relative}:{line}" if line else str(relative)
 
 
 def release_problem(catalog: Catalog) -> tuple[tuple[str, ...], str] | None:

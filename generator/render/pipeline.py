@@ -20,7 +20,7 @@ from generator.catalog import load_catalog
 from generator.errors import ValidationFailed
 from generator.files import Changes, Files, write
 from generator.progress import Callback, silent
-from generator.release import record
+from generator.release import record, traffic
 from generator.render import patches
 from generator.render.build import build
 from generator.render.select import Selection, everything
@@ -94,9 +94,10 @@ def scope(project: Path, selection: Selection) -> list[PurePosixPath]:
     folders = {p.overlay_dir for p in selection.parts} | {p.rendered_dir for p in selection.parts}
     whole = {env.name for env in selection.whole_envs}
     for env in whole:
-        folders |= stale(project, OVERLAYS / env, keep={PATCHES})
-        folders |= stale(project, RENDERED / env)
+        folders |= stale(project, OVERLAYS / env, keep={PATCHES}) | stray(project, OVERLAYS / env)
+        folders |= stale(project, RENDERED / env) | stray(project, RENDERED / env)
     if selection.everything:
+        folders |= stray(project, RENDERED) | stray(project, OVERLAYS)
         for env_dir in stale(project, RENDERED):
             if env_dir.name not in whole:
                 folders.add(env_dir)
@@ -114,6 +115,15 @@ def stale(project: Path, folder: PurePosixPath, keep: set[str] = frozenset()) ->
     return {folder / child.name for child in base.iterdir() if child.is_dir() and child.name not in keep}
 
 
+def stray(project: Path, folder: PurePosixPath) -> set[PurePosixPath]:
+    """Files directly in a folder that gen fills with folders only (rendered/, rendered/<env>/, ...):
+    nothing renders them, so `gen check` lists them as extra and a render removes them."""
+    base = project / folder
+    if not base.is_dir():
+        return set()
+    return {folder / child.name for child in base.iterdir() if child.is_file() or child.is_symlink()}
+
+
 @dataclass(frozen=True)
 class Rendered:
     changes: Changes
@@ -124,6 +134,7 @@ class Rendered:
 def render(options: RenderOptions, progress: Callback = silent) -> Rendered:
     """Render, validate what would be written, and write; returns what changed on disk."""
     result = plan(options.project, options.catalog, options.selection, progress)
+    traffic.check(options.project, result.catalog, result.selection)  # only promote and rollback move traffic
     return write_plan(options.project, result, options.validate, progress=progress)
 
 
