@@ -275,7 +275,8 @@ PHI_BEARING = ("anonymized", "real-phi")
 class Environment(Strict):
     """One environment profile."""
 
-    name: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    # a label value (therapeutic-ai.io/environment) and a folder name: a DNS-1123 label
+    name: str = Field(pattern=r"^[a-z]([a-z0-9-]*[a-z0-9])?$", max_length=63)
     purpose: str
     compliance: Literal["none", "basic", "hipaa-like", "full-hipaa"]
     data_class: Literal["synthetic", "de-identified", "anonymized", "real-phi"]

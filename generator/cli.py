@@ -5,6 +5,7 @@ every command start without the typed models, cdk8s or the validators (start-up:
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,7 +13,8 @@ import click
 
 from blueprints.enums import Color
 from blueprints.layout import RENDERED, SERVICES_FILE
-from generator.errors import GenError, ValidationFailed
+from generator import lock
+from generator.errors import EnvironmentFailure, GenError, ValidationFailed
 
 if TYPE_CHECKING:
     from blueprints.model import Catalog, Environment
@@ -38,6 +40,22 @@ class GenGroup(click.Group):
         except GenError as exc:
             click.echo(f"gen: error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except OSError as exc:  # the machine failed us (disk full, permission, bad TMPDIR): exit 3
+            click.echo(f"gen: error: {environment_failure(exc, ctx.obj)}", err=True)
+            ctx.exit(EnvironmentFailure.exit_code)
+
+
+def environment_failure(exc: OSError, project: Path | None) -> str:
+    """`path: reason (ERRNO)`, the path relative to the project when it lies inside it."""
+    where = exc.filename
+    if where is not None and project is not None:
+        try:
+            where = Path(where).resolve().relative_to(project)
+        except ValueError:
+            pass
+    code = errno.errorcode.get(exc.errno or 0, "")
+    reason = f"{exc.strerror or exc}{f' ({code})' if code else ''}"
+    return f"{where}: {reason}" if where is not None else reason
 
 
 def find_project() -> Path:
@@ -77,8 +95,15 @@ def complete_target(ctx: click.Context, _param: click.Parameter, incomplete: str
 @click.pass_context
 def cli(ctx: click.Context, project: Path | None) -> None:
     """gen: the therapeutic AI platform's Kubernetes manifests, from typed cdk8s blueprints
-    through Kustomize overlays to committed YAML under rendered/."""
+    through Kustomize overlays to committed YAML under rendered/.
+
+    \b
+    Exit codes: 0 done; 1 validation failed, drift found or a step refused;
+    2 bad input or usage; 3 the environment failed (disk full, permission,
+    missing kubectl or Node, bad TMPDIR, another gen holding the project).
+    A killed write is finished by the next command (see README)."""
     ctx.obj = (project or find_project()).resolve()
+    ctx.with_resource(lock.project_lock(ctx.obj))
 
 
 @cli.command(name="render")

@@ -18,7 +18,7 @@ from blueprints.model import Catalog
 from generator import files as disk
 from generator.catalog import load_catalog
 from generator.errors import ValidationFailed
-from generator.files import Changes, Files, write
+from generator.files import Changes, Files
 from generator.progress import Callback, silent
 from generator.release import record, traffic
 from generator.render import patches
@@ -148,8 +148,9 @@ def write_plan(project: Path, result: Plan, validated: bool = True,
             raise ValidationFailed(f"{refusal} ({report.errors} errors); nothing was written", report)
     found = changes(project, result)
     if found:
-        disk.replace(project, result.scope, result.files)
-    write(project, result.new_patches)
+        # new patch scaffolds join the same swap: a kill never leaves half a patches folder
+        scaffolds = sorted({PurePosixPath(*path.parts[:3]) for path in result.new_patches})
+        disk.replace(project, result.scope + scaffolds, {**result.files, **result.new_patches})
     return Rendered(found, report, result.catalog)
 
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
+import yaml
+
 from blueprints.layout import patches_dir, rendered_file
 from generator import names, yamlio
-from generator.errors import RenderError
+from generator.errors import EnvironmentFailure, RenderError
 from generator.files import Files
 from generator.render import kustomize
 from generator.render.overlays import Overlay
@@ -40,7 +42,25 @@ Object = tuple[str, dict]  # one document's text and its parsed object
 def build(workspace: Path, overlay: PurePosixPath) -> list[Object]:
     """kustomize one root and parse what it printed. Runs in a worker thread: kustomize is a
     process of its own, and the parse overlaps the main thread's waits on cdk8s's runtime."""
-    return [(text, yamlio.load(text)) for text in split_documents(kustomize.build(workspace, overlay))]
+    built = []
+    for text in split_documents(kustomize.build(workspace, overlay)):
+        try:
+            obj = yamlio.load(text)
+        except yaml.YAMLError as exc:
+            obj = exc
+        if not is_object(obj):
+            raise EnvironmentFailure(
+                f"{overlay}: kustomize printed a document that is not a Kubernetes object "
+                f"({str(obj).splitlines()[0][:120]}); its output is truncated or it is not kustomize (GEN_KUBECTL?)"
+            )
+        built.append((text, obj))
+    return built
+
+
+def is_object(obj: object) -> bool:
+    """A mapping with a kind and a metadata.name, as kustomize prints every object."""
+    metadata = obj.get("metadata") if isinstance(obj, dict) else None
+    return isinstance(metadata, dict) and isinstance(obj.get("kind"), str) and isinstance(metadata.get("name"), str)
 
 
 def rendered_files(synth: SynthPart, overlay: Overlay, built: list[Object]) -> tuple[Files, list[Doc]]:

@@ -2,8 +2,8 @@
 bytes are unchanged (`gen validate` after another `gen validate`, a render's validation, a diff).
 
 An entry is the JSON of the documents the reader made of one file's exact bytes, found by their
-sha256, in a cache made by this very reader (the digest of yamlio.py, read.py and this file, and
-PyYAML's version: a change to any empties it). So a hit returns what parsing would: only files the
+sha256, in a cache made by this very reader (the digest of yamlio.py, yamlstrict.py, read.py and
+this file, and PyYAML's version: a change to any empties it). So a hit returns what parsing would: only files the
 reader accepted are kept, and only documents that JSON carries exactly (every other file is
 parsed each time). JSON is read back ten times faster than YAML is parsed (bench/validate.py).
 
@@ -38,7 +38,8 @@ def folder() -> Path | None:
 
 
 # the reader: what made the entries, and this file, which stores them
-READER = (Path(__file__).parent.parent / "yamlio.py", Path(__file__).with_name("read.py"), Path(__file__))
+READER = (Path(__file__).parent.parent / "yamlio.py", Path(__file__).parent.parent / "yamlstrict.py",
+          Path(__file__).with_name("read.py"), Path(__file__))
 
 
 def reader_version() -> str:

@@ -13,7 +13,7 @@ from typing import Iterable
 
 import yaml
 
-from generator import yamlio
+from generator import yamlio, yamlstrict
 from generator.rendered.cache import ParseCache
 from generator.rendered.objects import Doc
 from generator.rendered.parts import Part
@@ -49,10 +49,10 @@ def parse(part: Part, contents: dict[PurePosixPath, bytes], cache: ParseCache | 
         found = cache.get(data) if cache else None
         if found is None:
             try:
-                text = data.decode("utf-8")
+                text = yamlstrict.decode(data)
                 # one document per file is the rule: the C loader's single-document call is the fast path
                 found = [yamlio.load(text)] if "\n---" not in text else yamlio.load_all(text)
-            except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            except yaml.YAMLError as exc:
                 tree.unreadable.append(Unreadable(str(path), f"not valid YAML: {str(exc).splitlines()[0]}", True))
                 continue
             if cache:
