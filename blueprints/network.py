@@ -77,6 +77,8 @@ class NetworkIsolation(Construct):
             if store.own_namespaces():
                 continue  # its pods run outside the platform's namespace
             self.manifests.append(self.database_policy(env, store, [s.name for s in services if store.name in s.databases]))
+            if store.backup_pods() is not None:
+                self.manifests.append(self.backup_policy(env, store))
         for manifest in self.manifests:
             api_object(self, manifest, id=f"{manifest['kind']}-{manifest['metadata']['name']}")
 
@@ -123,6 +125,13 @@ class NetworkIsolation(Construct):
         """The health check's pods: out to every service's port, nothing in."""
         egress = [{"to": [{"podSelector": named([s.name])}], "ports": tcp(s.port)} for s in services]
         return policy(env, HEALTH_CHECK, {"matchLabels": {labels.NAME: HEALTH_CHECK}}, [], [*egress, DNS])
+
+    @staticmethod
+    def backup_policy(env: Environment, store: Store) -> Manifest:
+        """A store's dump pods: out to the store on its port and DNS, nothing in. Their target is a
+        volume, not a peer: nothing else to reach."""
+        egress = [{"to": [{"podSelector": store.pods()}], "ports": tcp(store.port)}, DNS]
+        return policy(env, f"{store.name}-backup", store.backup_pods(), [], egress)
 
     @staticmethod
     def database_policy(env: Environment, store: Store, users: list[str]) -> Manifest:

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError, model_validator
 
 from blueprints.databases import registry
+from blueprints.databases.backup import Backups
 from blueprints.databases.store import Chart, Image, Placement, Size, Store
 from blueprints.types import CatalogProblem, Strict
 
@@ -31,6 +32,7 @@ class DatabasesSpec(Strict):
     storage_class: str | None = Field(
         default=None, description="StorageClass of every database volume; PHI-bearing environments name an encrypted one"
     )
+    backups: Backups | None = Field(default=None, description="every store's backups; none: no backups (local)")
     specs: dict[str, Size] = Field(description="store name -> its spec, of the store's own type")
 
     @model_validator(mode="before")
@@ -40,7 +42,7 @@ class DatabasesSpec(Strict):
             return data
         specs = {}
         for name, value in data.items():
-            if name == "storage_class":
+            if name in ("storage_class", "backups"):
                 continue
             store = known(name, (name,))
             try:
@@ -50,7 +52,7 @@ class DatabasesSpec(Strict):
         missing = [name for name in registry.names() if name not in specs]
         if missing:
             raise CatalogProblem((), f"every environment sizes every store: {', '.join(missing)} missing")
-        return {"storage_class": data.get("storage_class"), "specs": specs}
+        return {"storage_class": data.get("storage_class"), "backups": data.get("backups"), "specs": specs}
 
     def stores(self, placement: Placement) -> dict[str, Store]:
         """Each store as it runs where `placement` says, in registry order."""

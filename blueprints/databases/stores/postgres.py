@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import Field
 
+from blueprints.databases.backup import Backup, Backups, CronJob, DumpStorage, dump_command
 from blueprints.databases.bitnami import (
     Image, NetworkPolicy, Pdb, Persistence, Pods, ReplicatedValues, Resources, ServiceAccount, pdb,
 )
@@ -93,6 +94,45 @@ class VolumePermissions(Values):
     image: Image  # the os-shell image the TLS init container runs, even with volumePermissions off
 
 
+# --- backups: the chart's pg_dumpall CronJob ----------------------------------------------------------
+
+DUMPS = "pg_dumpall"  # the dump files' prefix, and the chart's component label of the dump pods
+# the chart sets PGHOST (the primary), PGPORT, PGUSER, PGPASSFILE (the admin password file of
+# postgres-credentials) and PGDUMP_DIR; the dump travels over TLS
+# (PGPASSFILE names the chart's password file, which holds the password alone: read as PGPASSWORD)
+PG_DUMPALL = (
+    'export PGPASSWORD="${PGPASSWORD:-$(cat "$PGPASSFILE")}"; unset PGPASSFILE; '
+    'PGSSLMODE=require pg_dumpall --clean --if-exists --load-via-partition-root --quote-all-identifiers '
+    '--no-password --file="$OUT"'
+)
+
+
+class DumpPodSecurityContext(Values):
+    enabled: bool = True
+    fsGroup: int = 10001  # the dump volume is writable by the restricted user
+
+
+class DumpNetworkPolicy(Values):
+    enabled: bool = False  # blueprints/network.py writes the dump pods' policy
+
+
+class PostgresCronJob(CronJob):
+    podSecurityContext: DumpPodSecurityContext = DumpPodSecurityContext()
+    networkPolicy: DumpNetworkPolicy = DumpNetworkPolicy()
+
+
+def backup_values(backups: Backups | None, storage_class: str | None) -> Backup | None:
+    """`backup`: a daily (or the profile's) pg_dumpall of every database into the dump volume."""
+    if backups is None:
+        return None
+    directory = "${PGDUMP_DIR}"
+    return Backup(cronjob=PostgresCronJob(
+        schedule=backups.schedule,
+        command=dump_command(PG_DUMPALL, directory, DUMPS, backups.retention_days),
+        storage=DumpStorage(storageClass=storage_class, size=backups.storage),
+    ))
+
+
 class PostgresqlValues(ReplicatedValues):
     auth: Auth = Auth()
     tls: Tls = Tls()
@@ -100,6 +140,7 @@ class PostgresqlValues(ReplicatedValues):
     readReplicas: ReadReplicas | None = None
     volumePermissions: VolumePermissions
     serviceAccount: ServiceAccount = ServiceAccount()
+    backup: Backup | None = None  # backup_values
 
 
 def spread() -> list[dict]:
@@ -111,7 +152,7 @@ def spread() -> list[dict]:
     }]
 
 
-def values(spec: PostgresSpec, chart: Chart, storage_class: str | None) -> PostgresqlValues:
+def values(spec: PostgresSpec, chart: Chart, storage_class: str | None, backup: Backup | None = None) -> PostgresqlValues:
     replicated = spec.instances > 1
     instance = {
         "persistence": Persistence(size=spec.storage, storageClass=storage_class),
@@ -125,6 +166,7 @@ def values(spec: PostgresSpec, chart: Chart, storage_class: str | None) -> Postg
         readReplicas=ReadReplicas(**instance, pdb=pdb(spec.instances - 1), replicaCount=spec.instances - 1)
         if replicated else None,
         volumePermissions=VolumePermissions(image=Image.of(chart.images["os-shell"])),
+        backup=backup,
     )
 
 
@@ -147,6 +189,7 @@ class Postgres(Store[PostgresSpec]):
     })
     data_path = DATA
     scratch = (Scratch("run", "/var/run/postgresql", "16Mi"),)  # the Unix socket and its lock file
+    backup_component = DUMPS
 
     def topology_keys(self) -> dict[str, str]:
         return {"postgres_replicas": str(self.spec.instances)}
@@ -169,8 +212,10 @@ class Postgres(Store[PostgresSpec]):
         return {TLS_SECRET: (unique([n for svc in services for n in (*in_cluster(svc, ns), *in_cluster(f"{svc}-hl", ns))]), [])}
 
     def releases(self, charts: dict[str, Chart]) -> list[Release]:
-        chart = charts["postgresql"]
-        return [Release(NAME, chart, values(self.spec, chart, self.placement.storage_class), self.spec.instances, self.spec)]
+        chart, placement = charts["postgresql"], self.placement
+        backup = backup_values(placement.backups, placement.storage_class)
+        return [Release(NAME, chart, values(self.spec, chart, placement.storage_class, backup), self.spec.instances, self.spec,
+                        backup_storage=backup.cronjob.storage.size if backup else "0")]
 
     def local_objects(self, metadata: dict[str, Any]) -> list[Manifest]:
         """SQL the image runs once, on the first start with an empty data directory."""
