@@ -168,7 +168,8 @@ class ServiceCatalog(Strict):
     def _names_not_taken(cls, services: list[Service]) -> list[Service]:
         """A service's objects take its name: not the names of what the platform runs beside it."""
         taken = {name: f"the store {store.name} (its Service, StatefulSet or NetworkPolicy)"
-                 for store in registry.stores() for name in (store.name, f"{store.name}-database", f"{store.name}-backup")}
+                 for store in registry.stores()
+                 for name in (store.name, f"{store.name}-database", f"{store.name}-backup", f"migrate-{store.name}")}
         taken |= {HEALTH_CHECK: "the post-sync health check", DEFAULT_DENY: "the namespace's default NetworkPolicy"}
         for index, service in enumerate(services):
             if service.name in taken:

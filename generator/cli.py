@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from blueprints.model import Catalog, Color
-from generator import diff, diffreport, diffsides, release
+from generator import diff, diffreport, diffsides, downgrade, ondemand, release, restore
 from generator.catalog import SERVICES_FILE, load_catalog
 from generator.errors import GenError, UsageError, ValidationFailed
 from generator.parts import known_environment
@@ -199,6 +199,58 @@ def promote_command(project: Path, env: str, color: str) -> None:
         print_refusal(failed)
         raise
     print_switch(result, "promote")
+
+
+@cli.command(name="restore-plan")
+@click.argument("env")
+@click.argument("store")
+@click.option("--backup", required=True, help="The dump to restore, as named on the dump volume (pg_dumpall-2026-11-28-02-30).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Write one file per object to this new (or empty) folder; default: print them.")
+@click.pass_obj
+def restore_plan_command(project: Path, env: str, store: str, backup: str, out: Path | None) -> None:
+    """The manifests of a restore drill: the dump BACKUP of STORE in ENV restored into a scratch
+    namespace (<namespace>-restore-<store>) by a Job that then checks the outcome; validated as
+    `gen validate` validates rendered/, whose files (and overlays/) it never touches. Apply them
+    with `kubectl apply -f DIR`; see README, "Backups and restore"."""
+    options = restore.RestorePlanOptions(project, env, store, backup, out)
+    try:
+        result = restore.plan(options)
+    except ValidationFailed as failed:
+        print_refusal(failed)
+        raise
+    print_on_demand(result, out, f"gen restore-plan {env} {store}")
+
+
+@cli.command(name="downgrade-plan")
+@click.argument("env")
+@click.argument("store")
+@click.option("--color", type=click.Choice([c.value for c in Color]), help="Whose release's image (default: the serving color's).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Write one file per object to this new (or empty) folder; default: print them.")
+@click.pass_obj
+def downgrade_plan_command(project: Path, env: str, store: str, color: str | None, out: Path | None) -> None:
+    """The schema downgrade of STORE in ENV (databases.yaml `migrations.jobs.<store>.downgrade`, the
+    seed's `alembic downgrade -1`) as a Job to apply by hand, validated; rendered/ and overlays/
+    are not touched. See README, "Migrations"."""
+    options = downgrade.DowngradePlanOptions(project, env, store, Color(color) if color else None, out)
+    try:
+        result = downgrade.plan(options)
+    except ValidationFailed as failed:
+        print_refusal(failed)
+        raise
+    print_on_demand(result, out, f"gen downgrade-plan {env} {store}")
+
+
+def print_on_demand(result: ondemand.OnDemand, out: Path | None, what: str) -> None:
+    """Manifests rendered on demand: printed (the summary then on stderr) or written to `out`."""
+    if out is None:
+        click.echo(result.document(), nl=False)
+    else:
+        result.write(out)
+        for name in result.files:
+            click.echo(f"  wrote {out / name}")
+    click.echo(f"{what}: {len(result.files)} objects, validated: 0 errors", err=out is None)
 
 
 @cli.command(name="rollback")

@@ -82,21 +82,25 @@ def overlay(catalog: Catalog, synth: SynthPart) -> Overlay:
     return Overlay(files, roots, source_files)
 
 
-def kustomization(env: Environment, part: Part, root: PurePosixPath, resources: list[str]) -> bytes:
-    """One kustomize root: environment labels, the color's suffix and label, hand patches.
-    Namespaces are the blueprints' to set: the shared part holds objects of several namespaces
-    (the platform's, and Argo CD's for Applications), which kustomize's `namespace:` would flatten."""
-    environment_labels = {
+def environment_labels(env: Environment) -> dict[str, str]:
+    """The labels every object of an environment carries (its pods too)."""
+    return {
         labels.PART_OF: labels.PLATFORM,
         labels.MANAGED_BY: labels.MANAGER,
         labels.ENVIRONMENT: env.name,
         labels.COMPLIANCE: env.compliance,
         labels.DATA_CLASS: env.data_class,
     }
+
+
+def kustomization(env: Environment, part: Part, root: PurePosixPath, resources: list[str]) -> bytes:
+    """One kustomize root: environment labels, the color's suffix and label, hand patches.
+    Namespaces are the blueprints' to set: the shared part holds objects of several namespaces
+    (the platform's, and Argo CD's for Applications), which kustomize's `namespace:` would flatten."""
     content: dict = {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization"}
     if part.color:
         content["nameSuffix"] = part.name_suffix
-    content["labels"] = [{"pairs": environment_labels, "includeTemplates": True}]
+    content["labels"] = [{"pairs": environment_labels(env), "includeTemplates": True}]
     if part.color:
         content["labels"].append({"pairs": {labels.VERSION: part.name}, "includeSelectors": True})
     content["resources"] = resources

@@ -16,6 +16,7 @@ from blueprints.model import Catalog, Color
 from generator import record, rendered, summary, tree
 from generator.catalog import load_catalog
 from generator.errors import ValidationFailed
+from generator.migrations import refuse_contract
 from generator.overlays import overlay, patches_scaffold
 from generator.parts import OVERLAYS, PATCHES, RENDERED, Part, Selection, select
 from generator.progress import Callback, silent
@@ -140,8 +141,13 @@ class Rendered:
 
 
 def render(options: RenderOptions, progress: Callback = silent) -> Rendered:
-    """Render, validate what would be written, and write; returns what changed on disk."""
-    return write_plan(options.project, plan(options, progress=progress), options.validate, progress=progress)
+    """Render, validate what would be written, and write; returns what changed on disk. A color
+    whose release contracts the schema beside another color is refused (generator/migrations.py)."""
+    result = plan(options, progress=progress)
+    for part in result.selection.parts:
+        if part.color is not None:
+            refuse_contract(result.catalog, part.env, part.color, "render")
+    return write_plan(options.project, result, options.validate, progress=progress)
 
 
 def write_plan(project: Path, result: Plan, validated: bool = True,

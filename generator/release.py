@@ -25,6 +25,7 @@ from blueprints.model import Catalog, Color, Release
 from generator import record
 from generator.catalog import load_catalog
 from generator.errors import Refused, UsageError
+from generator.migrations import refuse_contract
 from generator.overlays import render_command
 from generator.parts import Part, Selection, known_environment
 from generator.pipeline import Plan, RenderOptions, Rendered, diff, plan, write_plan
@@ -69,6 +70,7 @@ def promote(project: Path, env: str, color: Color) -> Switch:
             f"{color.value} is not deployed in {env}: render it (`gen render {env} --color {color.value}`), "
             "merge, sync and check it, then promote"
         )
+    refuse_contract(catalog, env, color, "promote")
     return switch(project, catalog, env, release.active, record.promoted(release, color), "promote")
 
 

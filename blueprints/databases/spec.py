@@ -59,6 +59,34 @@ class DatabasesSpec(Strict):
         return {store.name: store(self.specs[store.name], placement) for store in registry.stores()}
 
 
+class Migration(Strict):
+    """A store's schema migration: a Job of the release's own image (`<registry>/<image>:<tag>` of
+    the color being deployed) that runs `command` before the color's services start."""
+
+    image: str = Field(pattern=r"^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$", description="image name, beside the services'")
+    command: list[str] = Field(min_length=1, description="upgrades the schema to the release's (idempotent)")
+    downgrade: list[str] | None = Field(default=None, min_length=1, description="one step back (gen downgrade-plan)")
+
+
+class Migrations(Strict):
+    """`migrations:` of databases.yaml: the Jobs per store with a schema, and what each release's
+    migration is. `expand`: the previous release runs on the migrated schema (add, never remove or
+    rename), so the serving color is safe while the other one migrates; `contract`: it is not.
+    A release not listed is `expand`: list every release whose migration removes or renames."""
+
+    jobs: dict[str, Migration] = Field(default_factory=dict, description="store name -> its migration")
+    releases: dict[str, Literal["expand", "contract"]] = Field(default_factory=dict, description="image tag -> kind")
+
+    @model_validator(mode="after")
+    def _stores(self) -> "Migrations":
+        for name in self.jobs:
+            known(name, ("jobs", name))
+        return self
+
+    def contracts(self, tag: str) -> bool:
+        return bool(self.jobs) and self.releases.get(tag, "expand") == "contract"
+
+
 class DatabaseCatalog(Strict):
     """`blueprints/catalog/databases.yaml`: the charts (and images) every environment installs,
     and the images of the plain StatefulSets of environments without Argo CD (local)."""
@@ -66,6 +94,7 @@ class DatabaseCatalog(Strict):
     version: Literal[1]
     charts: dict[str, Chart]
     local_images: dict[str, Image]
+    migrations: Migrations = Migrations()
 
     @model_validator(mode="after")
     def _every_store(self) -> "DatabaseCatalog":

@@ -15,7 +15,7 @@ each store, never naming one:
   local StatefulSets    `local_*`, `data_path`, `scratch`, `grace` (local.py)
   capacity              each release's pods and size, stated on its Application
   backups               `backup_component`, `backup_pods`: the dump pods' NetworkPolicy (the values
-                        are each store's `backup_values`)
+                        are each store's `backup_values`); `restore`: gen restore-plan's Job
 
 A new concern of every store (an exporter, a backup schedule) is one more attribute or method
 here, with a default where some stores have none. This module imports no catalog model: an
@@ -135,6 +135,19 @@ class Release:
 
 
 @dataclass(frozen=True)
+class Restore:
+    """How one of a store's dumps is restored into a scratch server, and the outcome checked
+    (`gen restore-plan`). The scripts run with BACKUP (the dump's path), HOST (the scratch
+    server) and PASSWORD_FILE (its admin password, the same Vault property as the store's)."""
+
+    prefix: str  # its dumps' names begin so (`pg_dumpall-`)
+    claim: str  # the dump volume: a PVC of the platform's namespace
+    image: str  # a chart image holding the store's client tools
+    restore: str
+    check: str  # fails unless the restored data is there; prints what it counts
+
+
+@dataclass(frozen=True)
 class Prerequisite:
     """Objects a store's charts need in `shared` first (a namespace of its own), written to
     `overlays/<env>/shared/resources/<source>.yaml` and headed as made by `blueprint`."""
@@ -246,6 +259,10 @@ class Store(ABC, Generic[S]):
         if not (self.placement.charts and self.placement.backups and self.backup_component):
             return None
         return {"matchLabels": {INSTANCE: self.name, COMPONENT: self.backup_component}}
+
+    def restore(self, charts: dict[str, Chart]) -> Restore | None:
+        """How its dumps are restored and checked; None: no dumps to restore (`gen restore-plan`)."""
+        return None
 
     # --- secrets and TLS ------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from blueprints.databases.bitnami import (
 )
 from blueprints.databases.container import env, probes, tcp_probe
 from blueprints.databases.store import (
-    DATABASE, LOOPBACK_IPS, LOOPBACK_NAMES, Chart, ConnectionUrl, Credentials, Endpoint, Release, Scratch, Size, Store,
+    DATABASE, LOOPBACK_IPS, LOOPBACK_NAMES, Chart, ConnectionUrl, Credentials, Endpoint, Release, Restore, Scratch, Size, Store,
     Values, in_cluster, url_password,
 )
 from blueprints.quantity import GIB, parse_bytes
@@ -105,6 +105,27 @@ def mongodump(replica_set: bool) -> str:
         '--host="$MONGODB_SERVICE_NAME" --port="$MONGODB_PORT_NUMBER" $MONGODB_CLIENT_EXTRA_FLAGS'
         + (" --oplog" if replica_set else "") + ' --gzip --archive="$OUT"'
     )
+
+
+# gen restore-plan: as root, into the scratch server
+CONNECT = f'--host="$HOST" --port={PORT} --username=root --password="$(cat "$PASSWORD_FILE")" --authenticationDatabase=admin'
+
+
+def restore_script(oplog: bool) -> str:
+    return (
+        f'until mongosh --quiet {CONNECT} --eval "db.adminCommand({{ping: 1}})" >/dev/null 2>&1; '
+        'do echo "waiting for $HOST"; sleep 5; done; '
+        f'mongorestore {CONNECT} --drop{" --oplogReplay" if oplog else ""} --gzip --archive="$BACKUP"; '
+        'echo "replayed $BACKUP"'
+    )
+
+
+CHECK = (
+    f'mongosh --quiet {CONNECT} --eval \'const d = db.getSiblingDB("{DATABASE}"); const names = d.getCollectionNames(); '
+    'names.sort().forEach(c => print(c, d.getCollection(c).countDocuments())); '
+    'if (names.length === 0) { print("no collection restored"); quit(1); } '
+    'print("restored " + names.length + " collections from " + process.env.BACKUP)\''
+)
 
 
 def backup_values(spec: MongoSpec, backups: Backups | None, storage_class: str | None) -> Backup | None:
@@ -209,6 +230,13 @@ class MongoDB(Store[MongoSpec]):
         backup = backup_values(self.spec, placement.backups, placement.storage_class)
         return [Release(NAME, chart, values(self.spec, chart, placement.storage_class, backup), self.spec.members, self.spec,
                         backup_storage=backup.cronjob.storage.size if backup else "0")]
+
+    def restore(self, charts: dict[str, Chart]) -> Restore:
+        """mongorestore replays the archive (and, from a replica set, its oplog: one point in time)
+        into the scratch server, dropping what is there; the check wants at least one collection in
+        the platform's database and prints every collection's document count."""
+        return Restore(f"{DUMPS}-", f"{NAME}-mongodump", charts["mongodb"].images["mongodb"].reference(),
+                       restore_script(self.spec.replica_set), CHECK)
 
     def local_container(self, secret_file: str | None) -> dict[str, Any]:
         # The entrypoint creates the root user on first start from *_FILE, then adds --auth.

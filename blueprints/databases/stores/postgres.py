@@ -17,7 +17,7 @@ from blueprints.databases.bitnami import (
 )
 from blueprints.databases.container import env, exec_probe, probes, tcp_probe
 from blueprints.databases.store import (
-    DATABASE, ConnectionUrl, Credentials, Endpoint, Chart, Release, Scratch, Size, Store, Values, in_cluster, unique,
+    DATABASE, ConnectionUrl, Credentials, Endpoint, Chart, Release, Restore, Scratch, Size, Store, Values, in_cluster, unique,
     url_password,
 )
 from blueprints.types import Manifest
@@ -114,6 +114,22 @@ class DumpPodSecurityContext(Values):
 
 class DumpNetworkPolicy(Values):
     enabled: bool = False  # blueprints/network.py writes the dump pods' policy
+
+
+# gen restore-plan: as the admin user, into the scratch server
+CONNECT = f'export PGPASSWORD="$(cat "$PASSWORD_FILE")" PGHOST="$HOST" PGPORT={PORT} PGUSER=postgres; '
+RESTORE = (
+    CONNECT + 'until pg_isready -q -d postgres; do echo "waiting for $HOST"; sleep 5; done; '
+    'psql -q -d postgres -f "$BACKUP"; echo "replayed $BACKUP"'
+)
+CHECK = (
+    CONNECT + f'psql -d {DATABASE} -v ON_ERROR_STOP=1 -Atc "SELECT extname FROM pg_extension WHERE extname = \'vector\'" '
+    '| grep -qx vector || { echo "pgvector is missing"; exit 1; }; '
+    f'psql -d {DATABASE} -v ON_ERROR_STOP=1 -c ANALYZE '
+    '-c "SELECT schemaname, relname, n_live_tup AS rows FROM pg_stat_user_tables ORDER BY 1, 2"; '
+    f'tables="$(psql -d {DATABASE} -v ON_ERROR_STOP=1 -Atc "SELECT count(*) FROM pg_stat_user_tables")"; '
+    'test "$tables" -gt 0 || { echo "no table restored"; exit 1; }; echo "restored $tables tables from $BACKUP"'
+)
 
 
 class PostgresCronJob(CronJob):
@@ -216,6 +232,13 @@ class Postgres(Store[PostgresSpec]):
         backup = backup_values(placement.backups, placement.storage_class)
         return [Release(NAME, chart, values(self.spec, chart, placement.storage_class, backup), self.spec.instances, self.spec,
                         backup_storage=backup.cronjob.storage.size if backup else "0")]
+
+    def restore(self, charts: dict[str, Chart]) -> Restore:
+        """psql replays the dump into the scratch server (a role that exists there already makes
+        psql report an error and go on: the check decides), then the check wants pgvector and at
+        least one table in the platform's database, and prints every table's row count."""
+        return Restore(f"{DUMPS}-", f"{self.endpoint().hosts[0]}-pgdumpall",  # the chart's <primary>-pgdumpall
+                       charts["postgresql"].images["postgresql"].reference(), RESTORE, CHECK)
 
     def local_objects(self, metadata: dict[str, Any]) -> list[Manifest]:
         """SQL the image runs once, on the first start with an empty data directory."""
