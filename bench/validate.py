@@ -31,7 +31,7 @@ For each corpus, besides the command:
   - engine only: in THIS process, pinned to the same one core, after one untimed warm-up,
     generator.validation.validate(project, catalog, envs) (read the files, parse the YAML,
     compile the schemas, run schema, policy and capacity checks) with N timed calls; and, to
-    show where the time goes, its two halves: run.read_parts + run.parse (files to objects),
+    show where the time goes, its two halves: generator.rendered.read (files to objects),
     and run.validate_docs on the already parsed objects with a warm SchemaStore (checks only).
     These exclude interpreter start-up, imports, the catalog load and printing the report.
 And once, for scale: `gen --help` cold (interpreter start-up and imports, nothing validated).
@@ -161,24 +161,25 @@ def engine_timings(corpus: Corpus, runs: int) -> list[Timing]:
     """In-process figures, this process pinned to one core: validate(), and its two halves."""
     from generator.catalog import load_catalog
     from generator.validation import validate
-    from generator.validation.run import SCHEMAS_DIR, parse, read_parts, validate_docs
+    from generator.rendered import parts, read
+    from generator.validation.run import SCHEMAS_DIR, unreadable_findings, validate_docs
     from generator.validation.schemas import SchemaStore
 
     catalog = load_catalog(corpus.project)
-    envs = [catalog.environment(name) for name in corpus.envs]
+    envs = [catalog.env_by_name[name] for name in corpus.envs]
 
     def whole() -> object:
-        return validate(corpus.project, catalog, corpus.envs)
+        return validate(corpus.project, catalog, envs)
 
     def files_to_objects() -> list:
-        """Per environment: its objects, and findings for files that are not (parse's pair)."""
-        return [parse(read_parts(corpus.project, env.name, list(catalog.parts(env.name)))) for env in envs]
+        """Per environment: its objects, and the files that are not objects."""
+        return [read(corpus.project, parts(catalog, env)) for env in envs]
 
     store = SchemaStore(catalog.environments.kubernetes_version, corpus.project / SCHEMAS_DIR)
     parsed = files_to_objects()
 
     def checks() -> list:
-        return [validate_docs(catalog, env, docs, store, unreadable) for env, (docs, unreadable) in zip(envs, parsed)]
+        return [validate_docs(catalog, env, tree.docs, store, unreadable_findings(tree)) for env, tree in zip(envs, parsed)]
 
     before = os.sched_getaffinity(0) if CAN_PIN else None
     pin_to_one_core()

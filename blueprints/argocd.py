@@ -15,6 +15,8 @@ pinned charts), the services' parts (a color, or `app`), the live Services last.
 
 from __future__ import annotations
 
+from blueprints.layout import rendered_file
+
 NAMESPACE = "argocd"
 PROJECT = "therapeutic-ai"  # the platform's AppProject: its namespaces, never Argo CD's own
 DELIVERY_PROJECT = "therapeutic-ai-delivery"  # the root Application's: Applications and AppProjects in argocd only
@@ -50,15 +52,6 @@ def application(env: str, part: str) -> str:
 def wave(number: int) -> dict[str, str]:
     """The annotation that puts an object in sync wave `number`."""
     return {SYNC_WAVE: str(number)}
-
-# What Argo CD pulls: rendered/<env>/<part>/, one object per file (generator/rendered.py writes them)
-RENDERED = "rendered"
-
-
-def rendered_file(kind: str, name: str) -> str:
-    """The file an object is rendered to inside its part's folder: `deployment-api-gateway.yaml`."""
-    return f"{kind.lower()}-{name}.yaml"
-
 
 # the live Services' files in rendered/<env>/shared/: `<env>-live` applies them, `<env>-shared` the rest
 LIVE_FILES = rendered_file("Service", "*")

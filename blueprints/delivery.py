@@ -22,7 +22,7 @@ from typing import Any
 
 from constructs import Construct
 
-from blueprints import argocd, labels
+from blueprints import argocd, labels, layout
 from blueprints.k8s import Manifest, api_object
 from blueprints.model import Catalog, Environment
 
@@ -65,7 +65,7 @@ class Delivery(Construct):
         namespaces = [env.namespace, *(ns for store in env.stores().values() for ns in store.own_namespaces())]
         charts = sorted({chart.repository for chart in catalog.databases.charts.values()})
         return project_manifest(argocd.PROJECT, {
-            "description": f"The therapeutic AI platform in {env.name}: {argocd.RENDERED}/{env.name}/ of the "
+            "description": f"The therapeutic AI platform in {env.name}: {layout.RENDERED}/{env.name}/ of the "
                            "platform repository, and the pinned database charts",
             "sourceRepos": [self.repository, *charts],
             "destinations": [{"server": argocd.IN_CLUSTER, "namespace": ns} for ns in namespaces],
@@ -77,7 +77,7 @@ class Delivery(Construct):
         """The root Application's project: Applications and AppProjects in argocd, from this repository."""
         return project_manifest(argocd.DELIVERY_PROJECT, {
             "description": f"How Argo CD delivers the therapeutic AI platform in {self.env.name}: "
-                           f"{argocd.RENDERED}/{self.env.name}/argocd/, Applications and AppProjects only",
+                           f"{layout.rendered_dir(self.env.name, 'argocd')}/, Applications and AppProjects only",
             "sourceRepos": [self.repository],
             "destinations": [{"server": argocd.IN_CLUSTER, "namespace": argocd.NAMESPACE}],
             "namespaceResourceWhitelist": [{"group": "argoproj.io", "kind": kind} for kind in ("Application", "AppProject")],
@@ -110,7 +110,7 @@ class Delivery(Construct):
                 "source": {
                     "repoURL": self.repository,
                     "targetRevision": self.revision,
-                    "path": f"{argocd.RENDERED}/{env.name}/{part}",
+                    "path": str(layout.rendered_dir(env.name, part)),
                     "directory": {"recurse": False, **(directory or {})},
                 },
                 "destination": {"server": argocd.IN_CLUSTER, "namespace": namespace or env.namespace},

@@ -6,24 +6,33 @@ from pathlib import Path
 
 import click
 
-from blueprints.model import Catalog, Color
-from generator import diff, diffreport, diffsides, downgrade, ondemand, release, restore
+from blueprints.layout import RENDERED
+from blueprints.model import Catalog, Color, Environment
+from generator import arguments, diff
 from generator.catalog import SERVICES_FILE, load_catalog
-from generator.errors import GenError, UsageError, ValidationFailed
-from generator.parts import known_environment
-from generator.pipeline import RenderOptions, check, render
+from generator.errors import GenError, ValidationFailed
+from generator.files import Changes
+from generator.ondemand import downgrade, output, restore
 from generator.progress import Progress
-from generator.tree import Changes
+from generator.release import steps as release
+from generator.render import RenderOptions, Selection, check, render
 from generator.validation import report, validate
+from generator.rendered import parts
 from generator.validation.run import environment_capacity
 
 
 class GenGroup(click.Group):
-    """The one place a GenError becomes a message on stderr and an exit code."""
+    """The one place a GenError becomes a message on stderr and an exit code; a refusal by
+    validation first prints its report, as `gen validate` would."""
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:
             return super().invoke(ctx)
+        except ValidationFailed as failed:
+            for line in report.text(failed.report):
+                click.echo(line)
+            click.echo(f"gen: error: {failed}", err=True)
+            ctx.exit(failed.exit_code)
         except GenError as exc:
             click.echo(f"gen: error: {exc}", err=True)
             ctx.exit(exc.exit_code)
@@ -65,17 +74,15 @@ def render_command(project: Path, env: str | None, color: str | None, everything
 
     The rendered objects are validated first (as `gen validate` would, with the environment's
     other parts as committed); nothing is written unless the whole render succeeds and passes."""
-    try:
-        with Progress.on_terminal(quiet) as progress:
-            rendered = render(RenderOptions(project, env, color, everything, validate=not no_validate), progress)
-    except ValidationFailed as failed:
-        print_refusal(failed)
-        raise
+    catalog = load_catalog(project)
+    selection = arguments.selection(catalog, env, color, everything)
+    with Progress.on_terminal(quiet) as progress:
+        rendered = render(RenderOptions(project, catalog, selection, validate=not no_validate), progress)
     changes = rendered.changes
     if not quiet:
         for line in changes.lines():
             click.echo(line)
-    warn_if_live(rendered.catalog, env, color, changes)
+    warn_if_live(rendered.catalog, selection, changes)
     what = "every environment" if everything else env + (f" --color {color}" if color else "")
     counts = f"{len(changes.added)} added, {len(changes.changed)} changed, {len(changes.removed)} removed"
     validated = (
@@ -100,7 +107,7 @@ def validate_command(project: Path, env: str | None, everything: bool, output: s
 
     Exit 0 when clean, 1 when problems are found, 2 on bad usage."""
     catalog = load_catalog(project)
-    envs = environments(catalog, env, everything)
+    envs = arguments.environments(catalog, env, everything)
     with Progress.on_terminal() as progress:
         result = validate(project, catalog, envs, kubernetes_version, progress=progress)
     if output == "json":
@@ -124,13 +131,12 @@ def capacity_command(project: Path, env: str) -> None:
 
     Exit 1 when it does not fit."""
     catalog = load_catalog(project)
-    (name,) = environments(catalog, env, False)
-    profile = catalog.environment(name)
+    profile = arguments.environment(catalog, env)
     result = environment_capacity(project, catalog, profile)
     click.echo(table(report.capacity_table(result)))
     cluster = profile.cluster
     verdict = "fits" if result.fits else "does NOT fit"
-    click.echo(f"gen capacity {name}: {verdict} the declared cluster ({cluster.description})")
+    click.echo(f"gen capacity {profile.name}: {verdict} the declared cluster ({cluster.description})")
     if not result.fits:
         raise click.exceptions.Exit(1)
 
@@ -141,15 +147,6 @@ def rules_command() -> None:
     rows = report.rules_table()
     click.echo(table(rows))
     click.echo(f"gen rules: {len(rows) - 1} rules")
-
-
-def environments(catalog: Catalog, env: str | None, everything: bool) -> list[str]:
-    names = [e.name for e in catalog.environments.environments]
-    if everything and env:
-        raise UsageError("--all validates every environment: give no ENV with it")
-    if env is None:
-        return names
-    return [known_environment(catalog, env)]
 
 
 @cli.command(name="check")
@@ -168,17 +165,16 @@ def check_command(project: Path) -> None:
     raise click.exceptions.Exit(1)
 
 
-def warn_if_live(catalog: Catalog, env: str | None, color: str | None, changes: Changes) -> None:
+def warn_if_live(catalog: Catalog, selection: Selection, changes: Changes) -> None:
     """Rendering the color that serves is allowed (a fix to what is live), never quietly."""
-    release = catalog.release(env) if env and color else None
-    if release and release.active.value == color and any(p.parts[0] == "rendered" for p in changes.changed):
-        click.echo(f"gen: note: {color} serves {env}: this changes what is live as soon as {env}-{color} syncs; "
-                   f"a blue-green release renders the idle color and promotes it", err=True)
-
-
-def print_refusal(failed: ValidationFailed) -> None:
-    for line in report.text(failed.report):
-        click.echo(line)
+    if selection.whole_envs or not any(RENDERED in p.parents for p in changes.changed):
+        return
+    for part in selection.parts:
+        release = catalog.release(part.env) if part.color else None
+        if release and release.active is part.color:
+            click.echo(f"gen: note: {part.name} serves {part.env}: this changes what is live as soon as "
+                       f"{part.env}-{part.name} syncs; a blue-green release renders the idle color and promotes it",
+                       err=True)
 
 
 @cli.command(name="promote")
@@ -193,11 +189,8 @@ def promote_command(project: Path, env: str, color: str) -> None:
     from a fresh render, or the environment with COLOR serving fails `gen validate`; and while
     rendered/ENV/shared/ differs from a fresh render in anything but the live Services. Commit
     the change and open the PR."""
-    try:
-        result = release.promote(project, env, Color(color))
-    except ValidationFailed as failed:
-        print_refusal(failed)
-        raise
+    catalog = load_catalog(project)
+    result = release.promote(project, catalog, arguments.environment(catalog, env), arguments.color(color))
     print_switch(result, "promote")
 
 
@@ -213,13 +206,9 @@ def restore_plan_command(project: Path, env: str, store: str, backup: str, out: 
     namespace (<namespace>-restore-<store>) by a Job that then checks the outcome; validated as
     `gen validate` validates rendered/, whose files (and overlays/) it never touches. Apply them
     with `kubectl apply -f DIR`; see README, "Backups and restore"."""
-    options = restore.RestorePlanOptions(project, env, store, backup, out)
-    try:
-        result = restore.plan(options)
-    except ValidationFailed as failed:
-        print_refusal(failed)
-        raise
-    print_on_demand(result, out, f"gen restore-plan {env} {store}")
+    catalog = load_catalog(project)
+    options = restore.RestorePlanOptions(project, catalog, arguments.environment(catalog, env), store, backup, out)
+    print_on_demand(restore.plan(options), out, f"gen restore-plan {env} {store}")
 
 
 @cli.command(name="downgrade-plan")
@@ -233,16 +222,13 @@ def downgrade_plan_command(project: Path, env: str, store: str, color: str | Non
     """The schema downgrade of STORE in ENV (databases.yaml `migrations.jobs.<store>.downgrade`, the
     seed's `alembic downgrade -1`) as a Job to apply by hand, validated; rendered/ and overlays/
     are not touched. See README, "Migrations"."""
-    options = downgrade.DowngradePlanOptions(project, env, store, Color(color) if color else None, out)
-    try:
-        result = downgrade.plan(options)
-    except ValidationFailed as failed:
-        print_refusal(failed)
-        raise
-    print_on_demand(result, out, f"gen downgrade-plan {env} {store}")
+    catalog = load_catalog(project)
+    options = downgrade.DowngradePlanOptions(project, catalog, arguments.environment(catalog, env), store,
+                                             arguments.color(color) if color else None, out)
+    print_on_demand(downgrade.plan(options), out, f"gen downgrade-plan {env} {store}")
 
 
-def print_on_demand(result: ondemand.OnDemand, out: Path | None, what: str) -> None:
+def print_on_demand(result: output.OnDemand, out: Path | None, what: str) -> None:
     """Manifests rendered on demand: printed (the summary then on stderr) or written to `out`."""
     if out is None:
         click.echo(result.document(), nl=False)
@@ -260,11 +246,8 @@ def rollback_command(project: Path, env: str) -> None:
     """Make the color the last promotion replaced serve ENV again: the rendered files, byte for
     byte, as before that promotion (the record then names no previous color). Refuses (exit 1)
     when there is none to return to."""
-    try:
-        result = release.rollback(project, env)
-    except ValidationFailed as failed:
-        print_refusal(failed)
-        raise
+    catalog = load_catalog(project)
+    result = release.rollback(project, catalog, arguments.environment(catalog, env))
     print_switch(result, "rollback")
 
 
@@ -274,19 +257,18 @@ def print_switch(result: release.Switch, verb: str) -> None:
     for line in result.rendered.changes.lines():
         click.echo(line)
     click.echo(
-        f"gen {verb} {result.env}: {len(result.services)} live Services switch from {result.was.value} to "
-        f"{result.active.value}; commit, review, merge, then {sync_step(result.rendered.catalog, result.env, 'live')}"
+        f"gen {verb} {result.env.name}: {len(result.services)} live Services switch from {result.was.value} to "
+        f"{result.active.value}; commit, review, merge, then {sync_step(result.env, 'live')}"
     )
 
 
-def sync_step(catalog: Catalog, env: str, part: str, prune: bool = False) -> str:
+def sync_step(env: Environment, part: str, prune: bool = False) -> str:
     """What happens after the merge: Argo CD syncs by itself, or an operator syncs (production)."""
-    profile = catalog.environment(env)
-    if not profile.argocd:
-        return f"apply rendered/{env}/ by hand"
-    if profile.sync == "automated":
-        return f"Argo CD syncs {env}-{part} by itself"
-    return f"sync {env}-{part}" + (" (with prune)" if prune else "")
+    if not env.argocd:
+        return f"apply {RENDERED / env.name}/ by hand"
+    if env.sync == "automated":
+        return f"Argo CD syncs {env.name}-{part} by itself"
+    return f"sync {env.name}-{part}" + (" (with prune)" if prune else "")
 
 
 @cli.command(name="retire")
@@ -297,11 +279,8 @@ def retire_command(project: Path, env: str, color: str) -> None:
     """Remove the idle COLOR of ENV: its overlay, its rendered part and its Argo CD Application
     (Argo CD then prunes what it ran). Refuses (exit 1) to retire the color that serves ENV.
     `gen render ENV --color COLOR` deploys it again."""
-    try:
-        result = release.retire(project, env, Color(color))
-    except ValidationFailed as failed:
-        print_refusal(failed)
-        raise
+    catalog = load_catalog(project)
+    result = release.retire(project, catalog, arguments.environment(catalog, env), arguments.color(color))
     changes = result.rendered.changes
     for folder in result.removed_folders:
         files = sum(1 for path in changes.removed if folder in path.parents)
@@ -310,7 +289,7 @@ def retire_command(project: Path, env: str, color: str) -> None:
     for line in Changes([], changes.changed, elsewhere).lines():
         click.echo(line)
     click.echo(f"gen retire {env} {color}: {len(changes.removed)} files removed, {len(changes.changed)} changed; "
-               f"commit, review, merge, then {sync_step(result.rendered.catalog, env, 'argocd', prune=True)}")
+               f"commit, review, merge, then {sync_step(result.env, 'argocd', prune=True)}")
 
 
 @cli.command(name="diff")
@@ -342,12 +321,14 @@ def diff_command(project: Path, targets: tuple[str, ...], output: str) -> None:
       old name of an object so renamed (envFrom's staging-config reads <env>-config).
 
     Exit 0 when equal, 1 when different, 2 on bad usage or a committed file that is not an object."""
-    comparison = diffsides.comparison(project, targets)
+    catalog = load_catalog(project)
+    title = " ".join(("gen diff", *targets))
+    comparison = diff.comparison(project, catalog, arguments.diff_targets(project, catalog, targets), title)
     result = diff.compare(comparison.old, comparison.new)
     if output == "json":
-        click.echo(diffreport.as_json(comparison.title, comparison.old_label, comparison.new_label, result))
+        click.echo(diff.report.as_json(comparison.title, comparison.old_label, comparison.new_label, result))
     else:
-        for line in diffreport.text(comparison.title, result):
+        for line in diff.report.text(comparison.title, result):
             click.echo(line)
     if result:
         raise click.exceptions.Exit(1)
@@ -365,7 +346,7 @@ def list_command(project: Path) -> None:
         if e.cluster.gpus:
             cluster += f", {e.cluster.gpus} GPUs"
         rows.append([e.name, e.compliance, e.data_class, "yes" if e.blue_green else "no",
-                     ",".join(catalog.parts(e.name)), e.gpu_hosts.value, cluster])
+                     ",".join(p.name for p in parts(catalog, e)), e.gpu_hosts.value, cluster])
     click.echo(table(rows))
     click.echo()
     rows = [["SERVICE", "TIER", "PORT", *(f"{e.name.upper()}" for e in envs), "ROLE"]]

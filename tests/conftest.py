@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import shutil
+from functools import cache
 from pathlib import Path, PurePosixPath
 
 import pytest
 from click.testing import CliRunner
 
+from generator import arguments
+from generator.catalog import load_catalog
 from generator.cli import cli
-from generator.pipeline import Plan, RenderOptions, plan
+from generator.render import Plan, RenderOptions, everything, plan, render
+from generator.rendered import Doc, Part
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -17,7 +21,8 @@ PROJECT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="session")
 def fresh() -> Plan:
     """Every environment rendered now, in memory, from the committed catalog and blueprints."""
-    return plan(RenderOptions(PROJECT, everything=True))
+    catalog = load_catalog(PROJECT)
+    return plan(PROJECT, catalog, everything(catalog))
 
 
 @pytest.fixture(scope="session")
@@ -47,6 +52,22 @@ def new_project(root: Path) -> Path:
 @pytest.fixture
 def scratch(tmp_path: Path) -> Path:
     return new_project(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def rendered_project(tmp_path_factory) -> Path:
+    """A scratch project rendered once per test module (every environment); tests that change it take `project`."""
+    root = new_project(tmp_path_factory.mktemp("rendered"))
+    render_project(root, validate=False)
+    return root
+
+
+@pytest.fixture
+def project(rendered_project: Path, tmp_path: Path) -> Path:
+    """A private copy of the rendered scratch project, free to break."""
+    copy = tmp_path / "p"
+    shutil.copytree(rendered_project, copy)
+    return copy
 
 
 def snapshot_tree(root: Path) -> dict[str, bytes]:
@@ -89,3 +110,29 @@ def refuses_bad_input(project: Path, expected: str, *args: str) -> None:
     assert len(lines) == 1, result.output
     assert lines[0].startswith("gen: error: " + expected), lines[0]
     assert snapshot_tree(project) == before
+
+
+def render_project(project: Path, env: str | None = None, color: str | None = None, validate: bool = True,
+                   catalog=None):
+    """`gen render ENV [--color COLOR]` (or --all without ENV) through the library."""
+    catalog = catalog or load_catalog(project)
+    selection = arguments.selection(catalog, env, color, env is None)
+    return render(RenderOptions(project, catalog, selection, validate))
+
+
+def plan_project(project: Path, env: str, catalog=None, progress=None):
+    """The plan of `gen render ENV`, nothing written."""
+    catalog = catalog or load_catalog(project)
+    selection = arguments.selection(catalog, env, None, False)
+    return plan(project, catalog, selection, **({"progress": progress} if progress else {}))
+
+
+def as_doc(file: str, obj: dict) -> Doc:
+    """A hand-made object as a rendered one, in the part its path names (rendered/<env>/<part>/...)."""
+    _, env, part = PurePosixPath(file).parts[:3]
+    return Doc(file, obj, Part(project_catalog().env_by_name[env], part))
+
+
+@cache
+def project_catalog():
+    return load_catalog(PROJECT)

@@ -3,32 +3,15 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import edit, gen, new_project, refuses_bad_input, snapshot_tree
+from blueprints.types import BlueprintError, CatalogProblem
+from tests.conftest import edit, gen, refuses_bad_input, snapshot_tree
 
 SERVICES = Path("blueprints/catalog/services.yaml")
 ENVIRONMENTS = Path("blueprints/catalog/environments.yaml")
-
-
-@pytest.fixture(scope="module")
-def rendered_project(tmp_path_factory) -> Path:
-    """A scratch project rendered once (every environment)."""
-    root = new_project(tmp_path_factory.mktemp("project"))
-    result = gen(root, "render", "--all", "--quiet")
-    assert result.exit_code == 0, result.output
-    return root
-
-
-@pytest.fixture
-def project(rendered_project: Path, tmp_path: Path) -> Path:
-    """A private copy of the rendered scratch project, free to break."""
-    copy = tmp_path / "p"
-    shutil.copytree(rendered_project, copy)
-    return copy
 
 
 # --- bad command lines: exit 2, the valid choices, nothing written ------------------------------
@@ -109,17 +92,23 @@ def test_bad_catalog_exits_2_with_one_line_and_writes_nothing(project, relative,
     refuses_bad_input(project, expected)
 
 
-def test_a_blueprint_that_cannot_build_the_catalog_is_one_line(project, monkeypatch):
-    """Two objects of one kind and name in a part (which the catalog checks should prevent) are a
-    one-line error naming the part, not a traceback."""
+@pytest.mark.parametrize("refusal,message", [
+    (BlueprintError("two objects are Service/postgres: postgres and api-gateway"),
+     "local/shared: two objects are Service/postgres: postgres and api-gateway"),
+    (ValueError("replicas must be at least 1"), "local/shared: replicas must be at least 1"),
+    (CatalogProblem(("services", 3, "port"), "port 80 is privileged"), "local/shared: services[3].port: port 80 is privileged"),
+], ids=["blueprint-error", "value-error", "catalog-problem"])
+def test_a_blueprint_that_cannot_build_the_catalog_is_one_line(project, monkeypatch, refusal, message):
+    """A blueprint refusing the catalog's values (two objects of one kind and name in a part, which
+    the catalog checks should prevent; any ValueError) is a one-line error naming the part, and the
+    field when the blueprint names it, not a traceback."""
     import blueprints.charts
-    from blueprints.types import BlueprintError
 
-    def clash(*args, **kwargs):
-        raise BlueprintError("two objects are Service/postgres: postgres and api-gateway")
+    def refuse(*args, **kwargs):
+        raise refusal
 
-    monkeypatch.setattr(blueprints.charts, "part_chart", clash)
-    refuses_bad_input(project, "local/shared: two objects are Service/postgres: postgres and api-gateway", "render", "local")
+    monkeypatch.setattr(blueprints.charts, "part_chart", refuse)
+    refuses_bad_input(project, message, "render", "local")
 
 
 def test_missing_catalog_names_the_file(tmp_path):

@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 
 import pytest
 
-from generator import tree, yamlio
+from generator import files as tree, yamlio
 from generator.runtime import kubectl
 from tests.conftest import PROJECT
 
@@ -56,11 +56,11 @@ def test_rendered_files_are_named_by_kind_and_name():
 def test_a_part_built_in_groups_renders_the_same_objects_and_kustomize_still_builds_it(scratch, fresh, monkeypatch):
     """Large parts are built in groups (kustomize slows down with the square of a build's size):
     the rendered objects must not change, and the part's own kustomization must still build them."""
-    from generator import overlays
-    from generator.pipeline import RenderOptions, render
+    from generator.render import overlays
+    from tests.conftest import render_project
 
     monkeypatch.setattr(overlays, "GROUP_SIZE", 7)  # 20 services -> 3 groups
-    render(RenderOptions(scratch, "production", "green"))
+    render_project(scratch, "production", "green")
     part = scratch / "overlays/production/green"
     assert sorted(p.name for p in part.iterdir()) == ["group-001", "group-002", "group-003", "kustomization.yaml"]
 

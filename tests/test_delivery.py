@@ -14,7 +14,7 @@ import pytest
 
 from blueprints.health import SCRIPT
 from generator.catalog import load_catalog
-from generator.validation.network import Pod, allows
+from tests.netpolicy import Pod, allows
 from tests.conftest import PROJECT, find, part_objects
 
 CATALOG = load_catalog(PROJECT)

@@ -8,28 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from generator import normalize
-from generator.diff import ABSENT, Entry, FieldChange, compare, fields
-from generator.pipeline import RenderOptions, render
-from tests.conftest import edit, gen, new_project, snapshot_tree
+from generator.diff import normalize
+from generator.diff.compare import ABSENT, Entry, FieldChange, compare, fields
+from tests.conftest import edit, gen, snapshot_tree
 
 GREEN_API = Path("rendered/production/green/deployment-api-gateway-green.yaml")
 STAGING_BILLING = Path("rendered/staging/blue/deployment-billing-blue.yaml")
-
-
-@pytest.fixture(scope="module")
-def rendered_project(tmp_path_factory) -> Path:
-    """A scratch project rendered once (every environment); tests that change it take `project`."""
-    root = new_project(tmp_path_factory.mktemp("diff"))
-    render(RenderOptions(root, everything=True, validate=False))
-    return root
-
-
-@pytest.fixture
-def project(rendered_project: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "p"
-    shutil.copytree(rendered_project, copy)
-    return copy
 
 
 # --- field paths ------------------------------------------------------------------------------------

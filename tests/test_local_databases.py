@@ -19,10 +19,9 @@ from blueprints.databases.local import LocalDatabase, local_databases  # noqa: E
 from blueprints.databases.store import Placement, Size  # noqa: E402
 from blueprints.databases.stores.postgres import Postgres  # noqa: E402
 from generator.catalog import load_catalog  # noqa: E402
-from generator.validation.objects import Doc  # noqa: E402
 from generator.validation.policies import Context, run_rules  # noqa: E402
 from generator.validation.schemas import SchemaStore  # noqa: E402
-from tests.conftest import PROJECT  # noqa: E402
+from tests.conftest import PROJECT, as_doc  # noqa: E402
 
 NAMESPACE = "therapeutic-ai-local"
 NAMES = ("postgres", "mongodb", "redis", "scylladb")
@@ -273,7 +272,7 @@ def test_a_store_refuses_another_stores_spec(catalog):
 
 
 def test_policies(catalog, objects):
-    docs = [Doc(f"rendered/local/shared/{o['kind'].lower()}-{o['metadata']['name']}.yaml", o) for o in objects]
+    docs = [as_doc(f"rendered/local/shared/{o['kind'].lower()}-{o['metadata']['name']}.yaml", o) for o in objects]
     findings = run_rules(Context(catalog, catalog.environment("local"), docs))
     errors = [f for f in findings if f.severity == "error"]
     assert errors == []

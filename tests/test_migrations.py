@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator import yamlio
-from generator.validation.network import Pod, allows
+from tests.netpolicy import Pod, allows
 from tests.conftest import PROJECT, edit, find, gen, part_objects, snapshot_tree
 
 DATABASES = Path("blueprints/catalog/databases.yaml")

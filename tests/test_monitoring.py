@@ -15,10 +15,9 @@ import pytest
 from blueprints.monitoring_spec import MonitoringCatalog
 from generator import yamlio
 from generator.catalog import MONITORING_FILE, load_catalog
-from generator.pipeline import RenderOptions, plan
-from generator.validation.network import Pod, allows
-from generator.validation.objects import selects
-from tests.conftest import PROJECT, edit, find, part_objects, refuses_bad_input
+from tests.netpolicy import Pod, allows
+from generator.rendered import selects
+from tests.conftest import PROJECT, edit, find, part_objects, plan_project, refuses_bad_input
 
 CATALOG = load_catalog(PROJECT)
 TABLE = CATALOG.monitoring
@@ -227,7 +226,7 @@ def test_a_metrics_port_of_its_own_is_exposed_scraped_and_let_through():
     data["scrape"]["services"] = {"qwen-host": {"port": "metrics", "number": 9400, "path": "/stats", "interval": "15s"}}
     ports = {s.name: s.port for s in CATALOG.services.services}
     monitoring = MonitoringCatalog.model_validate(data, context={"service_ports": ports})
-    result = plan(RenderOptions(PROJECT, "production"), CATALOG.model_copy(update={"monitoring": monitoring}))
+    result = plan_project(PROJECT, "production", CATALOG.model_copy(update={"monitoring": monitoring}))
     objects = result.objects
 
     monitor = service_monitors(objects, "production")["qwen-host"]

@@ -8,7 +8,7 @@ import pytest
 
 from blueprints.databases import registry
 from generator.catalog import load_catalog
-from generator.validation.network import Pod, allows
+from tests.netpolicy import Pod, allows
 from tests.conftest import PROJECT, part_objects
 
 CATALOG = load_catalog(PROJECT)

@@ -8,14 +8,13 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.pipeline import RenderOptions, plan
 from generator.progress import Progress
-from tests.conftest import PROJECT
+from tests.conftest import PROJECT, plan_project
 
 
 def test_the_render_reports_each_part_as_it_goes(scratch):
     messages: list[str] = []
-    plan(RenderOptions(scratch, env="production"), progress=messages.append)
+    plan_project(scratch, "production", progress=messages.append)
     assert [m for m in messages if "synthesized" in m] == [
         f"gen: synthesized production/{part} ({n}/4), kustomize running" for n, part in
         enumerate(["shared", "blue", "green", "argocd"], 1)]

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import record, yamlio
+from generator import yamlio
+from generator.release import record
 from generator.catalog import load_catalog
 from tests.conftest import PROJECT, gen, snapshot_tree
 
@@ -181,7 +182,7 @@ def test_a_promotion_that_fails_while_swapping_puts_every_file_back(project, mon
     shared part's folder, or the record, swapped last) restores all that was swapped before."""
     import os
 
-    from generator import tree
+    from generator import files as tree
 
     real = os.rename
 

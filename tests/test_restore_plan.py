@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator import yamlio
-from generator.validation.network import Pod, allows
+from tests.netpolicy import Pod, allows
 from tests.conftest import PROJECT, gen, refuses_bad_input
 from tests.test_databases import applications
 

@@ -24,11 +24,10 @@ from blueprints.secrets import PlatformSecrets  # noqa: E402
 from blueprints.tiers import GoService  # noqa: E402
 from blueprints.workload import WorkloadProps  # noqa: E402
 from generator.catalog import load_catalog  # noqa: E402
-from generator.validation.objects import Doc  # noqa: E402
 from generator.validation.policies import Context, run_rules  # noqa: E402
 from generator.validation.schemas import SchemaStore  # noqa: E402
 from generator.validation.secrets import secret_literal  # noqa: E402
-from tests.conftest import PROJECT, strings  # noqa: E402
+from tests.conftest import PROJECT, as_doc, strings  # noqa: E402
 
 STORE = SchemaStore("1.33", PROJECT / "schemas")
 VAULT_ENVS = ("development", "staging", "production")
@@ -359,6 +358,6 @@ def test_policy_rules_pass(catalog, rendered):
     the NetworkPolicy warning, which the services get until policies exist (a separate item)."""
     workload = go_service(catalog, "production", "api-gateway")
     objs = [*rendered["production"], *workload.manifests]
-    docs = [Doc(f"rendered/production/test/{o['kind'].lower()}-{o['metadata']['name']}.yaml", o) for o in objs]
+    docs = [as_doc(f"rendered/production/test/{o['kind'].lower()}-{o['metadata']['name']}.yaml", o) for o in objs]
     findings = run_rules(Context(catalog, catalog.environment("production"), docs))
     assert [(f.check, f.severity) for f in findings] == [("GEN-NETWORK-POLICY", "warning")]

@@ -16,7 +16,8 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from generator.pipeline import Plan, RenderOptions, plan
+from generator.catalog import load_catalog
+from generator.render import Plan, everything, plan
 from tests.conftest import PROJECT, gen, new_project
 
 FIXTURE = PROJECT / "tests" / "fixtures" / "catalog"
@@ -37,7 +38,8 @@ def fixture_project(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def rendered(fixture_project: Path) -> Plan:
-    return plan(RenderOptions(fixture_project, everything=True))
+    catalog = load_catalog(fixture_project)
+    return plan(fixture_project, catalog, everything(catalog))
 
 
 def test_the_fixture_renders_every_part_of_both_environments(rendered: Plan):

@@ -10,9 +10,9 @@ from pathlib import PurePosixPath
 import pytest
 
 from blueprints.model import Color
-from generator import summary
 from generator.catalog import load_catalog
-from generator.parts import Part
+from generator.render import readme as readme_page
+from generator.rendered import parts
 from tests.conftest import PROJECT, part_objects
 
 CATALOG = load_catalog(PROJECT)
@@ -76,10 +76,9 @@ def test_local_says_it_is_applied_by_hand(fresh):
 def test_a_promotion_leaves_every_summary_as_it_was(fresh):
     """The summaries do not say which color serves: `gen promote` changes the live Services alone."""
     promoted = CATALOG.with_release("production", CATALOG.release("production").model_copy(update={"active": Color.GREEN}))
-    for part in CATALOG.parts("production"):
-        folder = PurePosixPath("rendered", "production", part)
-        objects = {path: obj for path, obj in fresh.objects.items() if path.parent == folder}
-        assert summary.readme(promoted, Part("production", part), objects).decode() == readme(fresh, "production", part)
+    for part in parts(promoted, promoted.env_by_name["production"]):
+        docs = [doc for doc in fresh.docs if doc.part == part]
+        assert readme_page.readme(promoted, part, docs).decode() == readme(fresh, "production", part.name)
 
 
 def test_summaries_are_marked_generated_and_the_yaml_is_not():

@@ -14,20 +14,20 @@ from click.testing import CliRunner
 
 from generator.catalog import load_catalog
 from generator.cli import cli
-from generator.validation.objects import Doc
+from generator.rendered import Doc
 from generator.validation.policies import RULES
 from generator.validation.run import validate_docs
 from generator.validation.schemas import SchemaStore
-from tests.conftest import PROJECT, snapshot_tree
+from tests.conftest import PROJECT, as_doc, snapshot_tree
 
 CATALOG = load_catalog(PROJECT)
 STORE = SchemaStore("1.33", PROJECT / "schemas")
 
 
 @pytest.fixture(scope="module")
-def production(objects) -> list[Doc]:
+def production(fresh) -> list[Doc]:
     """The fresh render's production objects (every part), as validation sees them."""
-    return [Doc(str(path), obj) for path, obj in sorted(objects.items()) if path.parts[1] == "production"]
+    return [doc for doc in fresh.docs if doc.part.env == "production"]
 
 
 def run(docs: list[Doc], env: str = "production"):
@@ -120,7 +120,7 @@ def test_network_policy_rule_warns_until_policies_exist_then_fails(production):
         "metadata": {"name": "api-gateway", "namespace": "therapeutic-ai"},
         "spec": {"podSelector": {"matchLabels": {"app.kubernetes.io/name": "api-gateway"}}, "policyTypes": ["Ingress"]},
     }
-    report = run(production + [Doc("rendered/production/shared/networkpolicy-api-gateway.yaml", policy)])
+    report = run(production + [as_doc("rendered/production/shared/networkpolicy-api-gateway.yaml", policy)])
     uncovered = {f.object for f in report.errors if f.check == "GEN-NETWORK-POLICY"}
     assert "Deployment/billing-green" in uncovered
     assert "Deployment/api-gateway-green" not in uncovered and "Deployment/api-gateway-blue" not in uncovered
@@ -131,7 +131,7 @@ def test_rbac_wildcards_are_refused(production):
             "metadata": {"name": "reader", "namespace": "therapeutic-ai"},
             "rules": [{"apiGroups": [""], "resources": ["configmaps"], "verbs": ["get"]},
                       {"apiGroups": ["*"], "resources": ["secrets"], "verbs": ["*"]}]}
-    report = run(production + [Doc("rendered/production/shared/role-reader.yaml", role)])
+    report = run(production + [as_doc("rendered/production/shared/role-reader.yaml", role)])
     (finding,) = [f for f in report.errors if f.check == "GEN-RBAC-WILDCARD"]
     assert finding.message == "rules[1] grants '*' in verbs, apiGroups"
 
@@ -145,9 +145,9 @@ def test_an_application_outside_the_platforms_projects_is_refused(production):
     stray = {"apiVersion": "argoproj.io/v1alpha1", "kind": "AppProject", "metadata": {"name": "anything", "namespace": "argocd"},
              "spec": {"sourceRepos": ["*"], "destinations": [{"server": "*", "namespace": "*"}]}}
     others = [d for d in production if d.name != "production-argocd"]
-    report = run(others + [Doc("rendered/production/argocd/application-production-escape.yaml", escaped),
-                           Doc("rendered/production/argocd/application-production-argocd.yaml", demoted),
-                           Doc("rendered/production/argocd/appproject-anything.yaml", stray)])
+    report = run(others + [as_doc("rendered/production/argocd/application-production-escape.yaml", escaped),
+                           as_doc("rendered/production/argocd/application-production-argocd.yaml", demoted),
+                           as_doc("rendered/production/argocd/appproject-anything.yaml", stray)])
     assert sorted((f.object, f.message) for f in report.errors if f.check == "GEN-ARGOCD-PROJECT") == [
         ("AppProject/anything", "AppProject 'anything' is not one of therapeutic-ai, therapeutic-ai-delivery"),
         ("Application/production-argocd", "project 'therapeutic-ai': it must be 'therapeutic-ai-delivery'"),
@@ -159,7 +159,7 @@ def test_an_application_outside_the_platforms_projects_is_refused(production):
 def test_secret_with_data_is_refused(production):
     secret = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "database-secrets", "namespace": "therapeutic-ai"},
               "stringData": {"postgres-url": "planted"}}
-    report = run(production + [Doc("rendered/production/shared/secret-database-secrets.yaml", secret)])
+    report = run(production + [as_doc("rendered/production/shared/secret-database-secrets.yaml", secret)])
     assert [f.object for f in report.errors if f.check == "GEN-SECRET-DATA"] == ["Secret/database-secrets"]
 
 
@@ -196,13 +196,13 @@ def test_wrong_type_and_missing_required_field_name_their_paths(production):
 )
 def test_unknown_kinds_and_removed_api_versions_are_errors(production, api_version, kind, check, message):
     obj = {"apiVersion": api_version, "kind": kind, "metadata": {"name": "x", "namespace": "therapeutic-ai"}}
-    report = run(production + [Doc("rendered/production/shared/x.yaml", obj)])
+    report = run(production + [as_doc("rendered/production/shared/x.yaml", obj)])
     (finding,) = [f for f in report.errors if f.object == f"{kind}/x"]
     assert finding.check == check and finding.message.startswith(message)
 
 
-def test_capacity_fails_an_environment_that_does_not_fit(objects):
-    staging = [Doc(str(p), o) for p, o in sorted(objects.items()) if p.parts[1] == "staging"]
+def test_capacity_fails_an_environment_that_does_not_fit(fresh):
+    staging = [doc for doc in fresh.docs if doc.part.env == "staging"]
     profile = CATALOG.environment("staging")
     assert run(staging, "staging").capacity.fits
     small = profile.model_copy(update={"cluster": profile.cluster.model_copy(update={"cpu": 4, "memory": "8Gi"})})

@@ -15,9 +15,9 @@ from decimal import Decimal
 
 from blueprints import labels
 from blueprints.model import Environment
-from blueprints.quantity import GPU_RESOURCE as GPU, parse_bytes, parse_cpu
+from blueprints.quantity import GPU_RESOURCE as GPU, gib, parse_bytes, parse_cpu, plain
 from generator.errors import GenError
-from generator.validation.objects import Doc, workloads
+from generator.rendered import Doc, workloads
 
 RESOURCES = ("cpu", "memory", "gpu", "storage")
 REQUESTS = labels.REQUESTS
@@ -134,8 +134,7 @@ def capacity(env: Environment, docs: list[Doc]) -> Capacity:
 def amount(resource: str, value: Decimal) -> str:
     """Readable amounts: cores with up to 2 decimals, bytes in Gi, GPUs whole."""
     if resource in ("memory", "storage"):
-        gib = value / 2**30
-        return f"{gib.quantize(Decimal('0.1')).normalize():f}Gi"
+        return gib(value, "0.1")
     if resource == "cpu":
-        return f"{value.quantize(Decimal('0.01')).normalize():f}"
-    return f"{value.normalize():f}"
+        return plain(value, "0.01")
+    return plain(value)

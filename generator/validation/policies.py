@@ -12,9 +12,9 @@ from functools import cached_property
 from typing import Any, Callable, Iterator
 
 from blueprints.model import Catalog, Environment, GpuMode, Tier
-from blueprints import argocd, labels
+from blueprints import argocd, labels, layout
 from blueprints.quantity import GPU_RESOURCE as GPU
-from generator.validation.objects import Doc, LabelIndex, Workload, workloads
+from generator.rendered import Doc, LabelIndex, Workload, workloads
 from generator.validation.secrets import secret_literal
 
 
@@ -425,7 +425,7 @@ def _rbac_wildcard(ctx: Context) -> Iterator[Finding]:
       "rendered/<env>/argocd) in the delivery project, every other Application in the platform's, no other AppProject")
 def _argocd_project(ctx: Context) -> Iterator[Finding]:
     projects = (argocd.PROJECT, argocd.DELIVERY_PROJECT)
-    root = f"{argocd.RENDERED}/{ctx.env.name}/argocd"
+    root = str(layout.rendered_dir(ctx.env.name, "argocd"))
     for doc in ctx.docs:
         if doc.kind == "AppProject" and doc.name not in projects:
             yield found("GEN-ARGOCD-PROJECT", doc, f"AppProject {doc.name!r} is not one of {', '.join(projects)}")

@@ -1,24 +1,19 @@
 """Validation of an environment's rendered objects: schema, then policy rules, then capacity.
 
-Objects come from files (`rendered/<env>/<part>/*.yaml`, parsed with the C YAML loader) or,
-right after a render, from the files the render is about to write.
+Objects come from the committed tree (`generator.rendered.read`) or, right after a render, from
+the files the render is about to write, with the environment's other parts as committed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
-
-import yaml
+from pathlib import Path
 
 from blueprints.model import Catalog, Environment
-from generator import yamlio
 from generator.fieldpath import dotted
-from generator.parts import RENDERED
 from generator.progress import Callback, silent
-from generator.tree import Files
+from generator.rendered import Doc, Tree, parts, read
 from generator.validation.capacity import Capacity, amount, capacity
-from generator.validation.objects import Doc
 from generator.validation.policies import Context, Finding, run_rules
 from generator.validation.schemas import SchemaProblem, SchemaStore
 
@@ -67,32 +62,10 @@ class Report:
         return self.errors == 0
 
 
-def parse(files: Files) -> tuple[list[Doc], list[Finding]]:
-    """Rendered files to objects; a file that is not YAML, or not an object, is a finding."""
-    docs: list[Doc] = []
-    findings: list[Finding] = []
-    for path in sorted(files):
-        text = files[path].decode("utf-8")
-        try:
-            objs = [yamlio.load(text)] if "\n---" not in text else yamlio.load_all(text)
-        except yaml.YAMLError as exc:
-            findings.append(Finding(str(path), path.name, "SCHEMA-YAML", f"not valid YAML: {str(exc).splitlines()[0]}"))
-            continue
-        for obj in objs:
-            if isinstance(obj, dict):
-                docs.append(Doc(str(path), obj))
-            elif obj is not None:
-                findings.append(Finding(str(path), path.name, "SCHEMA", f"a document is a {type(obj).__name__}, not an object"))
-    return docs, findings
-
-
-def read_parts(project: Path, env: str, parts: list[str]) -> Files:
-    """The committed rendered files of these parts of an environment."""
-    files: Files = {}
-    for part in parts:
-        for path in sorted((project / RENDERED / env / part).glob("*.yaml")):
-            files[PurePosixPath(path.relative_to(project).as_posix())] = path.read_bytes()
-    return files
+def unreadable_findings(tree: Tree) -> list[Finding]:
+    """A committed file that is not YAML, or a document that is not an object, is a finding."""
+    return [Finding(u.file, u.file.rsplit("/", 1)[-1], "SCHEMA-YAML" if u.not_yaml else "SCHEMA", u.message)
+            for u in tree.unreadable]
 
 
 def schema_findings(store: SchemaStore, docs: list[Doc]) -> list[Finding]:
@@ -131,30 +104,27 @@ def validate_docs(catalog: Catalog, env: Environment, docs: list[Doc], store: Sc
     return EnvReport(env.name, len(docs), sorted(findings), result)
 
 
-def validate(project: Path, catalog: Catalog, envs: list[str], kubernetes_version: str | None = None,
-             rendered: dict[str, list[Doc]] | None = None, progress: Callback = silent) -> Report:
-    """Validate environments from `rendered` (env -> objects about to be written, with the
-    committed files of the parts they do not replace) or from the committed tree."""
+def validate(project: Path, catalog: Catalog, envs: list[Environment], kubernetes_version: str | None = None,
+             fresh: list[Doc] = (), progress: Callback = silent) -> Report:
+    """Validate environments from the committed tree, or, for the parts of `fresh` (objects
+    about to be written), from those objects with the committed files of the other parts."""
     version = kubernetes_version or catalog.environments.kubernetes_version
     store = SchemaStore(version, project / SCHEMAS_DIR)
     report = Report(version)
-    for number, name in enumerate(envs, 1):
-        progress(f"gen: validating {name} ({number}/{len(envs)})")
-        env = catalog.environment(name)
-        docs, unreadable = environment_docs(project, catalog, env, (rendered or {}).get(name, []))
-        report.envs.append(validate_docs(catalog, env, docs, store, unreadable))
+    for number, env in enumerate(envs, 1):
+        progress(f"gen: validating {env.name} ({number}/{len(envs)})")
+        tree = environment_tree(project, catalog, env, [doc for doc in fresh if doc.part.environment.name == env.name])
+        report.envs.append(validate_docs(catalog, env, tree.docs, store, unreadable_findings(tree)))
     return report
 
 
-def environment_docs(project: Path, catalog: Catalog, env: Environment,
-                     fresh: list[Doc] = ()) -> tuple[list[Doc], list[Finding]]:
+def environment_tree(project: Path, catalog: Catalog, env: Environment, fresh: list[Doc] = ()) -> Tree:
     """Everything an environment runs: `fresh` objects, and the committed files of its other parts."""
-    replaced = {PurePosixPath(doc.file).parts[2] for doc in fresh}
-    parts = [p for p in catalog.parts(env.name) if p not in replaced]
-    committed, unreadable = parse(read_parts(project, env.name, parts))
-    return sorted([*committed, *fresh], key=lambda d: d.file), unreadable
+    replaced = {doc.part for doc in fresh}
+    committed = read(project, [p for p in parts(catalog, env) if p not in replaced])
+    return Tree(sorted([*committed.docs, *fresh], key=lambda d: d.file), committed.unreadable)
 
 
 def environment_capacity(project: Path, catalog: Catalog, env: Environment) -> Capacity:
     """`gen capacity`: the committed tree's requests against the declared cluster, nothing else checked."""
-    return capacity(env, environment_docs(project, catalog, env)[0])
+    return capacity(env, environment_tree(project, catalog, env).docs)

@@ -21,7 +21,6 @@ from typing import Any
 from generator.errors import GenError
 from generator.validation.compiler import Check, Compiler, SchemaCompileError
 
-DEFAULT_KUBERNETES_VERSION = "1.33"
 OBJECT_META = "#/$defs/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
 
 # API versions that clusters (or operators) no longer serve, and what replaces them.

@@ -1,5 +1,5 @@
 """`gen downgrade-plan ENV STORE [--color C] [--out DIR]`: the seed's `alembic downgrade -1` as a
-Job rendered on demand (generator/ondemand.py): the store's `downgrade` command of databases.yaml
+Job rendered on demand (generator/output.py): the store's `downgrade` command of databases.yaml
 in the migration image of the color's release (default: the one serving), run like the PreSync
 migration (its pods are `migrate-<store>`: the same NetworkPolicy lets them reach the store alone).
 Blue-green rollbacks need none (every migration beside a serving color is expand-only); it is
@@ -10,25 +10,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from blueprints.model import Color
-from generator import ondemand
-from generator.catalog import load_catalog
+from blueprints.model import Catalog, Color, Environment
 from generator.errors import UsageError
-from generator.parts import known_environment
+from generator.ondemand import output
 
 
 @dataclass(frozen=True)
 class DowngradePlanOptions:
     project: Path
-    env: str
+    catalog: Catalog
+    env: Environment
     store: str
     color: Color | None = None
     out: Path | None = None
 
 
-def plan(options: DowngradePlanOptions) -> ondemand.OnDemand:
-    catalog = load_catalog(options.project)
-    env = catalog.environment(known_environment(catalog, options.env))
+def plan(options: DowngradePlanOptions) -> output.OnDemand:
+    catalog, env = options.catalog, options.env
     jobs = catalog.databases.migrations.jobs
     downgradable = [name for name, job in jobs.items() if job.downgrade]
     migration = jobs.get(options.store)
@@ -44,8 +42,8 @@ def plan(options: DowngradePlanOptions) -> ondemand.OnDemand:
     if color is None and release is not None:
         color = release.active
     if options.out is not None:
-        ondemand.check_out(options.project, options.out)
-    chart = ondemand.chart()  # first: it points jsii at the project's Node before cdk8s loads
+        output.check_out(options.project, options.out)
+    chart = output.chart()  # first: it points jsii at the project's Node before cdk8s loads
     from blueprints.k8s import api_object
     from blueprints.migrations import image_of, migration_job
 
@@ -55,4 +53,4 @@ def plan(options: DowngradePlanOptions) -> ondemand.OnDemand:
     job["metadata"]["annotations"]["therapeutic-ai.io/release"] = env.images.tag_for(color)
     for manifest in manifests:
         api_object(chart, manifest, id=f"{manifest['kind']}-{manifest['metadata']['name']}")
-    return ondemand.validated(options.project, catalog, env, manifests, f"downgrade-plan {env.name} {options.store}")
+    return output.validated(options.project, catalog, env, manifests, f"downgrade-plan {env.name} {options.store}")

@@ -11,17 +11,13 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from pathlib import PurePosixPath
 from typing import Any
 
 from blueprints import argocd, labels
 from blueprints.model import Catalog
-from generator.overlays import render_command
-from generator.parts import Part
+from blueprints.quantity import GIB, gib, plain
+from generator.rendered import Doc, Part, Workload, workloads
 from generator.validation.capacity import annotated, pod_amounts
-from generator.validation.objects import Doc, Workload, workloads
-
-README = "README.md"
 
 
 @cache
@@ -31,7 +27,7 @@ def template() -> Any:
     import jinja2
 
     environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("generator", "templates"),
+        loader=jinja2.PackageLoader("generator.render", "templates"),
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # Markdown, not HTML
@@ -66,16 +62,15 @@ class DatabaseRelease:
     claim: dict[str, Decimal]  # the same, parsed: for the totals
 
 
-def readme(catalog: Catalog, part: Part, objects: dict[PurePosixPath, dict]) -> bytes:
-    """The README.md of `part`, from its rendered objects (path -> object)."""
-    docs = [Doc(str(path), obj) for path, obj in sorted(objects.items())]
+def readme(catalog: Catalog, part: Part, docs: list[Doc]) -> bytes:
+    """The README.md of `part`, from its rendered objects (in file order)."""
     measured = [Measured(w, pod_amounts(w.spec, "requests"), pod_amounts(w.spec, "limits")) for w in workloads(docs)]
     releases = database_releases(docs)
     page = template().render(
         part=str(part),
         part_name=part.name,
         env=part.env,
-        command=render_command(part),
+        command=part.render_command,
         description=describe(catalog, part),
         applications=applications(catalog, part),
         workloads=workload_rows(measured),
@@ -88,7 +83,7 @@ def readme(catalog: Catalog, part: Part, objects: dict[PurePosixPath, dict]) -> 
 
 
 def describe(catalog: Catalog, part: Part) -> str:
-    env = catalog.environment(part.env)
+    env = part.environment
     count = len(catalog.services.services)
     if part.name == "shared":
         stores = ("the ScyllaDB datacenters' namespaces (the databases' Applications are in `argocd`)" if env.argocd
@@ -116,7 +111,7 @@ def describe(catalog: Catalog, part: Part) -> str:
 
 
 def applications(catalog: Catalog, part: Part) -> list[Application]:
-    env = catalog.environment(part.env)
+    env = part.environment
     if not env.argocd:
         return []
     sync = "automated (prune, self-heal)" if env.sync == "automated" else "manual: an operator syncs after the merge"
@@ -133,15 +128,13 @@ def cpu(cores: Decimal) -> str:
     """Cores as Kubernetes writes them: `50m` below one core, `2` or `2.5` above."""
     if cores < 1 and (cores * 1000) == (cores * 1000).to_integral_value():
         return f"{int(cores * 1000)}m"
-    return f"{cores.normalize():f}"
+    return plain(cores)
 
 
 def size(value: Decimal) -> str:
     """Bytes as Kubernetes writes them where exact (`128Mi`, `16Gi`), else in Gi to 0.1 (`74.4Gi`)."""
-    if value >= 2**30 and value % 2**30 == 0:
-        return f"{int(value // 2**30)}Gi"
-    if value >= 2**30:
-        return f"{(value / 2**30).quantize(Decimal('0.1')).normalize():f}Gi"
+    if value >= GIB:
+        return gib(value) if value % GIB == 0 else gib(value, "0.1")
     if value % 2**20 == 0:
         return f"{int(value // 2**20)}Mi"
     return f"{int(value)}"
@@ -151,7 +144,7 @@ def resources(values: dict[str, Decimal], words: bool = False) -> str:
     """`50m, 128Mi` (one pod), or with `words`: `12.16 cores, 74.4Gi memory` (totals)."""
     shown = [cpu(values["cpu"]) + (" cores" if words else ""), size(values["memory"]) + (" memory" if words else "")]
     if values["gpu"]:
-        shown.append(f"{values['gpu'].normalize():f} GPU")
+        shown.append(f"{plain(values['gpu'])} GPU")
     return ", ".join(shown)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from generator.diff import ABSENT, FieldChange, ObjectChange, Result
+from generator.diff.compare import ABSENT, FieldChange, ObjectChange, Result
 
 WIDTH = 80  # a value longer than this is shortened in the text output (never in JSON)
 CONTEXT = 20  # characters kept before the first difference of two long values

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from blueprints.model import Catalog, Color, Release, ReleaseCatalog
+from blueprints.model import Catalog, Color, Environment, Release, ReleaseCatalog
 from generator.catalog import RELEASES_FILE
-from generator.tree import Files
+from generator.files import Files
 
 PATH = PurePosixPath(RELEASES_FILE.as_posix())
 
@@ -42,13 +42,13 @@ def file(catalog: Catalog) -> Files:
     return {PATH: dump(catalog.releases)}
 
 
-def with_color_deployed(catalog: Catalog, env: str, color: Color) -> Catalog | None:
+def with_color_deployed(catalog: Catalog, env: Environment, color: Color) -> Catalog | None:
     """`catalog` with `color` deployed in `env`, or None when it already is (rendering a retired
     color deploys it again: its part and its Argo CD Application come back)."""
-    release = catalog.release(env)
+    release = catalog.release(env.name)
     if release is None or color in release.deployed:
         return None
-    return catalog.with_release(env, release.model_copy(update={"deployed": [*release.deployed, color]}))
+    return catalog.with_release(env.name, release.model_copy(update={"deployed": [*release.deployed, color]}))
 
 
 def promoted(release: Release, color: Color) -> Release:

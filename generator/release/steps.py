@@ -1,4 +1,4 @@
-"""Blue-green releases, each one reviewed git change made by one command (DESIGN.md, "Blue-green").
+"""Blue-green releases, each one reviewed git change made by one command.
 
   gen promote ENV COLOR   COLOR serves: the live Services select it; the record keeps the previous color
   gen rollback ENV        the previous color serves again: the rendered files byte for byte as before
@@ -20,23 +20,24 @@ from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
 
 from blueprints import labels
-from blueprints.argocd import LIVE, LIVE_FILES, application, rendered_file
-from blueprints.model import Catalog, Color, Release
-from generator import record
-from generator.catalog import load_catalog
+from blueprints.argocd import LIVE, LIVE_FILES, application
+from blueprints.layout import README, rendered_file
+from blueprints.model import Catalog, Color, Environment, Release
 from generator.errors import Refused, UsageError
-from generator.migrations import refuse_contract
-from generator.overlays import render_command
-from generator.parts import Part, Selection, known_environment
-from generator.pipeline import Plan, RenderOptions, Rendered, diff, plan, write_plan
-from generator.tree import Changes
+from generator.files import Changes
+from generator.release import record
+from generator.release.migrations import refuse_contract
+from generator.render.pipeline import Plan, Rendered, changes as diff, plan, write_plan
+from generator.render.select import Selection
+from generator.rendered import ARGOCD, SHARED, Part
+from generator.rendered.read import files as committed_files
 
 
 @dataclass(frozen=True)
 class Switch:
     """What a promotion or rollback did: the live Services that now select `active`."""
 
-    env: str
+    env: Environment
     was: Color
     active: Color
     services: list[str]
@@ -45,63 +46,60 @@ class Switch:
 
 @dataclass(frozen=True)
 class Retirement:
-    env: str
+    env: Environment
     color: Color
     removed_folders: list[PurePosixPath]  # the color's overlay and rendered part
     rendered: Rendered
 
 
-def blue_green(catalog: Catalog, env: str) -> Release:
+def blue_green(catalog: Catalog, env: Environment) -> Release:
     """The release state of `env`, or a usage error naming why it has none."""
-    release = catalog.release(known_environment(catalog, env))
+    release = catalog.release(env.name)
     if release is None:
         blue_greens = [e.name for e in catalog.environments.environments if e.blue_green]
-        raise UsageError(f"{env} is not blue-green (blue-green: {', '.join(blue_greens) or 'none'})")
+        raise UsageError(f"{env.name} is not blue-green (blue-green: {', '.join(blue_greens) or 'none'})")
     return release
 
 
-def promote(project: Path, env: str, color: Color) -> Switch:
-    catalog = load_catalog(project)
+def promote(project: Path, catalog: Catalog, env: Environment, color: Color) -> Switch:
     release = blue_green(catalog, env)
     if color == release.active:
-        raise Refused(f"{color.value} already serves {env}: nothing to promote")
+        raise Refused(f"{color.value} already serves {env.name}: nothing to promote")
     if color not in release.deployed:
         raise Refused(
-            f"{color.value} is not deployed in {env}: render it (`gen render {env} --color {color.value}`), "
+            f"{color.value} is not deployed in {env.name}: render it (`{Part.colored(env, color).render_command}`), "
             "merge, sync and check it, then promote"
         )
     refuse_contract(catalog, env, color, "promote")
     return switch(project, catalog, env, release.active, record.promoted(release, color), "promote")
 
 
-def rollback(project: Path, env: str) -> Switch:
-    catalog = load_catalog(project)
+def rollback(project: Path, catalog: Catalog, env: Environment) -> Switch:
     release = blue_green(catalog, env)
     if release.previous is None:
         raise Refused(
-            f"{env} has no previous color to roll back to: {release.active.value} serves it and the record "
+            f"{env.name} has no previous color to roll back to: {release.active.value} serves it and the record "
             "names no other (the last promotion was rolled back already, or its color was retired)"
         )
     return switch(project, catalog, env, release.active, record.rolled_back(release), "rollback")
 
 
-def switch(project: Path, catalog: Catalog, env: str, was: Color, new: Release, verb: str) -> Switch:
+def switch(project: Path, catalog: Catalog, env: Environment, was: Color, new: Release, verb: str) -> Switch:
     """Make `new.active` serve `env` in place of `was`: re-render the shared part (the live
     Services) and the record."""
     color = new.active
-    folder = Part(env, color.value).rendered_dir
-    if not any((project / folder).glob("*.yaml")):
-        raise Refused(f"{color.value} is not rendered in {env} ({folder}/ is missing): run "
-                      f"`{render_command(Part(env, color.value))}` and merge it before you {verb}")
-    updated = catalog.with_release(env, new)
-    shared, serving = Part(env, "shared"), Part(env, color.value)
+    shared, serving = Part(env, SHARED), Part.colored(env, color)
+    if not committed_files(project, serving):
+        raise Refused(f"{color.value} is not rendered in {env.name} ({serving.rendered_dir}/ is missing): run "
+                      f"`{serving.render_command}` and merge it before you {verb}")
+    updated = catalog.with_release(env.name, new)
     # the color too, to prove that what will serve is what the catalog says (it is not written)
-    result = plan(RenderOptions(project), updated, Selection((shared, serving), ()))
+    result = plan(project, updated, Selection((shared, serving)))
     stale = changed_files(diff(project, only(result, serving)))
     if stale:
         raise Refused(
             f"{serving.rendered_dir}/ differs from a fresh render ({len(stale)} files, e.g. {stale[0]}): "
-            f"run `{render_command(serving)}`, review, merge and sync it, then {verb}"
+            f"run `{serving.render_command}`, review, merge and sync it, then {verb}"
         )
     result = with_record(only(result, shared), updated)
     changes = diff(project, result)
@@ -110,40 +108,39 @@ def switch(project: Path, catalog: Catalog, env: str, was: Color, new: Release, 
     if other:
         raise Refused(
             f"{shared.rendered_dir}/ is not up to date with the catalog ({len(other)} files besides the live Services "
-            f"differ, e.g. {other[0]}): run `gen render {env}`, review and merge that first, so that the {verb} "
+            f"differ, e.g. {other[0]}): run `gen render {env.name}`, review and merge that first, so that the {verb} "
             "changes the live Services alone"
         )
     services = sorted(selected_services(result, live, color))
-    rendered = write_plan(project, result, refusal=f"{env} with {color.value} serving fails validation")
+    rendered = write_plan(project, result, refusal=f"{env.name} with {color.value} serving fails validation")
     return Switch(env, was, color, services, rendered)
 
 
-def retire(project: Path, env: str, color: Color) -> Retirement:
-    catalog = load_catalog(project)
+def retire(project: Path, catalog: Catalog, env: Environment, color: Color) -> Retirement:
     release = blue_green(catalog, env)
     if color == release.active:
-        raise Refused(f"{color.value} serves {env}: promote the other color (and watch it) before retiring {color.value}")
+        raise Refused(f"{color.value} serves {env.name}: promote the other color (and watch it) before retiring {color.value}")
     if color not in release.deployed:
-        raise Refused(f"{color.value} is not deployed in {env}: nothing to retire")
-    updated = catalog.with_release(env, record.retired(release, color))
-    retired_part = Part(env, color.value)
+        raise Refused(f"{color.value} is not deployed in {env.name}: nothing to retire")
+    updated = catalog.with_release(env.name, record.retired(release, color))
+    retired_part = Part.colored(env, color)
     folders = [retired_part.overlay_dir, retired_part.rendered_dir]
-    delivery = (Part(env, "argocd"),) if updated.environment(env).argocd else ()
-    result = with_record(plan(RenderOptions(project), updated, Selection(delivery, ())), updated, extra_scope=folders)
+    delivery = (Part(env, ARGOCD),) if env.argocd else ()
+    result = with_record(plan(project, updated, Selection(delivery)), updated, extra_scope=folders)
     changes = diff(project, result)
     expected = {record.PATH, *(p for p in changes.removed if any(f in p.parents for f in folders))}
     if delivery:
         argocd_part = delivery[0]
-        expected |= {argocd_part.rendered_dir / rendered_file("Application", application(env, color.value)),
-                     argocd_part.overlay_dir / "resources" / "argocd.yaml", argocd_part.rendered_dir / "README.md"}
+        expected |= {argocd_part.rendered_dir / rendered_file("Application", application(env.name, color.value)),
+                     argocd_part.overlay_dir / "resources" / "argocd.yaml", argocd_part.rendered_dir / README}
     other = [p for p in changed_files(changes) if p not in expected]
     if other:
         raise Refused(
-            f"{env}'s Argo CD part is not up to date with the catalog ({len(other)} files besides the retired "
-            f"color's differ, e.g. {other[0]}): run `gen render {env}`, review and merge that first, so that "
+            f"{env.name}'s Argo CD part is not up to date with the catalog ({len(other)} files besides the retired "
+            f"color's differ, e.g. {other[0]}): run `gen render {env.name}`, review and merge that first, so that "
             "the retirement removes the color alone"
         )
-    rendered = write_plan(project, result, refusal=f"{env} without {color.value} fails validation")
+    rendered = write_plan(project, result, refusal=f"{env.name} without {color.value} fails validation")
     return Retirement(env, color, folders, rendered)
 
 
@@ -156,10 +153,10 @@ def only(result: Plan, part: Part) -> Plan:
     keep = lambda path: any(folder in path.parents for folder in (part.overlay_dir, part.rendered_dir))  # noqa: E731
     return replace(
         result,
-        selection=Selection((part,), ()),
+        selection=Selection((part,)),
         scope=[part.overlay_dir, part.rendered_dir],
         files={p: c for p, c in result.files.items() if keep(p)},
-        objects={p: o for p, o in result.objects.items() if keep(p)},
+        docs=[doc for doc in result.docs if doc.part == part],
     )
 
 
@@ -167,7 +164,7 @@ def with_record(result: Plan, catalog: Catalog, extra_scope: list[PurePosixPath]
     """The plan, also writing the release record (and removing `extra_scope`'s folders)."""
     files = {**result.files, **record.file(catalog)}
     scope = sorted({*result.scope, *extra_scope, record.PATH})
-    return Plan(catalog, result.selection, scope, files, result.objects, result.new_patches)
+    return replace(result, catalog=catalog, scope=scope, files=files)
 
 
 def is_live(path: PurePosixPath, shared: Part) -> bool:
@@ -178,10 +175,6 @@ def is_live(path: PurePosixPath, shared: Part) -> bool:
 
 
 def selected_services(result: Plan, live: set[PurePosixPath], color: Color) -> list[str]:
-    names = []
-    for path in live:
-        obj = result.objects.get(path)
-        if obj and obj["spec"]["selector"].get(labels.VERSION) == color.value:
-            names.append(obj["metadata"]["name"])
-    return names
+    return [doc.name for doc in result.docs
+            if PurePosixPath(doc.file) in live and doc.obj["spec"]["selector"].get(labels.VERSION) == color.value]
 

@@ -1,5 +1,4 @@
-"""Manifests rendered on demand (`gen restore-plan`, `gen downgrade-plan`): built from the
-catalog, validated as `gen validate` validates rendered/ (each object against its schema, the
+"""Manifests rendered on demand (`gen restore-plan`, `gen downgrade-plan`): validated as `gen validate` validates rendered/ (each object against its schema, the
 policy rules over them all), then printed or written to a new folder of the user's. They are
 applied by hand, once: nothing under rendered/ or overlays/ is read or written."""
 
@@ -11,10 +10,10 @@ from pathlib import Path
 from blueprints.model import Catalog, Environment
 from generator import yamlio
 from generator.errors import UsageError, ValidationFailed
-from generator.overlays import environment_labels
-from generator.parts import OVERLAYS, RENDERED
+from blueprints.layout import OVERLAYS, RENDERED
+from generator.render.overlays import environment_labels
+from generator.rendered import Doc, Part
 from generator.runtime import ensure_node
-from generator.validation.objects import Doc
 from generator.validation.run import SCHEMAS_DIR, Report, validate_docs
 from generator.validation.schemas import SchemaStore
 
@@ -62,7 +61,8 @@ def validated(project: Path, catalog: Catalog, env: Environment, manifests: list
              for n, m in enumerate(manifests, 1)}
     version = catalog.environments.kubernetes_version
     schemas = SchemaStore(version, project / SCHEMAS_DIR)
-    docs = [Doc(name, yamlio.load(text)) for name, text in files.items()]
+    part = Part(env, "on-demand")  # not a rendered part: what the policy rules need to know of it is its environment
+    docs = [Doc(name, yamlio.load(text), part) for name, text in files.items()]
     report = Report(version, [validate_docs(catalog, env, docs, schemas)])
     if not report.ok:
         raise ValidationFailed(f"{what} fails validation ({report.errors} errors); nothing written", report)

@@ -49,6 +49,13 @@ def read(root: Path, scope: list[PurePosixPath]) -> Files:
     return files
 
 
+def write(root: Path, files: Files) -> None:
+    """Write files under `root` as they are (a scratch workspace; the project only through `replace`)."""
+    for path, content in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_bytes(content)
+
+
 def compare(current: Files, desired: Files) -> Changes:
     return Changes(
         added=sorted(p for p in desired if p not in current),

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from blueprints.model import Catalog
-from blueprints.types import BlueprintError
+from blueprints.types import CatalogProblem
 from generator.errors import RenderError
-from generator.parts import Part
+from generator.fieldpath import dotted
+from generator.rendered import Part
 from generator.runtime import ensure_node
 
 
@@ -34,7 +35,7 @@ def synthesize(catalog: Catalog, parts: tuple[Part, ...]) -> Iterator[SynthPart]
     app = App()
     built: dict[tuple[str, str], SynthPart] = {}
     for part in parts:
-        env = catalog.environment(part.env)
+        env = part.environment
         # The services' chart depends on the environment and the image tag only: the color itself
         # is kustomize's (suffix and label). Two colors on one release are synthesized once.
         key = (part.env, "services", env.images.tag_for(part.color)) if part.color else (part.env, part.name)
@@ -44,7 +45,16 @@ def synthesize(catalog: Catalog, parts: tuple[Part, ...]) -> Iterator[SynthPart]
             continue
         try:
             chart = part_chart(app, catalog, env, part.name)
-        except BlueprintError as exc:
-            raise RenderError(f"{part}: {exc}") from None
+        except ValueError as exc:  # a blueprint refusing what the catalog asks: bad input, not a crash
+            raise RenderError(refusal(part, exc)) from None
         built[key] = SynthPart(part, list(chart.to_json()), chart.origins, chart.files)
         yield built[key]
+
+
+def refusal(part: Part, exc: ValueError) -> str:
+    """One line naming the part, and the field when the blueprint names it (a CatalogProblem).
+    Any ValueError counts (BlueprintError is the blueprints' own): it is the catalog's values the
+    blueprint refuses."""
+    if isinstance(exc, CatalogProblem):
+        return f"{part}: {dotted(exc.loc)}: {exc.message}"
+    return f"{part}: {exc}"

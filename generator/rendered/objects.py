@@ -1,10 +1,12 @@
-"""Rendered objects as the checks see them: where each came from, and the pods workloads run."""
+"""Rendered objects: each with its file and part, and the pods the workloads among them run."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
+
+from generator.rendered.parts import Part
 
 # kind -> path to the pod template spec, and whether it is a long-running workload
 POD_TEMPLATES: dict[str, tuple[tuple[str, ...], bool]] = {
@@ -19,10 +21,11 @@ POD_TEMPLATES: dict[str, tuple[tuple[str, ...], bool]] = {
 
 @dataclass(frozen=True)
 class Doc:
-    """One rendered object and the file it is in (relative to the project)."""
+    """One rendered object, the file it is (or will be) in, relative to the project, and its part."""
 
     file: str
     obj: dict[str, Any]
+    part: Part  # what it is rendered for: the environment's typed profile, the color
 
     @property
     def kind(self) -> str:

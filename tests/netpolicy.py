@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.validation.objects import selects
+from generator.rendered import selects
 
 
 @dataclass(frozen=True)

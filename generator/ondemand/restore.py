@@ -1,5 +1,5 @@
 """`gen restore-plan ENV STORE --backup NAME [--out DIR]`: the manifests of a restore drill
-(blueprints/restore.py), rendered on demand (generator/ondemand.py)."""
+(blueprints/restore.py), rendered on demand (generator/ondemand/output.py)."""
 
 from __future__ import annotations
 
@@ -8,25 +8,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from blueprints.databases.backup import NAME
-from generator import ondemand
-from generator.catalog import load_catalog
+from blueprints.model import Catalog, Environment
 from generator.errors import UsageError
-from generator.parts import known_environment
+from generator.ondemand import output
 
 
 @dataclass(frozen=True)
 class RestorePlanOptions:
     project: Path
-    env: str
+    catalog: Catalog
+    env: Environment
     store: str
     backup: str
     out: Path | None = None
 
 
-def plan(options: RestorePlanOptions) -> ondemand.OnDemand:
+def plan(options: RestorePlanOptions) -> output.OnDemand:
     """Check the request, build the drill and validate it; a refusal raises before anything is built."""
-    catalog = load_catalog(options.project)
-    env = catalog.environment(known_environment(catalog, options.env))
+    catalog, env = options.catalog, options.env
     stores = env.stores()
     charts = catalog.databases.charts
     restorable = [name for name, s in stores.items() if s.restore(charts) is not None]
@@ -43,10 +42,10 @@ def plan(options: RestorePlanOptions) -> ondemand.OnDemand:
         raise UsageError(f"--backup: {options.backup!r} is not a {store.name} dump's name "
                          f"({restore.prefix}YYYY-MM-DD-HH-MM, as `ls` of the dump volume shows)")
     if options.out is not None:
-        ondemand.check_out(options.project, options.out)
-    chart = ondemand.chart()  # first: it points jsii at the project's Node before cdk8s loads
+        output.check_out(options.project, options.out)
+    chart = output.chart()  # first: it points jsii at the project's Node before cdk8s loads
     from blueprints.restore import RestorePlan
 
     drill = RestorePlan(chart, "restore", catalog=catalog, env=env, store=store, restore=restore, backup=options.backup)
-    return ondemand.validated(options.project, catalog, env, drill.manifests,
+    return output.validated(options.project, catalog, env, drill.manifests,
                               f"restore-plan {env.name} {store.name}")

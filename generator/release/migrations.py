@@ -9,16 +9,17 @@ serving color once the other one is retired (README, "Migrations").
 
 from __future__ import annotations
 
-from blueprints.model import Catalog, Color
+from blueprints.model import Catalog, Color, Environment
 from generator.errors import Refused
 
 
-def refuse_contract(catalog: Catalog, env: str, color: Color, verb: str) -> None:
-    """Raise Refused (exit 1) if `verb`-ing `color` in `env` would run a contract migration beside another color."""
+def refuse_contract(catalog: Catalog, environment: Environment, color: Color, verb: str) -> None:
+    """Raise Refused (exit 1) if `verb`-ing `color` in `environment` would run a contract migration beside another color."""
+    env = environment.name
     release = catalog.release(env)
     if release is None:
         return
-    tag = catalog.environment(env).images.tag_for(color)
+    tag = environment.images.tag_for(color)
     if not catalog.databases.migrations.contracts(tag):
         return
     others = [c for c in release.deployed if c != color]

@@ -1,0 +1,58 @@
+"""Build a selection's parts, in a scratch workspace, into the files a render writes.
+
+  per part: synthesize (cdk8s) -> overlay -> kustomize build -> split into rendered files
+            -> Helm values beside them -> the part's README page
+
+Nothing in the project changes: the overlays are written to the workspace (with the project's
+hand patches as they are) and kustomize builds them there.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from blueprints.layout import README
+from blueprints.model import Catalog
+from generator.files import Files, write
+from generator.progress import Callback, silent
+from generator.render import patches, readme, split
+from generator.render.overlays import overlay
+from generator.render.synth import synthesize
+from generator.rendered import Doc, Part
+
+
+@dataclass
+class Built:
+    files: Files = field(default_factory=dict)  # overlays and rendered files, by path
+    docs: list[Doc] = field(default_factory=list)  # the rendered objects, parsed once
+
+
+def build(project: Path, catalog: Catalog, parts: tuple[Part, ...], scaffolds: Files,
+          progress: Callback = silent) -> Built:
+    built = Built()
+    with tempfile.TemporaryDirectory(prefix="gen-kustomize-") as scratch, ThreadPoolExecutor() as pool:
+        workspace = Path(scratch)
+        write(workspace, scaffolds)
+        patches.copy(project, workspace, parts)
+        # kustomize runs on each part (its own process) while cdk8s synthesizes the next one
+        builds = []
+        total = len(parts)
+        for number, synth in enumerate(synthesize(catalog, parts), 1):
+            progress(f"gen: synthesized {synth.part} ({number}/{total}), kustomize running")
+            part_overlay = overlay(synth)
+            write(workspace, part_overlay.files)
+            built.files.update(part_overlay.files)
+            jobs = [pool.submit(split.build, workspace, root) for root in part_overlay.roots]
+            builds.append((synth, part_overlay, jobs))
+        for number, (synth, part_overlay, jobs) in enumerate(builds, 1):
+            progress(f"gen: kustomize {synth.part} ({number}/{total})")
+            part_files, part_docs = split.rendered_files(synth, part_overlay, [obj for job in jobs for obj in job.result()])
+            built.files.update(part_files)
+            built.docs.extend(part_docs)
+            built.files.update(split.side_files(synth))
+            built.files[synth.part.rendered_dir / README] = readme.readme(catalog, synth.part, sorted(part_docs, key=lambda d: d.file))
+    built.docs.sort(key=lambda d: d.file)
+    return built

@@ -1,0 +1,69 @@
+"""The one reader of the committed tree: `rendered/<env>/<part>/*.yaml` to objects.
+
+Every file right in a part's folder holds objects (side files, such as Helm values, sit in
+subfolders; the README is not YAML). A file that is not YAML, or a document that is not a
+mapping, is not an object: it is returned as `Unreadable`, for the caller to report its way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Iterable
+
+import yaml
+
+from generator import yamlio
+from generator.rendered.objects import Doc
+from generator.rendered.parts import Part
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    file: str
+    message: str  # `not valid YAML: ...`, `a document is a str, not an object`
+    not_yaml: bool  # the file does not parse at all (else: a document that is not a mapping)
+
+
+@dataclass(frozen=True)
+class Tree:
+    """Objects of some parts, in file order, and the files that are not objects."""
+
+    docs: list[Doc] = field(default_factory=list)
+    unreadable: list[Unreadable] = field(default_factory=list)
+
+
+def files(project: Path, part: Part) -> dict[PurePosixPath, bytes]:
+    """The committed object files of a part (none when the part is not rendered)."""
+    folder = project / part.rendered_dir
+    return {part.rendered_dir / path.name: path.read_bytes()
+            for path in sorted(folder.glob("*.yaml")) if path.is_file()}
+
+
+def parse(part: Part, contents: dict[PurePosixPath, bytes]) -> Tree:
+    """A part's files (path -> bytes) to objects."""
+    tree = Tree()
+    for path in sorted(contents):
+        try:
+            text = contents[path].decode("utf-8")
+            # one document per file is the rule: the C loader's single-document call is the fast path
+            found = [yamlio.load(text)] if "\n---" not in text else yamlio.load_all(text)
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            tree.unreadable.append(Unreadable(str(path), f"not valid YAML: {str(exc).splitlines()[0]}", True))
+            continue
+        for obj in found:
+            if isinstance(obj, dict):
+                tree.docs.append(Doc(str(path), obj, part))
+            elif obj is not None:
+                tree.unreadable.append(Unreadable(str(path), f"a document is a {type(obj).__name__}, not an object", False))
+    return tree
+
+
+def read(project: Path, parts: Iterable[Part]) -> Tree:
+    """The committed objects of these parts."""
+    tree = Tree()
+    for part in parts:
+        one = parse(part, files(project, part))
+        tree.docs.extend(one.docs)
+        tree.unreadable.extend(one.unreadable)
+    return tree
