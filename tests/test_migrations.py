@@ -4,14 +4,13 @@ color by `gen render --color` and `gen promote`; the seed's downgrade renders on
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from generator import yamlio
 from tests.netpolicy import Pod, allows
-from tests.conftest import PROJECT, edit, find, gen, part_objects, snapshot_tree
+from tests.conftest import edit, find, gen, part_objects, snapshot_tree
 
 DATABASES = Path("blueprints/catalog/databases.yaml")
 ENVIRONMENTS = Path("blueprints/catalog/environments.yaml")
@@ -71,19 +70,7 @@ def test_migration_pods_reach_their_store_and_nothing_else(objects):
     assert not allows(policies, Pod("therapeutic-ai", {"app.kubernetes.io/name": "migrate-scylladb"}), postgres, 5432)
 
 
-@pytest.fixture(scope="module")
-def committed(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("committed")
-    for folder in ("blueprints/catalog", "schemas", "overlays", "rendered"):
-        shutil.copytree(PROJECT / folder, root / folder, ignore=shutil.ignore_patterns("upstream", "convert.py", "upstream.yaml"))
-    return root
-
-
-@pytest.fixture
-def project(committed: Path, tmp_path: Path) -> Path:
-    shutil.copytree(committed, tmp_path / "project")
-    return tmp_path / "project"
-
+# `project` (conftest): a private copy of a scratch project rendered once per module
 
 def green_release(project: Path, kind: str | None) -> None:
     """Green runs 3.1.0, whose migration is `kind` (None: not listed, so expand)."""
