@@ -99,11 +99,10 @@ class DeliveryChart(PartChart):
             self.record(construct, source)
 
 
-def part_chart(scope: Construct, catalog: Catalog, env: Environment, part: str) -> PartChart:
-    """The chart of `part` of `env` under `scope`."""
+def part_chart(scope: Construct, catalog: Catalog, env: Environment, part: str, color: Color | None = None) -> PartChart:
+    """The chart of `part` of `env` under `scope`; `color` for the parts `blue` and `green`."""
     if part == "shared":
         return SharedChart(scope, f"{env.name}-shared", catalog, env)
     if part == "argocd":
         return DeliveryChart(scope, f"{env.name}-argocd", catalog, env)
-    color = None if part == "app" else Color(part)
     return ServicesChart(scope, f"{env.name}-{part}", catalog, env, color)

@@ -44,7 +44,7 @@ def synthesize(catalog: Catalog, parts: tuple[Part, ...]) -> Iterator[SynthPart]
             yield SynthPart(part, copy.deepcopy(same.manifests), same.origins, same.files)
             continue
         try:
-            chart = part_chart(app, catalog, env, part.name)
+            chart = part_chart(app, catalog, env, part.name, part.color)
         except ValueError as exc:  # a blueprint refusing what the catalog asks: bad input, not a crash
             raise RenderError(refusal(part, exc)) from None
         built[key] = SynthPart(part, list(chart.to_json()), chart.origins, chart.files)
