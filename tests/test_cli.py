@@ -218,7 +218,8 @@ def test_a_color_tag_renders_only_that_color_with_the_new_release(project):
          "    revision:")  # staging's (production has no revision of its own)
     result = gen(project, "render", "staging", "--quiet")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("gen render staging: 0 added, 41 changed, 0 removed")  # 20 overlays, 20 Deployments, README
+    # 20 overlays, 20 Deployments, README; the migrations' overlay and its two Jobs (green's migration image)
+    assert result.output.startswith("gen render staging: 0 added, 44 changed, 0 removed")
     green = (project / "rendered/staging/green/deployment-billing-green.yaml").read_text()
     blue = (project / "rendered/staging/blue/deployment-billing-blue.yaml").read_text()
     assert "image: registry.therapeutic-ai.internal/platform/billing:3.1.0" in green
