@@ -59,7 +59,7 @@ def test_a_part_built_in_groups_renders_the_same_objects_and_kustomize_still_bui
     from generator.render import overlays
     from tests.conftest import render_project
 
-    monkeypatch.setattr(overlays, "GROUP_SIZE", 7)  # 20 services -> 3 groups
+    monkeypatch.setattr(overlays, "GROUP_SIZE", 8)  # 20 services, the health check, the migrations -> 3 groups
     render_project(scratch, "production", "green")
     part = scratch / "overlays/production/green"
     assert sorted(p.name for p in part.iterdir()) == ["group-001", "group-002", "group-003", "kustomization.yaml"]
