@@ -47,6 +47,7 @@ def migration_job(env: Environment, store: str, migration: Migration, image: str
     container: dict[str, Any] = {
         "name": migration_name(store),
         "image": image,
+        "imagePullPolicy": "Always",
         "command": list(command),
         # the connection URLs (postgres-url, ...) as files, never environment variables
         "env": [{"name": "DATABASE_SECRETS", "value": secret_mount["mountPath"]}, {"name": "HOME", "value": "/tmp"}],

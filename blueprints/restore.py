@@ -108,7 +108,7 @@ class RestorePlan(Construct):
         mounts = [{"name": "dumps", "mountPath": DUMPS, "readOnly": True}, secret_mount, tmp_mount]
 
         def container(name: str, script: str) -> dict[str, Any]:
-            return {"name": name, "image": restore.image, "command": ["/bin/sh", "-c", "set -eu; " + script],
+            return {"name": name, "image": restore.image, "imagePullPolicy": "Always", "command": ["/bin/sh", "-c", "set -eu; " + script],
                     "env": env, "volumeMounts": mounts, "resources": RESOURCES,
                     "securityContext": container_security_context()}
 
