@@ -140,7 +140,9 @@ class Alert(Strict):
     by: list[str] | None = Field(default=None, description="the alert's grouping; default: service_label, version")
     window: Duration = Field(default="5m", min_length=1, pattern=DURATION, description="the rate or average window")
     comparison: Literal[">", ">=", "<", "<="] = Field(description="fires when the measure compares so to threshold")
-    threshold: str = Field(description="with its unit: 100ms, 2s, 5%, 100")
+    # a bare count may be a YAML number (`100`): the validator below reads it as text
+    threshold: str = Field(description="with its unit: 100ms, 2s, 5%, 100",
+                           json_schema_extra={"type": ["string", "number"]})
     for_: Duration = Field(alias="for", min_length=1, pattern=DURATION, description="how long the condition holds before it fires")
     severity: Literal["critical", "warning", "info"]
     action: Literal["rollback"] | None = Field(default=None, description="rollback: an automatic rollback trigger")

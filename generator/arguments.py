@@ -4,9 +4,9 @@ and a color made from its word. Everything after it receives an Environment, a P
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from blueprints.layout import RENDERED
+from blueprints.layout import OVERLAYS, RENDERED
 from blueprints.model import Catalog, Color, Environment
 from generator.diff.sides import Target
 from generator.errors import UsageError
@@ -70,6 +70,39 @@ def diff_targets(project: Path, catalog: Catalog, args: tuple[str, ...]) -> list
         if not (project / t.folder).is_dir():
             raise UsageError(f"{t.folder} is not rendered; run `gen render {t.environment.name}` first")
     return targets
+
+
+# files every environment is made from: the catalog and blueprints, the generator, the custom
+# resources' schemas, the pinned dependencies
+EVERY_ENVIRONMENT = ("blueprints", "generator", "schemas", "pyproject.toml")
+
+
+def touched_environments(catalog: Catalog, files: tuple[str, ...]) -> list[Environment]:
+    """`gen hook check|validate FILE...`: the environments the files touch, in the catalog's
+    order. A file under `rendered/<env>/` or `overlays/<env>/` touches that environment; one of
+    EVERY_ENVIRONMENT touches them all, and so does a folder of an environment the catalog no
+    longer has (`gen check` of everything removes it); other files (docs, tests) none."""
+    every = list(catalog.environments.environments)
+    touched: set[str] = set()
+    for file in files:
+        pieces = PurePosixPath(file).parts
+        if not pieces:
+            continue
+        if pieces[0] in EVERY_ENVIRONMENT:
+            return every
+        if pieces[0] in (RENDERED.name, OVERLAYS.name) and len(pieces) > 2:
+            if pieces[1] not in catalog.env_by_name:
+                return every
+            touched.add(pieces[1])
+    return [env for env in every if env.name in touched]
+
+
+def tree_target(project: Path, catalog: Catalog, args: tuple[str, ...]) -> Target | None:
+    """`gen diff --old-tree DIR [ENV | ENV/PART]`: everything, or one environment or part."""
+    if len(args) > 1:
+        raise UsageError(f"gen diff --old-tree compares one tree with this project's: give at most one ENV or "
+                         f"ENV/PART; got {len(args)}: {' '.join(args)}")
+    return target(project, catalog, args[0]) if args else None
 
 
 def target(project: Path, catalog: Catalog, arg: str) -> Target:

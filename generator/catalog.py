@@ -22,6 +22,17 @@ ENVIRONMENTS_FILE = CATALOG_DIR / "environments.yaml"
 DATABASES_FILE = CATALOG_DIR / "databases.yaml"
 RELEASES_FILE = CATALOG_DIR / "releases.yaml"
 MONITORING_FILE = CATALOG_DIR / "monitoring.yaml"
+SCHEMAS_DIR = Path("schemas") / "catalog"  # their JSON Schemas, for editors (generator/catalogschemas.py)
+
+
+def schema_path(catalog_file: Path) -> Path:
+    """`blueprints/catalog/services.yaml` -> `schemas/catalog/services.schema.json`."""
+    return SCHEMAS_DIR / f"{catalog_file.stem}.schema.json"
+
+
+def modeline(catalog_file: Path) -> str:
+    """A catalog file's first line: its schema, relative to the file, for the YAML language server."""
+    return f"# yaml-language-server: $schema={'../' * len(CATALOG_DIR.parts)}{schema_path(catalog_file).as_posix()}"
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -8,14 +8,15 @@ import click
 
 from blueprints.layout import RENDERED
 from blueprints.model import Catalog, Color, Environment
-from generator import arguments, diff
+from generator import arguments, completion, diff
+from generator.diff import base as diff_base, markdown as diff_markdown
 from generator.catalog import SERVICES_FILE, load_catalog
 from generator.errors import GenError, ValidationFailed
 from generator.files import Changes
 from generator.ondemand import downgrade, output, restore
 from generator.progress import Progress
 from generator.release import steps as release
-from generator.render import RenderOptions, Selection, check, render
+from generator.render import RenderOptions, Selection, check, hooks, render
 from generator.validation import report, validate
 from generator.rendered import parts
 from generator.validation.run import environment_capacity
@@ -47,6 +48,20 @@ def find_project() -> Path:
     return here
 
 
+def project_of(ctx: click.Context) -> Path:
+    """The project during shell completion, before `cli` has run: --project, GEN_PROJECT, or found."""
+    given = ctx.find_root().params.get("project")
+    return Path(given) if given else find_project()
+
+
+def complete_environment(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
+    return completion.environments(project_of(ctx), incomplete)
+
+
+def complete_target(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
+    return completion.targets(project_of(ctx), incomplete)
+
+
 @click.group(cls=GenGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--project",
@@ -62,7 +77,7 @@ def cli(ctx: click.Context, project: Path | None) -> None:
 
 
 @cli.command(name="render")
-@click.argument("env", required=False)
+@click.argument("env", required=False, shell_complete=complete_environment)
 @click.option("--color", type=click.Choice([c.value for c in Color]), help="Render only this color's part.")
 @click.option("--all", "everything", is_flag=True, help="Render every environment.")
 @click.option("--no-validate", is_flag=True, help="Write even if the rendered objects fail `gen validate`.")
@@ -93,7 +108,7 @@ def render_command(project: Path, env: str | None, color: str | None, everything
 
 
 @cli.command(name="validate")
-@click.argument("env", required=False)
+@click.argument("env", required=False, shell_complete=complete_environment)
 @click.option("--all", "everything", is_flag=True, help="Validate every environment (the default without ENV).")
 @click.option("--format", "output", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True,
               help="text for people; json or junit for CI systems.")
@@ -124,7 +139,7 @@ def validate_command(project: Path, env: str | None, everything: bool, output: s
 
 
 @cli.command(name="capacity")
-@click.argument("env")
+@click.argument("env", shell_complete=complete_environment)
 @click.pass_obj
 def capacity_command(project: Path, env: str) -> None:
     """What ENV requests (every part and color at once) against the cluster its profile declares.
@@ -155,14 +170,63 @@ def check_command(project: Path) -> None:
     """Exit 1 if committed overlays/ or rendered/ differ from a fresh render. Writes nothing."""
     with Progress.on_terminal() as progress:
         changes = check(project, progress)
+    print_check("gen check", changes, "--all")
+
+
+def print_check(command: str, changes: Changes, render_args: str) -> None:
     if not changes:
-        click.echo("gen check: overlays/ and rendered/ match a fresh render")
+        click.echo(f"{command}: overlays/ and rendered/ match a fresh render")
         return
     for line in changes.lines(verbs=("missing", "changed", "extra")):
         click.echo(line)
     total = len(changes.added) + len(changes.changed) + len(changes.removed)
-    click.echo(f"gen check: {total} files differ from a fresh render; run `gen render --all` and commit")
+    click.echo(f"{command}: {total} files differ from a fresh render; run `gen render {render_args}` and commit")
     raise click.exceptions.Exit(1)
+
+
+@cli.group(name="hook")
+def hook_group() -> None:
+    """What the pre-commit hooks run (.pre-commit-config.yaml): `gen check` and `gen validate`
+    of the environments the given files touch: rendered/ENV/ and overlays/ENV/ touch ENV;
+    blueprints/ (the catalog too), generator/, schemas/ and pyproject.toml touch every one;
+    other files none."""
+
+
+@hook_group.command(name="check")
+@click.argument("files", nargs=-1)
+@click.pass_obj
+def hook_check_command(project: Path, files: tuple[str, ...]) -> None:
+    """`gen check` of the environments FILES touch. Exit 1 if they differ from a fresh render."""
+    catalog, envs = touched(project, files, "check")
+    if envs:
+        with Progress.on_terminal() as progress:
+            changes = hooks.check(project, catalog, envs, progress)
+        names = [env.name for env in envs]
+        print_check(f"gen hook check ({', '.join(names)})", changes, names[0] if len(names) == 1 else "--all")
+
+
+@hook_group.command(name="validate")
+@click.argument("files", nargs=-1)
+@click.pass_obj
+def hook_validate_command(project: Path, files: tuple[str, ...]) -> None:
+    """`gen validate` of the environments FILES touch. Exit 1 on problems."""
+    catalog, envs = touched(project, files, "validate")
+    if envs:
+        with Progress.on_terminal() as progress:
+            result = validate(project, catalog, envs, progress=progress)
+        for line in report.text(result):
+            click.echo(line)
+        if not result.ok:
+            raise click.exceptions.Exit(1)
+
+
+def touched(project: Path, files: tuple[str, ...], verb: str) -> tuple[Catalog, list[Environment]]:
+    """The catalog and the environments the files touch; says so when there are none."""
+    catalog = load_catalog(project)
+    envs = arguments.touched_environments(catalog, files)
+    if not envs:
+        click.echo(f"gen hook {verb} (no environment touched): nothing to {verb}")
+    return catalog, envs
 
 
 def warn_if_live(catalog: Catalog, selection: Selection, changes: Changes) -> None:
@@ -178,7 +242,7 @@ def warn_if_live(catalog: Catalog, selection: Selection, changes: Changes) -> No
 
 
 @cli.command(name="promote")
-@click.argument("env")
+@click.argument("env", shell_complete=complete_environment)
 @click.argument("color", type=click.Choice([c.value for c in Color]))
 @click.pass_obj
 def promote_command(project: Path, env: str, color: str) -> None:
@@ -240,7 +304,7 @@ def print_on_demand(result: output.OnDemand, out: Path | None, what: str) -> Non
 
 
 @cli.command(name="rollback")
-@click.argument("env")
+@click.argument("env", shell_complete=complete_environment)
 @click.pass_obj
 def rollback_command(project: Path, env: str) -> None:
     """Make the color the last promotion replaced serve ENV again: the rendered files, byte for
@@ -272,7 +336,7 @@ def sync_step(env: Environment, part: str, prune: bool = False) -> str:
 
 
 @cli.command(name="retire")
-@click.argument("env")
+@click.argument("env", shell_complete=complete_environment)
 @click.argument("color", type=click.Choice([c.value for c in Color]))
 @click.pass_obj
 def retire_command(project: Path, env: str, color: str) -> None:
@@ -293,11 +357,16 @@ def retire_command(project: Path, env: str, color: str) -> None:
 
 
 @cli.command(name="diff")
-@click.argument("targets", nargs=-1, metavar="[A [B]]")
-@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text for people; json (sorted keys) for programs.")
+@click.argument("targets", nargs=-1, metavar="[A [B]]", shell_complete=complete_target)
+@click.option("--format", "output", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True,
+              help="text for people; json (sorted keys) for programs; markdown for a pull request's comment "
+                   "(production first, promotions called out, at most 60,000 bytes).")
+@click.option("--old-tree", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="DIR",
+              help="Compare DIR/rendered/ (a checkout of another revision, e.g. the pull request's base) with "
+                   "this project's committed rendered/.")
 @click.pass_obj
-def diff_command(project: Path, targets: tuple[str, ...], output: str) -> None:
+def diff_command(project: Path, targets: tuple[str, ...], output: str, old_tree: Path | None) -> None:
     """Compare rendered objects field by field. Writes nothing.
 
     \b
@@ -305,8 +374,10 @@ def diff_command(project: Path, targets: tuple[str, ...], output: str) -> None:
       gen diff ENV | ENV/PART                     one environment or part, against a fresh render
       gen diff staging production                 two committed environments, part by part
       gen diff production/blue production/green   two committed parts
+      gen diff --old-tree DIR [ENV | ENV/PART]    DIR's committed rendered/ against this project's
 
-    Changes read old -> new: the committed tree before the fresh render, A before B.
+    Changes read old -> new: the committed tree before the fresh render, A before B,
+    DIR's tree before this project's.
 
     \b
     Objects pair up by part, kind, namespace and name. Normalized first, on both sides:
@@ -322,11 +393,19 @@ def diff_command(project: Path, targets: tuple[str, ...], output: str) -> None:
 
     Exit 0 when equal, 1 when different, 2 on bad usage or a committed file that is not an object."""
     catalog = load_catalog(project)
-    title = " ".join(("gen diff", *targets))
-    comparison = diff.comparison(project, catalog, arguments.diff_targets(project, catalog, targets), title)
+    if old_tree is None:
+        title = " ".join(("gen diff", *targets))
+        comparison = diff.comparison(project, catalog, arguments.diff_targets(project, catalog, targets), title)
+    else:
+        title = " ".join(("gen diff --old-tree", str(old_tree), *targets))
+        comparison = diff_base.against_tree(project, catalog, old_tree, arguments.tree_target(project, catalog, targets),
+                                            title)
     result = diff.compare(comparison.old, comparison.new)
     if output == "json":
         click.echo(diff.report.as_json(comparison.title, comparison.old_label, comparison.new_label, result))
+    elif output == "markdown":
+        order = [e.name for e in catalog.environments.environments]
+        click.echo(diff_markdown.markdown(comparison.title, result, order), nl=False)
     else:
         for line in diff.report.text(comparison.title, result):
             click.echo(line)

@@ -132,6 +132,6 @@ def test_capacity_counts_it(rendered):
 def test_nothing_leaks(project):
     """Unregistered again, the store is unknown to the catalog, and the project never heard of it."""
     assert registry.names() == ("postgres", "mongodb", "redis", "scylladb")
-    refuses_bad_input(project, "blueprints/catalog/services.yaml:91: services[9].databases[3]: 'nats' is not a store")
+    refuses_bad_input(project, "blueprints/catalog/services.yaml:92: services[9].databases[3]: 'nats' is not a store")
     assert not list((PROJECT / "rendered").rglob("*nats*"))
     assert "nats" not in (PROJECT / "blueprints/catalog/databases.yaml").read_text()

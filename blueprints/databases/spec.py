@@ -54,6 +54,19 @@ class DatabasesSpec(Strict):
             raise CatalogProblem((), f"every environment sizes every store: {', '.join(missing)} missing")
         return {"storage_class": data.get("storage_class"), "backups": data.get("backups"), "specs": specs}
 
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> Any:
+        """The form the catalog file has (what `_by_store` reads), for editors' schemas:
+        `storage_class` and one key per registered store, of the store's own spec type."""
+        reference = handler(core_schema)
+        schema = handler.resolve_ref_schema(reference)
+        properties = {"storage_class": schema["properties"]["storage_class"]}
+        for store in registry.stores():
+            properties[store.name] = handler(store.spec_type.__pydantic_core_schema__)
+        schema["properties"] = properties
+        schema["required"] = list(registry.names())
+        return reference
+
     def stores(self, placement: Placement) -> dict[str, Store]:
         """Each store as it runs where `placement` says, in registry order."""
         return {store.name: store(self.specs[store.name], placement) for store in registry.stores()}

@@ -8,12 +8,13 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from blueprints.model import Catalog, Color, Environment, Release, ReleaseCatalog
-from generator.catalog import RELEASES_FILE
+from generator.catalog import RELEASES_FILE, modeline
 from generator.files import Files
 
 PATH = PurePosixPath(RELEASES_FILE.as_posix())
 
-HEADER = """\
+HEADER = f"""\
+{modeline(RELEASES_FILE)}
 # Blue-green release state, one line per blue-green environment: the color that serves traffic
 # (`active`: the live Services select it), the colors deployed (rendered and synced), and the color
 # the last promotion replaced (`previous`: what `gen rollback` returns to).

@@ -1,0 +1,45 @@
+"""What shell completion offers for `gen`'s arguments (click's completion asks; see README,
+"Everyday use"). Read from the project as it is on disk, and never fails: a folder that is not a
+project, or a catalog being edited, offers nothing rather than printing an error into the shell."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator import yamlio
+from generator.catalog import ENVIRONMENTS_FILE
+from blueprints.layout import RENDERED
+
+
+def environment_names(project: Path) -> list[str]:
+    """The environments `environments.yaml` names, in its order; none if it cannot be read."""
+    try:
+        data = yamlio.load((project / ENVIRONMENTS_FILE).read_text(encoding="utf-8"))
+        return [e["name"] for e in data["environments"] if isinstance(e, dict) and isinstance(e.get("name"), str)]
+    except Exception:  # noqa: BLE001 - completion offers nothing rather than a traceback in the shell
+        return []
+
+
+def part_names(project: Path, env: str) -> list[str]:
+    """The committed parts of `env` (`rendered/<env>/<part>/`), what `gen diff` compares."""
+    try:
+        return sorted(p.name for p in (project / RENDERED / env).iterdir() if p.is_dir())
+    except OSError:
+        return []
+
+
+def environments(project: Path, incomplete: str) -> list[str]:
+    return [name for name in environment_names(project) if name.startswith(incomplete)]
+
+
+def targets(project: Path, incomplete: str) -> list[str]:
+    """`gen diff`'s arguments: environments and their parts, `production`, `production/blue`."""
+    env, slash, _ = incomplete.partition("/")
+    if slash:
+        envs = [env] if env in environment_names(project) else []
+    else:
+        envs = environments(project, incomplete)
+    found = [] if slash else list(envs)
+    for name in envs:
+        found += [f"{name}/{part}" for part in part_names(project, name) if f"{name}/{part}".startswith(incomplete)]
+    return found

@@ -1,0 +1,166 @@
+"""`gen diff --format markdown` (the pull request's comment) and `gen diff --old-tree DIR`."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.diff import markdown as diffmarkdown
+from generator.diff.compare import Entry, compare
+from generator.diff.markdown import BUDGET, MARKER, code, markdown
+from tests.conftest import PROJECT, edit, gen, snapshot_tree
+
+ORDER = ["local", "development", "staging", "production"]
+STAGING_BILLING = Path("rendered/staging/blue/deployment-billing-blue.yaml")
+
+
+@pytest.fixture(scope="module")
+def base(rendered_project) -> Path:
+    """The pull request's base (read only)."""
+    return rendered_project
+
+
+@pytest.fixture(scope="module")
+def promoted(base: Path, tmp_path_factory) -> tuple[Path, str]:
+    """The head: production promoted to green, and one hand edit in staging; its markdown diff."""
+    head = tmp_path_factory.mktemp("head") / "p"
+    shutil.copytree(base, head)
+    assert gen(head, "promote", "production", "green").exit_code == 0
+    edit(head, STAGING_BILLING, "  replicas: 2\n", "  replicas: 3\n")
+    result = gen(head, "diff", "--old-tree", str(base), "--format", "markdown")
+    assert result.exit_code == 1, result.output
+    return head, result.output
+
+
+def test_a_promotion_is_called_out_at_the_top(promoted, base):
+    _head, text = promoted
+    lines = text.splitlines()
+    assert lines[0] == MARKER
+    assert lines[1] == f"### `gen diff --old-tree {base}`: 21 objects changed, 0 added, 0 removed"
+    assert lines[3] == "> **Promotion of production**: its 20 live Services switch from `blue` to `green`."
+    assert "- changed `Service/api-gateway` (`rendered/production/shared/service-api-gateway.yaml`)" in lines
+    assert "  - `spec.selector.version`: `\"blue\"` → `\"green\"`" in lines
+
+
+def test_production_parts_come_first_in_the_table_and_the_sections(promoted):
+    _head, text = promoted
+    assert [line for line in text.splitlines() if line.startswith("| `")] == [
+        "| `production/shared` | 20 | 0 | 0 |",
+        "| `staging/blue` | 1 | 0 | 0 |",
+    ]
+    sections = re.findall(r"^#### (.*)$", text, flags=re.MULTILINE)
+    assert sections == ["`production/shared`: 20 changed", "`staging/blue`: 1 changed"]
+    # a long part is folded, a short one is not
+    production, staging = text.split("#### ")[1:]
+    assert "<details><summary>20 objects</summary>" in production
+    assert "<details>" not in staging and "  - `spec.replicas`: `2` → `3`" in staging
+
+
+def test_old_tree_with_one_environment_compares_only_it(promoted, base):
+    head, _text = promoted
+    result = gen(head, "diff", "--old-tree", str(base), "staging")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"changed  Deployment/billing-blue ({STAGING_BILLING})",
+        "  spec.replicas: 2 -> 3",
+        f"gen diff --old-tree {base} staging: 1 object changed, 0 added, 0 removed",
+    ]
+    same = gen(base, "diff", "--old-tree", str(base), "--format", "markdown")
+    assert same.exit_code == 0
+    assert same.output == f"{MARKER}\n### `gen diff --old-tree {base}`: no difference\n\n"
+
+
+def test_a_folder_the_old_tree_lacks_reads_as_added(base, tmp_path):
+    (tmp_path / "rendered").mkdir()  # the base rendered nothing yet
+    result = gen(base, "diff", "--old-tree", str(tmp_path), "local/app", "--format", "json")
+    assert result.exit_code == 1
+    assert '"changed": 0' in result.output and '"removed": 0' in result.output
+    assert '"added": 0' not in result.output
+
+
+def test_a_broken_file_of_the_old_tree_is_named_with_its_tree(base, tmp_path):
+    broken = tmp_path / "rendered/staging/blue/configmap-broken.yaml"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("- a list\n")
+    result = gen(base, "diff", "--old-tree", str(tmp_path))
+    assert (result.exit_code, result.output) == (2, f"gen: error: {tmp_path}/rendered/staging/blue/configmap-broken.yaml: "
+                                                    "not a Kubernetes object (kind and metadata.name are required)\n")
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--old-tree", "{base}", "staging", "production"],
+     "gen diff --old-tree compares one tree with this project's: give at most one ENV or ENV/PART; got 2: staging production"),
+    (["--old-tree", "{base}", "prod"], "unknown environment 'prod'; choose one of: local, development, staging, production"),
+])
+def test_old_tree_bad_usage_exits_2_with_one_line(base, args, message):
+    before = snapshot_tree(base / "rendered")
+    result = gen(base, "diff", *(a.format(base=base) for a in args))
+    assert (result.exit_code, result.output) == (2, f"gen: error: {message}\n")
+    assert snapshot_tree(base / "rendered") == before
+
+
+def many_changes(parts: int, objects: int) -> tuple:
+    """`parts` parts of production with `objects` ConfigMaps each, every one with 3 changed keys."""
+    old, new = {}, {}
+    for p in range(parts):
+        for o in range(objects):
+            key = (f"production/part{p}", "ConfigMap", "therapeutic-ai", f"config-{o:03}")
+            file = f"rendered/production/part{p}/configmap-config-{o:03}.yaml"
+            old[key] = Entry(file, key[3], {"data": {"a": "1", "b": "2", "c": "3"}})
+            new[key] = Entry(file, key[3], {"data": {"a": "10", "b": "20", "c": "30"}})
+    return compare(old, new)
+
+
+@pytest.mark.parametrize("budget", [2_000, 5_000, 20_000])
+def test_the_document_stays_within_its_budget_and_counts_what_it_leaves_out(budget):
+    result = many_changes(parts=3, objects=100)
+    text = markdown("gen diff", result, ORDER, budget)
+    assert len(text.encode()) <= budget
+    shown = len(re.findall(r"^- changed ", text, flags=re.MULTILINE))
+    assert 0 < shown < 300
+    assert text.endswith(f"**{300 - shown} more changes not shown** (this comment's size is bounded); "
+                         f"run the same `gen diff` locally for all of them.\n")
+    # the table still counts every part, shown or not
+    assert "| `production/part2` | 100 | 0 | 0 |" in text
+    # a part cut short says how many of its objects it shows
+    assert re.search(r"<details><summary>\d+ objects of 100</summary>", text)
+
+
+def test_a_table_of_many_parts_takes_at_most_a_quarter_of_the_budget():
+    text = markdown("gen diff", many_changes(parts=200, objects=1), ORDER, budget=4_000)
+    table = [line for line in text.splitlines() if line.startswith("| ")]
+    assert len("\n".join(table).encode()) <= 1_000 + 100
+    assert table[-1] == f"| {200 - (len(table) - 2)} more parts | | | |"
+    assert len(text.encode()) <= 4_000
+
+
+def test_everything_shown_when_it_fits():
+    text = markdown("gen diff", many_changes(parts=2, objects=10), ORDER)
+    assert "not shown" not in text
+    assert len(re.findall(r"^- changed ", text, flags=re.MULTILINE)) == 20
+
+
+def test_the_committed_environments_diff_fits_a_comment(tmp_path):
+    """staging against production: hundreds of objects differ; the comment stays under GitHub's limit."""
+    result = gen(PROJECT, "diff", "staging", "production", "--format", "markdown")
+    assert result.exit_code == 1
+    assert len(result.output.encode()) <= BUDGET < 65_536
+    assert "more changes not shown" in result.output
+    assert "Promotion" not in result.output  # two environments: a difference, not a promotion
+
+
+@pytest.mark.parametrize("text,span", [
+    ("spec.replicas", "`spec.replicas`"),
+    ("a `b` c", "``a `b` c``"),
+    ("`x`", "`` `x` ``"),
+])
+def test_code_spans_hold_any_backticks(text, span):
+    assert code(text) == span
+
+
+def test_the_workflow_finds_its_comment_by_the_same_marker():
+    workflow = (PROJECT / ".github/workflows/pull-request.yml").read_text()
+    assert f'MARKER: "{diffmarkdown.MARKER}"' in workflow
