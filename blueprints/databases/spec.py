@@ -57,10 +57,10 @@ class DatabasesSpec(Strict):
     @classmethod
     def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> Any:
         """The form the catalog file has (what `_by_store` reads), for editors' schemas:
-        `storage_class` and one key per registered store, of the store's own spec type."""
+        `storage_class`, `backups` and one key per registered store, of the store's own spec type."""
         reference = handler(core_schema)
         schema = handler.resolve_ref_schema(reference)
-        properties = {"storage_class": schema["properties"]["storage_class"]}
+        properties = {"storage_class": schema["properties"]["storage_class"], "backups": schema["properties"]["backups"]}
         for store in registry.stores():
             properties[store.name] = handler(store.spec_type.__pydantic_core_schema__)
         schema["properties"] = properties
