@@ -62,7 +62,7 @@ class Delivery(Construct):
         """The platform's project: its namespaces in this cluster, never Argo CD's own (an
         Application of it cannot create Applications, projects or Argo CD's Secrets)."""
         env = self.env
-        namespaces = [env.namespace, *(ns for store in env.stores().values() for ns in store.own_namespaces())]
+        namespaces = env.namespaces()
         charts = sorted({chart.repository for chart in catalog.databases.charts.values()})
         return project_manifest(argocd.PROJECT, {
             "description": f"The therapeutic AI platform in {env.name}: {layout.RENDERED}/{env.name}/ of the "

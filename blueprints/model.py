@@ -297,7 +297,8 @@ PHI_BEARING = ("anonymized", "real-phi")
 class Environment(Strict):
     """One environment profile."""
 
-    name: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    # a label value (therapeutic-ai.io/environment) and a folder name: a DNS-1123 label
+    name: str = Field(pattern=r"^[a-z]([a-z0-9-]*[a-z0-9])?$", max_length=63)
     purpose: str
     compliance: Literal["none", "basic", "hipaa-like", "full-hipaa"]
     data_class: Literal["synthetic", "de-identified", "anonymized", "real-phi"]
@@ -345,6 +346,11 @@ class Environment(Strict):
     def stores(self) -> dict[str, Store]:
         """Its databases, by name, each as the store's own object (blueprints/databases/store.py)."""
         return self.databases.stores(self.placement)
+
+    def namespaces(self) -> list[str]:
+        """The namespaces its platform runs in: its own and those its stores own (ScyllaDB's
+        datacenters). Argo CD's AppProject admits these; `gen validate` refuses objects anywhere else."""
+        return [self.namespace, *(ns for store in self.stores().values() for ns in store.own_namespaces())]
 
     @property
     def config_map_name(self) -> str:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 import click
 
 from blueprints.layout import RENDERED
 from blueprints.model import Catalog, Color, Environment
-from generator import arguments, completion, diff
+from generator import arguments, completion, diff, lock
 from generator.diff import base as diff_base, markdown as diff_markdown
 from generator.catalog import SERVICES_FILE, load_catalog
-from generator.errors import GenError, ValidationFailed
+from generator.errors import EnvironmentFailure, GenError, ValidationFailed
 from generator.files import Changes
 from generator.ondemand import downgrade, output, restore
 from generator.progress import Progress
@@ -37,6 +38,22 @@ class GenGroup(click.Group):
         except GenError as exc:
             click.echo(f"gen: error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except OSError as exc:  # the machine failed us (disk full, permission, bad TMPDIR): exit 3
+            click.echo(f"gen: error: {environment_failure(exc, ctx.obj)}", err=True)
+            ctx.exit(EnvironmentFailure.exit_code)
+
+
+def environment_failure(exc: OSError, project: Path | None) -> str:
+    """`path: reason (ERRNO)`, the path relative to the project when it lies inside it."""
+    where = exc.filename
+    if where is not None and project is not None:
+        try:
+            where = Path(where).resolve().relative_to(project)
+        except ValueError:
+            pass
+    code = errno.errorcode.get(exc.errno or 0, "")
+    reason = f"{exc.strerror or exc}{f' ({code})' if code else ''}"
+    return f"{where}: {reason}" if where is not None else reason
 
 
 def find_project() -> Path:
@@ -72,8 +89,15 @@ def complete_target(ctx: click.Context, _param: click.Parameter, incomplete: str
 @click.pass_context
 def cli(ctx: click.Context, project: Path | None) -> None:
     """gen: the therapeutic AI platform's Kubernetes manifests, from typed cdk8s blueprints
-    through Kustomize overlays to committed YAML under rendered/."""
+    through Kustomize overlays to committed YAML under rendered/.
+
+    \b
+    Exit codes: 0 done; 1 validation failed, drift found or a step refused;
+    2 bad input or usage; 3 the environment failed (disk full, permission,
+    missing kubectl or Node, bad TMPDIR, another gen holding the project).
+    A killed write is finished by the next command (see README)."""
     ctx.obj = (project or find_project()).resolve()
+    ctx.with_resource(lock.project_lock(ctx.obj))
 
 
 @cli.command(name="render")

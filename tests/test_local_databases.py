@@ -273,7 +273,8 @@ def test_a_store_refuses_another_stores_spec(catalog):
 
 def test_policies(catalog, objects):
     docs = [as_doc(f"rendered/local/shared/{o['kind'].lower()}-{o['metadata']['name']}.yaml", o) for o in objects]
-    findings = run_rules(Context(catalog, catalog.environment("local"), docs))
+    env = catalog.environment("local").model_copy(update={"namespace": NAMESPACE})  # where the stores are placed here
+    findings = run_rules(Context(catalog, env, docs))
     errors = [f for f in findings if f.severity == "error"]
     assert errors == []
     # no NetworkPolicy in this chart: each StatefulSet is warned about, nothing else

@@ -85,6 +85,11 @@ BREAKAGES: dict[str, tuple[str, Callable[[dict], Any]]] = {
     "GEN-SERVICE-SELECTOR": ("Service/billing-green", lambda o: o["spec"]["selector"].update(version="purple")),
     "GEN-PDB": ("PodDisruptionBudget/consent-green", lambda o: o["spec"]["selector"]["matchLabels"].update(version="blue")),
     "SCHEMA": (API, lambda o: container(o).update(securityContxt={})),
+    "GEN-NAME": (API, lambda o: o["metadata"].update(namespace="Therapeutic_AI")),
+    "GEN-NAMESPACE": (API, lambda o: o["metadata"].update(namespace="kube-system")),
+    "GEN-LABELS": (API, lambda o: o["metadata"]["labels"].update(team="v" * 64)),
+    "GEN-ANNOTATIONS": (API, lambda o: o["metadata"].setdefault("annotations", {}).update({"a/b/c": "x"})),
+    "GEN-NETWORK-OPEN": ("NetworkPolicy/api-gateway", lambda o: o["spec"]["ingress"].append({})),
 }
 
 
@@ -108,6 +113,7 @@ def test_each_rule_catches_its_broken_manifest(production, check):
 
 def test_every_policy_rule_has_a_broken_manifest_test():
     tested = set(BREAKAGES) | {"GEN-NETWORK-POLICY", "GEN-SECRET-DATA", "GEN-RBAC-WILDCARD", "GEN-ARGOCD-PROJECT"}  # below
+    tested |= {"GEN-RBAC-VERBS", "GEN-RBAC-SECRETS", "GEN-RBAC-BINDING"}  # production has no RBAC: tests/hostile/test_gates.py
     assert set(RULES) <= tested
 
 

@@ -1,15 +1,28 @@
 """Hand patches: `overlays/<env>/patches/`, a kustomize Component every part of the environment
 includes. gen creates it once (a commented, empty scaffold) and never overwrites it; a render
-builds the overlays with the project's patches as they are.
+builds the overlays with the project's patches, loaded the way kustomize loads them.
+
+kustomize's load restrictor refuses files outside a kustomization's root, and gen builds the
+overlays in a scratch copy: a symlink, or a reference that leaves the folder (`../x.yaml`, an
+absolute path), would make the scratch build read what `kubectl kustomize overlays/<env>/<part>`
+in the repository cannot, or read files from anywhere. So the folder is read as plain files only:
+any symlink, special file, or reference outside it is refused (exit 2) by name.
 """
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
+import os
+import posixpath
+import stat
+from pathlib import Path, PurePosixPath
+from typing import Any, Iterator
+
+import yaml
 
 from blueprints.layout import KUSTOMIZATION, patches_dir
-from generator.files import Files
+from generator import yamlio
+from generator.errors import GenError
+from generator.files import Files, write
 from generator.rendered import Part
 
 
@@ -25,9 +38,7 @@ def missing(project: Path, parts: tuple[Part, ...]) -> Files:
 def copy(project: Path, workspace: Path, parts: tuple[Part, ...]) -> None:
     """The project's hand patches of these parts' environments, into the scratch workspace."""
     for env in sorted({part.env for part in parts}):
-        folder = patches_dir(env)
-        if (project / folder).is_dir():
-            shutil.copytree(project / folder, workspace / folder)
+        write(workspace, load(project, patches_dir(env)) or {})
 
 
 def scaffold(env: str) -> Files:
@@ -52,3 +63,104 @@ kind: Component
 patches: []  # kustomize refuses a Component with no fields at all
 """
     return {patches_dir(env) / KUSTOMIZATION: text.encode()}
+
+
+KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+
+# kustomization fields that name files or folders: plain lists, lists of objects with a `path`
+LISTS = ("resources", "components", "bases", "crds", "configurations", "generators", "transformers", "validators",
+         "patchesStrategicMerge")
+PATHS_IN = ("patches", "patchesJson6902", "replacements")
+GENERATORS = ("configMapGenerator", "secretGenerator")
+
+
+class PatchError(GenError):
+    """A hand patch that kustomize would not load from the repository, or that reaches outside its folder."""
+
+
+def load(project: Path, folder: PurePosixPath) -> Files | None:
+    """Every file of the patches folder, by path relative to the project; None when there is no
+    folder (gen then writes the scaffold)."""
+    root = project / folder
+    if not os.path.lexists(root):
+        return None
+    refuse_special(root, folder)
+    files: Files = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        for name in sorted(dirnames) + sorted(filenames):
+            refuse_special(Path(dirpath, name), PurePosixPath(Path(dirpath, name).relative_to(project).as_posix()))
+        for name in sorted(filenames):
+            full = Path(dirpath, name)
+            files[PurePosixPath(full.relative_to(project).as_posix())] = full.read_bytes()
+    for path, content in files.items():
+        if path.name in KUSTOMIZATION_FILES:
+            check_references(path, content, folder)
+    return files
+
+
+def refuse_special(full: Path, relative: PurePosixPath) -> None:
+    mode = os.lstat(full).st_mode
+    if stat.S_ISLNK(mode):
+        raise PatchError(f"{relative}: a symlink (to {os.readlink(full)}); kustomize loads hand patches from "
+                         f"files inside the overlay only: put the file itself there")
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise PatchError(f"{relative}: not a regular file or folder")
+
+
+def references(data: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+    """(field, value) for every file or folder a kustomization names."""
+    for key in LISTS:
+        for index, entry in enumerate(as_list(data.get(key))):
+            if isinstance(entry, str) and "\n" not in entry:  # an inline patch is not a path
+                yield f"{key}[{index}]", entry
+    for key in PATHS_IN:
+        for index, entry in enumerate(as_list(data.get(key))):
+            if isinstance(entry, dict) and "path" in entry:
+                yield f"{key}[{index}].path", entry["path"]
+    for key in GENERATORS:
+        for index, entry in enumerate(as_list(data.get(key))):
+            if not isinstance(entry, dict):
+                continue
+            for sub in ("files", "envs"):
+                for n, value in enumerate(as_list(entry.get(sub))):
+                    # `files` entries may be `key=path`
+                    yield f"{key}[{index}].{sub}[{n}]", value.split("=", 1)[-1] if isinstance(value, str) else value
+            if "env" in entry:
+                yield f"{key}[{index}].env", entry["env"]
+    openapi = data.get("openapi")
+    if isinstance(openapi, dict) and "path" in openapi:
+        yield "openapi.path", openapi["path"]
+    for index, chart in enumerate(as_list(data.get("helmCharts"))):
+        if isinstance(chart, dict):
+            for sub in ("valuesFile", "additionalValuesFiles"):
+                for value in as_list(chart.get(sub)):
+                    yield f"helmCharts[{index}].{sub}", value
+    globals_ = data.get("helmGlobals")
+    if isinstance(globals_, dict) and "chartHome" in globals_:
+        yield "helmGlobals.chartHome", globals_["chartHome"]
+
+
+def as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def check_references(path: PurePosixPath, content: bytes, folder: PurePosixPath) -> None:
+    """Every reference of a kustomization in the patches folder stays inside the folder."""
+    try:
+        data = yamlio.load(content.decode("utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise PatchError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
+    if not isinstance(data, dict):
+        raise PatchError(f"{path}: a kustomization is a map of fields, not a {type(data).__name__}")
+    for field, value in references(data):
+        if not isinstance(value, str) or not value:
+            raise PatchError(f"{path}: {field}: {value!r} is not a path")
+        if "://" in value or value.startswith(("git@", "github.com/", "gitlab.com/")):
+            raise PatchError(f"{path}: {field}: {value!r} is remote; gen renders offline, from files in {folder}/")
+        target = PurePosixPath(posixpath.normpath(posixpath.join(str(path.parent), value)))
+        if value.startswith("/") or not (target == folder or folder in target.parents):
+            raise PatchError(f"{path}: {field}: {value!r} is outside {folder}/; kustomize loads only files "
+                             f"inside the overlay: put the file there")

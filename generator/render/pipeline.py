@@ -18,9 +18,9 @@ from blueprints.model import Catalog
 from generator import files as disk
 from generator.catalog import load_catalog
 from generator.errors import ValidationFailed
-from generator.files import Changes, Files, write
+from generator.files import Changes, Files
 from generator.progress import Callback, silent
-from generator.release import record
+from generator.release import record, traffic
 from generator.release.migrations import refuse_contract
 from generator.render import patches
 from generator.render.build import build
@@ -95,9 +95,10 @@ def scope(project: Path, selection: Selection) -> list[PurePosixPath]:
     folders = {p.overlay_dir for p in selection.parts} | {p.rendered_dir for p in selection.parts}
     whole = {env.name for env in selection.whole_envs}
     for env in whole:
-        folders |= stale(project, OVERLAYS / env, keep={PATCHES})
-        folders |= stale(project, RENDERED / env)
+        folders |= stale(project, OVERLAYS / env, keep={PATCHES}) | stray(project, OVERLAYS / env)
+        folders |= stale(project, RENDERED / env) | stray(project, RENDERED / env)
     if selection.everything:
+        folders |= stray(project, RENDERED) | stray(project, OVERLAYS)
         for env_dir in stale(project, RENDERED):
             if env_dir.name not in whole:
                 folders.add(env_dir)
@@ -115,6 +116,15 @@ def stale(project: Path, folder: PurePosixPath, keep: set[str] = frozenset()) ->
     return {folder / child.name for child in base.iterdir() if child.is_dir() and child.name not in keep}
 
 
+def stray(project: Path, folder: PurePosixPath) -> set[PurePosixPath]:
+    """Files directly in a folder that gen fills with folders only (rendered/, rendered/<env>/, ...):
+    nothing renders them, so `gen check` lists them as extra and a render removes them."""
+    base = project / folder
+    if not base.is_dir():
+        return set()
+    return {folder / child.name for child in base.iterdir() if child.is_file() or child.is_symlink()}
+
+
 @dataclass(frozen=True)
 class Rendered:
     changes: Changes
@@ -126,6 +136,7 @@ def render(options: RenderOptions, progress: Callback = silent) -> Rendered:
     """Render, validate what would be written, and write; returns what changed on disk. A color
     whose release contracts the schema beside another color is refused (release/migrations.py)."""
     result = plan(options.project, options.catalog, options.selection, progress)
+    traffic.check(options.project, result.catalog, result.selection)  # only promote and rollback move traffic
     for part in result.selection.parts:
         if part.color is not None:
             refuse_contract(result.catalog, part.environment, part.color, "render")
@@ -142,8 +153,9 @@ def write_plan(project: Path, result: Plan, validated: bool = True,
             raise ValidationFailed(f"{refusal} ({report.errors} errors); nothing was written", report)
     found = changes(project, result)
     if found:
-        disk.replace(project, result.scope, result.files)
-    write(project, result.new_patches)
+        # new patch scaffolds join the same swap: a kill never leaves half a patches folder
+        scaffolds = sorted({PurePosixPath(*path.parts[:3]) for path in result.new_patches})
+        disk.replace(project, result.scope + scaffolds, {**result.files, **result.new_patches})
     return Rendered(found, report, result.catalog)
 
 

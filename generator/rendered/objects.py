@@ -8,12 +8,16 @@ from typing import Any, Iterable, Iterator
 
 from generator.rendered.parts import Part
 
-# kind -> path to the pod template spec, and whether it is a long-running workload
+# every kind that carries a pod: the path to its pod (template), and whether it is a long-running
+# workload. Every pod rule reads pods through this one table, so no kind escapes them.
 POD_TEMPLATES: dict[str, tuple[tuple[str, ...], bool]] = {
+    "Pod": ((), False),  # a bare Pod is its own template: metadata and spec
+    "PodTemplate": (("template",), False),
     "Deployment": (("spec", "template"), True),
     "StatefulSet": (("spec", "template"), True),
     "DaemonSet": (("spec", "template"), True),
     "ReplicaSet": (("spec", "template"), True),
+    "ReplicationController": (("spec", "template"), True),
     "Job": (("spec", "template"), False),
     "CronJob": (("spec", "jobTemplate", "spec", "template"), False),
 }
@@ -64,11 +68,11 @@ class Workload:
     def replicas(self) -> int:
         """Pods it runs at once: replicas (default 1), a Job's parallelism, 1 for a CronJob."""
         spec = self.doc.obj.get("spec") or {}
-        if self.doc.kind in ("Deployment", "StatefulSet", "ReplicaSet"):
+        if self.doc.kind in ("Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"):
             return int(spec.get("replicas", 1))
         if self.doc.kind == "Job":
             return int(spec.get("parallelism", 1))
-        return 1
+        return 0 if self.doc.kind == "PodTemplate" else 1  # a PodTemplate runs nothing by itself
 
     def containers(self, init: bool = True) -> Iterator[dict[str, Any]]:
         """Every container: app containers, then (unless `init=False`) init and ephemeral ones."""

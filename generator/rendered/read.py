@@ -13,7 +13,7 @@ from typing import Iterable
 
 import yaml
 
-from generator import yamlio
+from generator import yamlio, yamlstrict
 from generator.rendered.objects import Doc
 from generator.rendered.parts import Part
 
@@ -45,10 +45,10 @@ def parse(part: Part, contents: dict[PurePosixPath, bytes]) -> Tree:
     tree = Tree()
     for path in sorted(contents):
         try:
-            text = contents[path].decode("utf-8")
+            text = yamlstrict.decode(contents[path])
             # one document per file is the rule: the C loader's single-document call is the fast path
             found = [yamlio.load(text)] if "\n---" not in text else yamlio.load_all(text)
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        except yaml.YAMLError as exc:
             tree.unreadable.append(Unreadable(str(path), f"not valid YAML: {str(exc).splitlines()[0]}", True))
             continue
         for obj in found:

@@ -409,18 +409,6 @@ def _pdb(ctx: Context) -> Iterator[Finding]:
             yield found("GEN-PDB", w.doc, f"{w.replicas} replicas and no PodDisruptionBudget selects them")
 
 
-@rule("GEN-RBAC-WILDCARD", "no RBAC rule grants '*' (verbs, resources, API groups or resource names)")
-def _rbac_wildcard(ctx: Context) -> Iterator[Finding]:
-    for doc in ctx.docs:
-        if doc.kind not in ("Role", "ClusterRole"):
-            continue
-        for index, rule_ in enumerate(doc.obj.get("rules") or []):
-            wild = [key for key in ("verbs", "resources", "apiGroups", "resourceNames", "nonResourceURLs")
-                    if "*" in (rule_.get(key) or [])]
-            if wild:
-                yield found("GEN-RBAC-WILDCARD", doc, f"rules[{index}] grants '*' in {', '.join(wild)}")
-
-
 @rule("GEN-ARGOCD-PROJECT", "Argo CD objects stay in the platform's projects: the root Application (syncing "
       "rendered/<env>/argocd) in the delivery project, every other Application in the platform's, no other AppProject")
 def _argocd_project(ctx: Context) -> Iterator[Finding]:

@@ -10,11 +10,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from blueprints.model import Catalog, Environment
+from generator.catalog import ENVIRONMENTS_FILE, located
+from generator.errors import CatalogError, GenError
 from generator.fieldpath import dotted
 from generator.progress import Callback, silent
 from generator.rendered import Doc, Tree, parts, read
 from generator.validation.capacity import Capacity, amount, capacity
 from generator.validation.policies import Context, Finding, run_rules
+from generator.validation import exposure, metadata, rbac  # noqa: F401  (their rules register on import)
 from generator.validation.schemas import SchemaProblem, SchemaStore
 
 SCHEMAS_DIR = "schemas"
@@ -109,7 +112,12 @@ def validate(project: Path, catalog: Catalog, envs: list[Environment], kubernete
     """Validate environments from the committed tree, or, for the parts of `fresh` (objects
     about to be written), from those objects with the committed files of the other parts."""
     version = kubernetes_version or catalog.environments.kubernetes_version
-    store = SchemaStore(version, project / SCHEMAS_DIR)
+    try:
+        store = SchemaStore(version, project / SCHEMAS_DIR)
+    except GenError as exc:  # name where the version came from
+        where = "--kubernetes-version" if kubernetes_version else \
+            f"{located(project, ENVIRONMENTS_FILE, ('kubernetes_version',))}: kubernetes_version"
+        raise CatalogError(f"{where}: {exc}") from None
     report = Report(version)
     for number, env in enumerate(envs, 1):
         progress(f"gen: validating {env.name} ({number}/{len(envs)})")

@@ -42,6 +42,8 @@ def tree_state(root: Path) -> dict[str, tuple[str, bytes | str]]:
                 state[key] = ("link", os.readlink(path))
             elif path.is_dir():
                 state[key] = ("dir", "")
+            elif not path.is_file():  # a named pipe or socket: reading it would block
+                state[key] = ("special", "")
             else:
                 state[key] = ("file", path.read_bytes())
     return state
@@ -81,15 +83,16 @@ class Case:
     env: dict[str, str] = field(default_factory=dict)
 
 
-def check_case(case: Case, tmp_path: Path) -> None:
+def check_case(case: Case, tmp_path: Path) -> Result:
     """Run one case and assert the four properties; the folder around the project counts too
-    (a path that escapes the project must not land beside it)."""
+    (a path that escapes the project must not land beside it). Returns the result, for more checks."""
     project = copy_project(tmp_path)
     case.setup(project)
     before = tree_state(tmp_path)
     result = run_gen(project, *case.args, env=case.env or None)
     assert_one_line_failure(result, case.code, case.mentions)
     assert tree_state(tmp_path) == before, "the tree changed"
+    return result
 
 
 def edit(project: Path, relative: str, old: str, new: str) -> None:
