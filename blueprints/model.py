@@ -147,7 +147,8 @@ class ServiceCatalog(Strict):
     def _names_not_taken(cls, services: list[Service]) -> list[Service]:
         """A service's objects take its name: not the names of what the platform runs beside it."""
         taken = {name: f"the store {store.name} (its Service, StatefulSet or NetworkPolicy)"
-                 for store in registry.stores() for name in (store.name, f"{store.name}-database")}
+                 for store in registry.stores()
+                 for name in (store.name, f"{store.name}-database", f"{store.name}-backup", f"migrate-{store.name}")}
         taken |= {HEALTH_CHECK: "the post-sync health check", DEFAULT_DENY: "the namespace's default NetworkPolicy"}
         for index, service in enumerate(services):
             if service.name in taken:
@@ -306,6 +307,11 @@ class Environment(Strict):
         for field in ("vault", "tls"):
             if self.argocd and getattr(self, field) is None:
                 raise CatalogProblem((field,), f"an Argo CD environment needs {field}: (local alone does without)")
+        backups = self.databases.backups
+        if backups is not None and not self.argocd:
+            raise CatalogProblem(("databases", "backups"), "backups are the charts' own (Argo CD environments); drop them here")
+        if self.data_class == "real-phi" and (backups is None or not backups.daily()):
+            raise CatalogProblem(("databases", "backups"), "real PHI is backed up at least daily: give a daily schedule")
         if self.data_class in PHI_BEARING and not self.databases.storage_class:
             raise CatalogProblem(
                 ("databases", "storage_class"), f"{self.data_class} data must be on an encrypted StorageClass: name it"
@@ -314,7 +320,7 @@ class Environment(Strict):
 
     @property
     def placement(self) -> Placement:
-        return Placement(self.name, self.namespace, self.argocd, self.databases.storage_class)
+        return Placement(self.name, self.namespace, self.argocd, self.databases.storage_class, self.databases.backups)
 
     def stores(self) -> dict[str, Store]:
         """Its databases, by name, each as the store's own object (blueprints/databases/store.py)."""

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from blueprints.model import Catalog, Environment
     from generator.files import Changes
     from generator.release.steps import Switch
+    from generator.ondemand import output
     from generator.render import Selection
 
 
@@ -319,6 +320,59 @@ def promote_command(project: Path, env: str, color: str) -> None:
     catalog = load_catalog(project)
     result = release.promote(project, catalog, arguments.environment(catalog, env), arguments.color(color))
     print_switch(result, "promote")
+
+
+@cli.command(name="restore-plan")
+@click.argument("env")
+@click.argument("store")
+@click.option("--backup", required=True, help="The dump to restore, as named on the dump volume (pg_dumpall-2026-11-28-02-30).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Write one file per object to this new (or empty) folder; default: print them.")
+@click.pass_obj
+def restore_plan_command(project: Path, env: str, store: str, backup: str, out: Path | None) -> None:
+    """The manifests of a restore drill: the dump BACKUP of STORE in ENV restored into a scratch
+    namespace (<namespace>-restore-<store>) by a Job that then checks the outcome; validated as
+    `gen validate` validates rendered/, whose files (and overlays/) it never touches. Apply them
+    with `kubectl apply -f DIR`; see README, "Backups and restore"."""
+    from generator import arguments
+    from generator.catalog import load_catalog
+    from generator.ondemand import restore
+
+    catalog = load_catalog(project)
+    options = restore.RestorePlanOptions(project, catalog, arguments.environment(catalog, env), store, backup, out)
+    print_on_demand(restore.plan(options), out, f"gen restore-plan {env} {store}")
+
+
+@cli.command(name="downgrade-plan")
+@click.argument("env")
+@click.argument("store")
+@click.option("--color", type=click.Choice([c.value for c in Color]), help="Whose release's image (default: the serving color's).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Write one file per object to this new (or empty) folder; default: print them.")
+@click.pass_obj
+def downgrade_plan_command(project: Path, env: str, store: str, color: str | None, out: Path | None) -> None:
+    """The schema downgrade of STORE in ENV (databases.yaml `migrations.jobs.<store>.downgrade`, the
+    seed's `alembic downgrade -1`) as a Job to apply by hand, validated; rendered/ and overlays/
+    are not touched. See README, "Migrations"."""
+    from generator import arguments
+    from generator.catalog import load_catalog
+    from generator.ondemand import downgrade
+
+    catalog = load_catalog(project)
+    options = downgrade.DowngradePlanOptions(project, catalog, arguments.environment(catalog, env), store,
+                                             arguments.color(color) if color else None, out)
+    print_on_demand(downgrade.plan(options), out, f"gen downgrade-plan {env} {store}")
+
+
+def print_on_demand(result: output.OnDemand, out: Path | None, what: str) -> None:
+    """Manifests rendered on demand: printed (the summary then on stderr) or written to `out`."""
+    if out is None:
+        click.echo(result.document(), nl=False)
+    else:
+        result.write(out)
+        for name in result.files:
+            click.echo(f"  wrote {out / name}")
+    click.echo(f"{what}: {len(result.files)} objects, validated: 0 errors", err=out is None)
 
 
 @cli.command(name="rollback")

@@ -15,6 +15,7 @@ from pathlib import PurePosixPath
 
 from blueprints import labels
 from blueprints.layout import KUSTOMIZATION, PATCHES, patches_dir
+from blueprints.model import Environment
 from generator import yamlio
 from generator.files import Files
 from generator.render.synth import SynthPart
@@ -107,22 +108,25 @@ def overlay(synth: SynthPart) -> Overlay:
     return Overlay(files, roots, object_files)
 
 
-def kustomization(part: Part, root: PurePosixPath, resources: list[str]) -> bytes:
-    """One kustomize root: environment labels, the color's suffix and label, hand patches.
-    Namespaces are the blueprints' to set: the shared part holds objects of several namespaces
-    (the platform's, and Argo CD's for Applications), which kustomize's `namespace:` would flatten."""
-    env = part.environment
-    environment_labels = {
+def environment_labels(env: Environment) -> dict[str, str]:
+    """The labels every object of an environment carries (its pods too)."""
+    return {
         labels.PART_OF: labels.PLATFORM,
         labels.MANAGED_BY: labels.MANAGER,
         labels.ENVIRONMENT: env.name,
         labels.COMPLIANCE: env.compliance,
         labels.DATA_CLASS: env.data_class,
     }
+
+
+def kustomization(part: Part, root: PurePosixPath, resources: list[str]) -> bytes:
+    """One kustomize root: environment labels, the color's suffix and label, hand patches.
+    Namespaces are the blueprints' to set: the shared part holds objects of several namespaces
+    (the platform's, and Argo CD's for Applications), which kustomize's `namespace:` would flatten."""
     content: dict = {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization"}
     if part.color:
         content["nameSuffix"] = part.name_suffix
-    content["labels"] = [{"pairs": environment_labels, "includeTemplates": True}]
+    content["labels"] = [{"pairs": environment_labels(part.environment), "includeTemplates": True}]
     if part.color:
         content["labels"].append({"pairs": {labels.VERSION: part.name}, "includeSelectors": True})
     content["resources"] = resources
