@@ -14,6 +14,7 @@ from blueprints.certificates import PlatformCertificates
 from blueprints.delivery import Delivery
 from blueprints.health import HEALTH_CHECK, HealthCheck
 from blueprints.live import LIVE, LiveServices
+from blueprints.migrations import SchemaMigrations
 from blueprints.monitoring import HTTP, PlatformMonitoring, metrics_port
 from blueprints.network import NetworkIsolation
 from blueprints.secrets import PlatformSecrets
@@ -85,6 +86,7 @@ class ServicesChart(PartChart):
             self.record(blueprint(self, service.name, props), service.name)
         if env.argocd:
             self.record(HealthCheck(self, HEALTH_CHECK, catalog=catalog, env=env), HEALTH_CHECK)
+            self.record(SchemaMigrations(self, "migrations", catalog=catalog, env=env, color=color), "migrations")
 
 
 class DeliveryChart(PartChart):

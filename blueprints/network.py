@@ -18,6 +18,7 @@ from constructs import Construct
 from blueprints import argocd, labels
 from blueprints.databases.store import Store
 from blueprints.health import HEALTH_CHECK
+from blueprints.migrations import migration_name
 from blueprints.k8s import Manifest, api_object
 from blueprints.model import DEFAULT_DENY, Catalog, Environment, Service
 from blueprints.platform import sync_wave
@@ -73,10 +74,17 @@ class NetworkIsolation(Construct):
             self.manifests.append(self.service_policy(env, service, services, stores, self.scraper(catalog, env, service)))
         if env.argocd:
             self.manifests.append(self.health_check_policy(env, services))
+        migrated = list(catalog.databases.migrations.jobs) if env.argocd else []
+        for name in migrated:
+            self.manifests.append(self.migration_policy(env, stores[name]))
         for store in stores.values():
             if store.own_namespaces():
                 continue  # its pods run outside the platform's namespace
-            self.manifests.append(self.database_policy(env, store, [s.name for s in services if store.name in s.databases]))
+            users = [s.name for s in services if store.name in s.databases]
+            users += [migration_name(store.name)] if store.name in migrated else []
+            self.manifests.append(self.database_policy(env, store, users))
+            if store.backup_pods() is not None:
+                self.manifests.append(self.backup_policy(env, store))
         for manifest in self.manifests:
             api_object(self, manifest, id=f"{manifest['kind']}-{manifest['metadata']['name']}")
 
@@ -123,6 +131,20 @@ class NetworkIsolation(Construct):
         """The health check's pods: out to every service's port, nothing in."""
         egress = [{"to": [{"podSelector": named([s.name])}], "ports": tcp(s.port)} for s in services]
         return policy(env, HEALTH_CHECK, {"matchLabels": {labels.NAME: HEALTH_CHECK}}, [], [*egress, DNS])
+
+    @staticmethod
+    def migration_policy(env: Environment, store: Store) -> Manifest:
+        """A store's migration Jobs (both colors'): out to the store on its port and DNS, nothing in."""
+        egress = [{"to": [database_peer(store)], "ports": tcp(store.port)}, DNS]
+        name = migration_name(store.name)
+        return policy(env, name, {"matchLabels": {labels.NAME: name}}, [], egress)
+
+    @staticmethod
+    def backup_policy(env: Environment, store: Store) -> Manifest:
+        """A store's dump pods: out to the store on its port and DNS, nothing in. Their target is a
+        volume, not a peer: nothing else to reach."""
+        egress = [{"to": [{"podSelector": store.pods()}], "ports": tcp(store.port)}, DNS]
+        return policy(env, f"{store.name}-backup", store.backup_pods(), [], egress)
 
     @staticmethod
     def database_policy(env: Environment, store: Store, users: list[str]) -> Manifest:
