@@ -78,13 +78,16 @@ def certificate(
     }
 
 
-def manifests_for(env: Environment, services: list[str]) -> list[Manifest]:
+def manifests_for(env: Environment, services: list[str], clients: list[str]) -> list[Manifest]:
+    """`clients`: workloads that call but are not called (the migration Jobs): their certificate
+    names their own in-namespace name only, and brings them the CA."""
     if env.tls is None:
         return []
     tls = env.tls
     return [
         certificate(env, PUBLIC, tls.public_issuer, [tls.public_host]),
         *(certificate(env, service_certificate(svc), tls.internal_issuer, service_names(env, svc)) for svc in services),
+        *(certificate(env, service_certificate(c), tls.internal_issuer, in_cluster(c, env.namespace)) for c in clients),
         *(
             certificate(env, secret, tls.internal_issuer, dns_names, ips)
             for secret, (dns_names, ips) in database_names(env).items()
@@ -95,9 +98,9 @@ def manifests_for(env: Environment, services: list[str]) -> list[Manifest]:
 class PlatformCertificates(Construct):
     """The environment's cert-manager Certificates (nothing without `tls:`)."""
 
-    def __init__(self, scope: Construct, id: str, *, env: Environment, services: list[str]) -> None:
+    def __init__(self, scope: Construct, id: str, *, env: Environment, services: list[str], clients: list[str]) -> None:
         super().__init__(scope, id)
-        self.manifests: list[Manifest] = manifests_for(env, services)
+        self.manifests: list[Manifest] = manifests_for(env, services, clients)
         for manifest in self.manifests:
             # one child per object: api_object names its ApiObject after the kind
             api_object(self, manifest, id=f"{manifest['kind']}-{manifest['metadata']['name']}")

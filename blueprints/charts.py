@@ -14,6 +14,7 @@ from blueprints.certificates import PlatformCertificates
 from blueprints.delivery import Delivery
 from blueprints.health import HEALTH_CHECK, HealthCheck
 from blueprints.live import LIVE, LiveServices
+from blueprints.migrations import SchemaMigrations, migrated_stores, migration_name
 from blueprints.monitoring import HTTP, PlatformMonitoring, metrics_port
 from blueprints.network import NetworkIsolation
 from blueprints.secrets import PlatformSecrets
@@ -64,7 +65,9 @@ class SharedChart(PartChart):
         self.record(NetworkIsolation(self, "network", catalog=catalog, env=env), "network-policies")
         self.record(PlatformSecrets(self, "secrets", env=env), "external-secrets")
         services = [s.name for s in catalog.services.services]
-        self.record(PlatformCertificates(self, "certificates", env=env, services=services), "certificates")
+        migrations = [migration_name(store) for store in migrated_stores(catalog, env)]
+        self.record(PlatformCertificates(self, "certificates", env=env, services=services, clients=migrations),
+                    "certificates")
         release = catalog.release(env.name)
         if release:
             self.record(LiveServices(self, "live", catalog=catalog, env=env, release=release), LIVE)
@@ -87,6 +90,7 @@ class ServicesChart(PartChart):
             self.record(blueprint(self, service.name, props), service.name)
         if env.argocd:
             self.record(HealthCheck(self, HEALTH_CHECK, catalog=catalog, env=env), HEALTH_CHECK)
+            self.record(SchemaMigrations(self, "migrations", catalog=catalog, env=env, color=color), "migrations")
 
 
 class DeliveryChart(PartChart):

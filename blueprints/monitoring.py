@@ -117,6 +117,9 @@ def measured(alert: Alert, env: Environment, services: list[str]) -> str:
         numerator, denominator = rates(alert.numerator), rates(alert.denominator)
         wrap = lambda text, parts: f"({text})" if len(parts) > 1 else text  # noqa: E731
         return f"{wrap(numerator, alert.numerator)} / {wrap(denominator, alert.denominator)}"
+    if alert.measure == "age":
+        assert alert.metric is not None
+        return f"time() - {aggregate('max', alert.grouping, selector(alert, alert.metric, env, services))}"
     assert alert.metric is not None and alert.aggregation is not None
     return aggregate(alert.aggregation, alert.grouping, f"avg_over_time({selector(alert, alert.metric, env, services)}[{window}])")
 

@@ -30,7 +30,7 @@ _SECONDS = {"ms": Decimal("0.001"), "s": 1, "m": 60, "h": 3600, "d": 86400, "w":
 # A metric name with optional label matchers: http_requests_total{code=~"5.."}
 _MATCHER = r'[a-zA-Z_][a-zA-Z0-9_]*(=|!=|=~|!~)"[^"\\]*"'
 SELECTOR = re.compile(rf"^(?P<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{{(?P<matchers>{_MATCHER}(,{_MATCHER})*)\}})?$")
-_THRESHOLD = re.compile(r"^(?P<number>-?[0-9]+(\.[0-9]+)?)(?P<unit>ms|s|%)?$")
+_THRESHOLD = re.compile(r"^(?P<number>-?[0-9]+(\.[0-9]+)?)(?P<unit>ms|s|h|%)?$")
 # Rate windows must hold several scrapes for rate() to be steady.
 SCRAPES_PER_WINDOW = 4
 HTTP = "http"  # the port every service serves (blueprints/workload.py): its own, the catalog's
@@ -98,18 +98,18 @@ class ScrapeTable(Strict):
         return Scrape(**{**self.default.model_dump(), **override.model_dump(exclude_none=True)})
 
 
-Measure = Literal["quantile", "ratio", "gauge"]
+Measure = Literal["quantile", "ratio", "gauge", "age"]
 Unit = Literal["seconds", "ratio", "percent", "count"]
 # The unit each measure's value is in; a gauge states its own.
-MEASURE_UNIT: dict[str, Unit | None] = {"quantile": "seconds", "ratio": "ratio", "gauge": None}
+MEASURE_UNIT: dict[str, Unit | None] = {"quantile": "seconds", "ratio": "ratio", "gauge": None, "age": "seconds"}
 # Which threshold units fit a metric unit, and the factor to the metric's unit.
 CONVERSIONS: dict[Unit, dict[str | None, Decimal]] = {
-    "seconds": {"ms": Decimal("0.001"), "s": Decimal(1)},
+    "seconds": {"ms": Decimal("0.001"), "s": Decimal(1), "h": Decimal(3600)},
     "ratio": {"%": Decimal("0.01")},
     "percent": {"%": Decimal(1)},
     "count": {None: Decimal(1)},
 }
-UNIT_HINT = {"seconds": "ms or s", "ratio": "%", "percent": "%", "count": "a plain number"}
+UNIT_HINT = {"seconds": "ms, s or h", "ratio": "%", "percent": "%", "count": "a plain number"}
 
 
 class Alert(Strict):
@@ -118,6 +118,7 @@ class Alert(Strict):
     quantile: histogram_quantile(`quantile`, <`metric`>_bucket) per `by`, over `window`.
     ratio:    sum of `numerator` rates / sum of `denominator` rates per `by`, over `window`.
     gauge:    `aggregation` per `by` of each series' average over `window`.
+    age:      seconds since the newest timestamp per `by` of `metric` (a gauge of Unix times).
     Every selector gets `<namespace_label>="<the platform's namespace>"` and, with `services`, a
     matcher of those services on `service_label` (`all`: every service of the catalog).
     """
@@ -193,6 +194,7 @@ class Alert(Strict):
             "quantile": ("metric", "quantile"),
             "ratio": ("numerator", "denominator"),
             "gauge": ("metric", "aggregation", "unit"),
+            "age": ("metric",),
         }
         for field in ("metric", "numerator", "denominator", "quantile", "aggregation", "unit"):
             given = getattr(self, field) is not None

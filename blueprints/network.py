@@ -21,6 +21,7 @@ from constructs import Construct
 from blueprints import argocd, labels
 from blueprints.databases.store import Store
 from blueprints.health import HEALTH_CHECK
+from blueprints.migrations import migrated_stores, migration_name
 from blueprints.k8s import Manifest, api_object
 from blueprints.model import DEFAULT_DENY, Catalog, Color, Environment, Service
 from blueprints.platform import sync_wave
@@ -94,10 +95,17 @@ class NetworkIsolation(Construct):
                 self.manifests.append(self.service_policy(env, service, services, stores, self.scraper(catalog, env, service), color))
             if env.argocd:
                 self.manifests.append(self.health_check_policy(env, services, color))
+        migrated = migrated_stores(catalog, env)
+        for name in migrated:
+            self.manifests.append(self.migration_policy(env, stores[name]))  # one for both colors' Jobs
         for store in stores.values():
             if store.own_namespaces():
                 continue  # its pods run outside the platform's namespace
-            self.manifests.append(self.database_policy(env, store, [s.name for s in services if store.name in s.databases]))
+            users = [s.name for s in services if store.name in s.databases]
+            users += [migration_name(store.name)] if store.name in migrated else []
+            self.manifests.append(self.database_policy(env, store, users))
+            if store.backup_pods() is not None:
+                self.manifests.append(self.backup_policy(env, store))
         for manifest in self.manifests:
             api_object(self, manifest, id=f"{manifest['kind']}-{manifest['metadata']['name']}")
 
@@ -144,6 +152,20 @@ class NetworkIsolation(Construct):
         """The health check's pods (of a color): out to every service's port (of that color), nothing in."""
         egress = [{"to": [{"podSelector": named([s.name], color)}], "ports": tcp(s.port)} for s in services]
         return policy(env, colored(HEALTH_CHECK, color), own(HEALTH_CHECK, color), [], [*egress, DNS])
+
+    @staticmethod
+    def migration_policy(env: Environment, store: Store) -> Manifest:
+        """A store's migration Jobs (both colors'): out to the store on its port and DNS, nothing in."""
+        egress = [{"to": [database_peer(store)], "ports": tcp(store.port)}, DNS]
+        name = migration_name(store.name)
+        return policy(env, name, {"matchLabels": {labels.NAME: name}}, [], egress)
+
+    @staticmethod
+    def backup_policy(env: Environment, store: Store) -> Manifest:
+        """A store's dump pods: out to the store on its port and DNS, nothing in. Their target is a
+        volume, not a peer: nothing else to reach."""
+        egress = [{"to": [{"podSelector": store.pods()}], "ports": tcp(store.port)}, DNS]
+        return policy(env, f"{store.name}-backup", store.backup_pods(), [], egress)
 
     @staticmethod
     def database_policy(env: Environment, store: Store, users: list[str]) -> Manifest:

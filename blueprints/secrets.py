@@ -48,7 +48,7 @@ from constructs import Construct
 from blueprints import argocd, labels
 from blueprints.k8s import Manifest, api_object
 from blueprints.model import Environment
-from blueprints.tls_files import MOUNT_ROOT
+from blueprints.tls_files import MOUNT_ROOT, TLS_DIR, TLS_VOLUME, service_certificate
 
 API_VERSION = "external-secrets.io/v1"
 ROTATION_ANNOTATION = "therapeutic-ai.io/rotation-period"
@@ -99,6 +99,13 @@ def secret_volume(secret: str) -> tuple[dict[str, Any], dict[str, Any]]:
         {"name": volume, "secret": {"secretName": MOUNTED[secret], "defaultMode": FILE_MODE, "optional": False}},
         {"name": volume, "mountPath": mount_path(secret), "readOnly": True},
     )
+
+
+def certificate_volume(workload: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(volume, mount) for a workload's own certificate and the internal CA beside it, at TLS_DIR
+    (blueprints/tls_files.py): what every client verifies the databases and services with."""
+    secret = {"secretName": service_certificate(workload), "defaultMode": FILE_MODE, "optional": False}
+    return {"name": TLS_VOLUME, "secret": secret}, {"name": TLS_VOLUME, "mountPath": TLS_DIR, "readOnly": True}
 
 
 # --- where each Secret's values come from -----------------------------------------------------

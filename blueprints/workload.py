@@ -16,9 +16,8 @@ from pydantic import BaseModel, ConfigDict
 from blueprints import labels, scanners
 from blueprints.k8s import Manifest, api_object
 from blueprints.model import Color, Environment, ResourceAmounts, Resources, Service, Tier
-from blueprints.secrets import FILE_MODE, secret_volume
+from blueprints.secrets import certificate_volume, secret_volume
 from blueprints.security import container_security_context, pod_security_context, service_account, tmp_volume
-from blueprints.tls_files import TLS_DIR, TLS_VOLUME, service_certificate
 
 # The seed's probes (deployment-guide.md, "Readiness vs Liveness").
 READINESS = {"path": "/health/ready", "initialDelaySeconds": 10, "periodSeconds": 5}
@@ -146,8 +145,7 @@ class ServiceWorkload(Construct):
         """Its own certificate and the CA (blueprints/tls_files.py), where cert-manager issues them."""
         if self.env.tls is None:
             return []
-        secret = {"secretName": service_certificate(self.service.name), "defaultMode": FILE_MODE, "optional": False}
-        return [({"name": TLS_VOLUME, "secret": secret}, {"name": TLS_VOLUME, "mountPath": TLS_DIR, "readOnly": True})]
+        return [certificate_volume(self.service.name)]
 
     def extra_probes(self) -> dict[str, Any]:
         return {}

@@ -11,14 +11,13 @@ import yaml
 from ruamel.yaml import YAML
 
 from blueprints.databases.spec import DatabaseCatalog
+from blueprints.layout import CATALOG as CATALOG_DIR, SERVICES_FILE
 from blueprints.model import Catalog, CatalogProblem, EnvironmentCatalog, ReleaseCatalog, ServiceCatalog
 from blueprints.monitoring_spec import MonitoringCatalog
 from generator import yamlio, yamlquote, yamlstrict
 from generator.errors import CatalogError
 from generator.fieldpath import dotted
 
-CATALOG_DIR = Path("blueprints") / "catalog"
-SERVICES_FILE = CATALOG_DIR / "services.yaml"
 ENVIRONMENTS_FILE = CATALOG_DIR / "environments.yaml"
 DATABASES_FILE = CATALOG_DIR / "databases.yaml"
 RELEASES_FILE = CATALOG_DIR / "releases.yaml"

@@ -36,7 +36,7 @@ _PLAIN = re.compile(r"^[A-Za-z0-9_./][A-Za-z0-9_./-]*$")
 
 def _plain(value: str) -> bool:
     """Safe to write unquoted: read back as this very string by YAML 1.1 and 1.2 parsers alike."""
-    return bool(_PLAIN.match(value)) and yamlstrict.resolve_scalar(value, (True, False)) == yamlstrict.STR
+    return bool(_PLAIN.fullmatch(value)) and yamlstrict.resolve_scalar(value, (True, False)) == yamlstrict.STR
 
 
 def _scalar(value: Any) -> str:

@@ -175,6 +175,6 @@ def test_capacity_counts_the_databases(objects):
     assert result.exit_code == 0, result.output
     lines = {line.split()[0]: line.split() for line in result.output.splitlines()[1:5]}
     # services 11.2 cores; postgres 0.5 + mongodb 3 x 0.25 + redis 0.25 + scylla 1 (+ 0.05 agent);
-    # the two colors' post-sync health checks 2 x 0.01
-    assert lines["cpu"][1:3] == ["13.77", "16"]
-    assert lines["storage"][1:3] == ["165Gi", "500Gi"]
+    # the two colors' post-sync health checks 2 x 0.01 and pre-sync migrations 2 x 2 x 0.05
+    assert lines["cpu"][1:3] == ["13.97", "16"]
+    assert lines["storage"][1:3] == ["265Gi", "500Gi"]  # 165Gi of data + two 50Gi dump volumes

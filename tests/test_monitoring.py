@@ -50,6 +50,12 @@ SEED_ROLLBACK = {
     "Error rate >5% for 3 minutes": (">", 5, "%", Decimal("0.05"), "3m"),
 }
 
+# The seed's checklist item "Backup and recovery procedures tested" as an alert: a dump older
+# than a day plus a margin (comparison, threshold, unit, expression number in seconds).
+SEED_CHECKLIST = {
+    "Backup and recovery procedures tested": (">", 26, "h", Decimal("93600")),
+}
+
 
 def row_for(words: str):
     rows = [a for a in TABLE.alerts if words in a.seed]
@@ -88,9 +94,13 @@ def test_every_seed_threshold_is_one_row_of_the_table_with_its_number_and_unit()
         assert (row.comparison, row.threshold_number, row.threshold_unit, row.value) == (comparison, number, unit, value)
         assert row.for_ == for_, words
         rows.append(row.alert)
+    for words, (comparison, number, unit, value) in SEED_CHECKLIST.items():
+        row = row_for(words)
+        assert (row.comparison, row.threshold_number, row.threshold_unit, row.value) == (comparison, number, unit, value)
+        rows.append(row.alert)
     # nothing in the table that the seed does not ask for
     assert sorted(rows) == sorted(a.alert for a in TABLE.alerts)
-    assert len(rows) == 16
+    assert len(rows) == 17
 
 
 def test_milliseconds_become_seconds_and_percent_a_ratio():

@@ -15,6 +15,8 @@ ensure_node()  # before cdk8s: importing it starts the jsii runtime
 from cdk8s import App, Chart  # noqa: E402
 
 from blueprints.certificates import PlatformCertificates  # noqa: E402
+from blueprints.migrations import migrated_stores, migration_name  # noqa: E402
+from generator.rendered.objects import POD_TEMPLATES  # noqa: E402
 from blueprints.databases import registry  # noqa: E402
 from blueprints.databases.store import DATABASE  # noqa: E402
 from blueprints.argocd import DATABASES_APP_WAVE, SECRETS_WAVE, SHARED_APP_WAVE  # noqa: E402
@@ -61,7 +63,8 @@ def synth(catalog, env_name: str) -> list[dict]:
     env = catalog.environment(env_name)
     chart = Chart(App(), f"{env_name}-secrets")
     secrets = PlatformSecrets(chart, "secrets", env=env)
-    certificates = PlatformCertificates(chart, "certificates", env=env, services=[s.name for s in catalog.services.services])
+    certificates = PlatformCertificates(chart, "certificates", env=env, services=[s.name for s in catalog.services.services],
+                                        clients=[migration_name(s) for s in migrated_stores(catalog, env)])
     objs = list(chart.to_json())
     # the `manifests` the shared chart records are exactly what is synthesized
     assert sorted(map(key, objs)) == sorted(map(key, secrets.manifests + certificates.manifests))
@@ -223,7 +226,8 @@ def test_certificates_lifetime_and_issuers(catalog, rendered, env_name):
     mongodb = env.databases.specs["mongodb"]
     mongo = [f"mongodb-{n}-tls" for n in range(mongodb.members)] if mongodb.replica_set else ["mongodb-tls"]
     services = [f"{s.name}-tls" for s in catalog.services.services]
-    assert set(certs) == {"api-gateway-public", *services, "postgres-tls", "redis-tls", *mongo}
+    migrations = ["migrate-postgres-tls", "migrate-scylladb-tls"]  # databases.yaml migrations: the Jobs' own
+    assert set(certs) == {"api-gateway-public", *services, *migrations, "postgres-tls", "redis-tls", *mongo}
     for name, cert in certs.items():
         spec = cert["spec"]
         assert cert["metadata"]["namespace"] == NS
@@ -271,6 +275,28 @@ def test_each_service_certificate_is_mounted_into_its_own_pods_only(catalog, obj
     ca = "/var/run/secrets/therapeutic-ai/tls/ca.crt"
     assert {k: v for k, v in config.items() if v == ca} == {
         "postgres_sslrootcert": ca, "mongodb_tls_ca_file": ca, "redis_tls_ca_file": ca}
+
+
+@pytest.mark.parametrize("env_name", VAULT_ENVS)
+def test_every_pod_that_reads_the_database_urls_has_the_ca_they_name(objects, env_name):
+    """The URLs name the CA file (sslrootcert, tlsCAFile): a pod that mounts them without it could
+    not verify the store (services and migration Jobs alike, whatever the kind)."""
+    readers = 0
+    for path, obj in objects.items():
+        if path.parts[1] != env_name or obj["kind"] not in POD_TEMPLATES:
+            continue
+        pod: dict = obj
+        for key in POD_TEMPLATES[obj["kind"]][0]:
+            pod = pod[key]
+        volumes = {v["name"]: v.get("secret", {}).get("secretName") for v in pod["spec"].get("volumes", [])}
+        for container in pod["spec"]["containers"]:
+            mounts = {m["mountPath"]: volumes.get(m["name"]) for m in container.get("volumeMounts", [])}
+            if "database-secrets" not in mounts.values():
+                continue
+            readers += 1
+            ca_folder = "/var/run/secrets/therapeutic-ai/tls"
+            assert (mounts.get(ca_folder) or "").endswith("-tls"), f"{path}: {container['name']} has no CA"
+    assert readers >= 10  # the services that use a store, and the migration Jobs
 
 
 def test_database_certificates_cover_the_endpoints(catalog, rendered):

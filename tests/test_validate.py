@@ -227,8 +227,9 @@ def test_capacity_counts_both_colors_and_the_seed_staging_cluster_fits():
     cpu = lines[1].split()
     # services, 2 colors x (12 Go x 2 x 50m + 6 Python AI x 2 x 200m + 2 GPU hosts on the CPU x 2 x 500m): 11.2
     # databases: postgres 0.5 + mongodb 3 x 0.25 + redis 0.25 + scylla 1 + its agent 0.05: 2.55
-    assert cpu[:3] == ["cpu", "13.77", "16"] and cpu[-1] == "yes"
-    assert lines[2].split()[:3] == ["memory", "44.2Gi", "64Gi"]
+    # hooks, per color: the health check 0.01 and two migration Jobs 2 x 0.05 (128Mi each)
+    assert cpu[:3] == ["cpu", "13.97", "16"] and cpu[-1] == "yes"
+    assert lines[2].split()[:3] == ["memory", "44.7Gi", "64Gi"]
     assert lines[-1].startswith("gen capacity staging: fits")
 
 
@@ -238,7 +239,7 @@ def test_capacity_of_an_oversized_environment_exits_1(scratch):
     assert CliRunner().invoke(cli, ["--project", str(scratch), "render", "staging", "--no-validate", "-q"]).exit_code == 0
     result = CliRunner().invoke(cli, ["--project", str(scratch), "capacity", "staging"])
     assert result.exit_code == 1
-    assert "cpu       13.77      4         -9.77" in result.output
+    assert "cpu       13.97      4         -9.97" in result.output
     assert result.output.splitlines()[-1].startswith("gen capacity staging: does NOT fit")
 
 

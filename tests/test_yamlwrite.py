@@ -79,6 +79,12 @@ def test_kustomize_passes_what_gen_writes_through_unchanged(tmp_path, data):
     assert kustomize_configmap(tmp_path, data) == data
 
 
+def test_a_key_ending_in_a_line_break_is_quoted():
+    # `$` matched before a trailing newline, so "A\n" was written plain and the file did not parse
+    data = {"A\n": "", "b": "x\n"}
+    assert yaml.load(yamlio.dump(data), Loader=yaml.CSafeLoader) == data
+
+
 def test_kustomize_passes_the_characters_that_broke_before(tmp_path):
     data = {f"k{i}": v for i, v in enumerate(
         ["=", "<<", "a\u2028b", "a\u2029", "\ufeffx", "\x00\x1b\t", "a\r\nb", " \n x", "\U000E0001", "yes", "0o17"])}

@@ -14,6 +14,8 @@ each store, never naming one:
   Argo CD Applications  `releases`: charts and typed values; `prerequisites` in `shared` (applications.py)
   local StatefulSets    `local_*`, `data_path`, `scratch`, `grace` (local.py)
   capacity              each release's pods and size, stated on its Application
+  backups               `backup_component`, `backup_pods`: the dump pods' NetworkPolicy (the values
+                        are each store's `backup_values`); `restore`: gen restore-plan's Job
 
 A new concern of every store (an exporter, a backup schedule) is one more attribute or method
 here, with a default where some stores have none. This module imports no catalog model: an
@@ -24,15 +26,19 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, TypeVar, get_args
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from blueprints import labels
 from blueprints.types import Bytes, Cpu, Digest, Manifest, Strict, Tag
 
+if TYPE_CHECKING:
+    from blueprints.databases.backup import Backups
+
 DATABASE = "therapeutic_ai"  # the seed's database name (PostgreSQL's database, MongoDB's user and database)
 INSTANCE = "app.kubernetes.io/instance"  # how the charts label their pods: the release
+COMPONENT = "app.kubernetes.io/component"  # and what part of the release a pod is
 
 
 class Size(Strict):
@@ -80,6 +86,7 @@ class Placement:
     namespace: str
     charts: bool  # Argo CD installs the pinned charts; otherwise plain StatefulSets (local)
     storage_class: str | None
+    backups: Backups | None = None  # the profile's `databases.backups`; None: no backups (local)
 
 
 @dataclass(frozen=True)
@@ -124,6 +131,20 @@ class Release:
     size: Size
     namespace: str | None = None  # None: the platform's
     sidecar: tuple[str, str] = ("0", "0")
+    backup_storage: str = "0"  # its dump volume, counted by `gen capacity` too
+
+
+@dataclass(frozen=True)
+class Restore:
+    """How one of a store's dumps is restored into a scratch server, and the outcome checked
+    (`gen restore-plan`). The scripts run with BACKUP (the dump's path), HOST (the scratch
+    server) and PASSWORD_FILE (its admin password, the same Vault property as the store's)."""
+
+    prefix: str  # its dumps' names begin so (`pg_dumpall-`)
+    claim: str  # the dump volume: a PVC of the platform's namespace
+    image: str  # a chart image holding the store's client tools
+    restore: str
+    check: str  # fails unless the restored data is there; prints what it counts
 
 
 @dataclass(frozen=True)
@@ -186,6 +207,8 @@ class Store(ABC, Generic[S]):
     scratch: ClassVar[tuple[Scratch, ...]] = ()
     grace: ClassVar[int] = 60  # seconds to shut down cleanly (checkpoint, sync, drain)
     startup_seconds: ClassVar[int] = 300
+    # backups: the `app.kubernetes.io/component` its chart gives its dump pods (None: no dump pods)
+    backup_component: ClassVar[str | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -230,6 +253,17 @@ class Store(ABC, Generic[S]):
     def own_namespaces(self) -> list[str]:
         """Namespaces of its own (outside the platform's), where its pods then run; none by default."""
         return []
+
+    def backup_pods(self) -> dict[str, Any] | None:
+        """A selector of its chart's dump pods, where the environment backs up and the store dumps
+        from pods of its own in the platform's namespace; they get a NetworkPolicy of their own."""
+        if not (self.placement.charts and self.placement.backups and self.backup_component):
+            return None
+        return {"matchLabels": {INSTANCE: self.name, COMPONENT: self.backup_component}}
+
+    def restore(self, charts: dict[str, Chart]) -> Restore | None:
+        """How its dumps are restored and checked; None: no dumps to restore (`gen restore-plan`)."""
+        return None
 
     # --- secrets and TLS ------------------------------------------------------------------------
 

@@ -99,21 +99,30 @@ def object_name(synth: SynthPart, overlay: Overlay, obj: dict) -> tuple[str, str
 def origin(synth: SynthPart, kind: str, name: str):
     """The blueprint origin of a rendered object (its name without the color suffix), or None
     for an object a hand patch added."""
-    part = synth.part
-    base_name = name[: -len(part.name_suffix)] if part.name_suffix and name.endswith(part.name_suffix) else name
-    return synth.origins.get((kind, base_name))
+    return synth.origins.get((kind, base_name(synth, name)))
+
+
+def base_name(synth: SynthPart, name: str) -> str:
+    """A rendered object's name as its blueprint made it: without the color suffix."""
+    suffix = synth.part.name_suffix
+    return name[: -len(suffix)] if suffix and name.endswith(suffix) else name
+
+
+def overlay_file(synth: SynthPart, overlay: Overlay, kind: str, name: str) -> PurePosixPath:
+    """The overlay file that holds a blueprint's object (a source's file, or one of its chunks)."""
+    return overlay.object_files[(kind, base_name(synth, name))]
 
 
 def source(synth: SynthPart, overlay: Overlay, kind: str, name: str) -> str:
     """Where an object comes from: its blueprint's overlay file, else the hand patches."""
     found = origin(synth, kind, name)
-    return str(overlay.source_files[found.source]) if found else f"{patches_dir(synth.part.env)}/"
+    return str(overlay_file(synth, overlay, kind, name)) if found else f"{patches_dir(synth.part.env)}/"
 
 
 def header(synth: SynthPart, overlay: Overlay, kind: str, name: str) -> str:
     found = origin(synth, kind, name)
     source = (
-        f"blueprint {found.blueprint} ({overlay.source_files[found.source]})"
+        f"blueprint {found.blueprint} ({overlay_file(synth, overlay, kind, name)})"
         if found
         else f"hand patches ({patches_dir(synth.part.env)}/)"
     )

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-from blueprints.model import PHI_BEARING, Catalog, Environment, GpuMode, Tier
+from blueprints.enums import PHI_BEARING, GpuMode, Tier
 from blueprints import argocd, labels, layout
 from blueprints.quantity import GPU_RESOURCE as GPU
 from generator.rendered import Doc, LabelIndex, Workload, workloads
 from generator.validation.secrets import secret_literal
 from generator.validation.transit import plaintext_listeners, unverified
+
+if TYPE_CHECKING:  # `gen rules` lists the rules without importing the typed models: start-up
+    from blueprints.model import Catalog, Environment
 
 
 @dataclass(frozen=True, order=True)
@@ -57,6 +60,11 @@ def rule(check: str, summary: str) -> Callable[[Rule], Rule]:
         return fn
 
     return register
+
+
+def rules_table() -> list[list[str]]:
+    """`gen rules`: every rule's id and summary, in the order they run."""
+    return [["CHECK", "RULE"], *([check, summary] for check, (summary, _) in RULES.items())]
 
 
 def run_rules(ctx: Context) -> list[Finding]:
@@ -353,8 +361,6 @@ def _secret_literal(ctx: Context) -> Iterator[Finding]:
                 why = secret_literal(key, value)
                 if why:
                     yield found("GEN-SECRET-LITERAL", doc, f"data.{key} holds {why}")
-
-
 
 
 def gpu_amount(c: dict[str, Any]) -> int:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from blueprints.databases.stores.postgres import HBA_FILE, MOUNTED_CONF
 
 # sslmode below verify-ca/verify-full does not check the server (libpq); tls/ssl off; the
 # drivers' switches that accept any certificate or host name; Redis without TLS
@@ -49,9 +48,6 @@ def plaintext_hba(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.split()[:1] in (["host"], ["hostnossl"])]
 
 
-HBA_MOUNT = f"{MOUNTED_CONF}/{HBA_FILE}"  # where Bitnami's start-up copies pg_hba.conf from
-
-
 def plaintext_listeners(chart: str, values: dict[str, Any], config_maps: dict[str, dict[str, str]]) -> Iterator[str]:
     """What in a Bitnami chart's values leaves the server accepting plaintext connections."""
     tls = values.get("tls") or {}
@@ -73,13 +69,16 @@ def _postgres(values: dict[str, Any], config_maps: dict[str, dict[str, str]]) ->
     replicas = values.get("readReplicas")
     if not replicas or values.get("architecture") != "replication":
         return
-    mounts = {m.get("name"): m for m in replicas.get("extraVolumeMounts") or [] if m.get("mountPath") == HBA_MOUNT}
+    # imported here, not at the top: `gen rules` lists this rule without loading the typed models
+    from blueprints.databases.stores.postgres import HBA_FILE, MOUNTED_CONF
+    hba_mount = f"{MOUNTED_CONF}/{HBA_FILE}"  # where Bitnami's start-up copies pg_hba.conf from
+    mounts = {m.get("name"): m for m in replicas.get("extraVolumeMounts") or [] if m.get("mountPath") == hba_mount}
     texts = []
     for volume in replicas.get("extraVolumes") or []:
         mount = mounts.get(volume.get("name"))
         if mount is not None and "configMap" in volume:
             texts.append(config_maps.get(volume["configMap"].get("name"), {}).get(mount.get("subPath", ""), ""))
     if not texts or not all(texts):
-        yield f"readReplicas mount no pg_hba.conf at {HBA_MOUNT}: their default admits plaintext (host) lines"
+        yield f"readReplicas mount no pg_hba.conf at {hba_mount}: their default admits plaintext (host) lines"
     for text in texts:
         yield from (f"readReplicas' pg_hba.conf admits plaintext: {line}" for line in plaintext_hba(text))

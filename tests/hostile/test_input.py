@@ -55,7 +55,7 @@ CASES = [
          mentions=(SERVICES + ":11", "duplicate key 'version'")),
     Case("duplicate key in environments.yaml", edits(ENVIRONMENTS, 'kubernetes_version: "1.33"', 'kubernetes_version: "1.33"\nkubernetes_version: "1.30"'),
          mentions=(ENVIRONMENTS + ":7", "duplicate key 'kubernetes_version'")),
-    Case("duplicate key in databases.yaml", edits(DATABASES, "version: 1\n\ncharts:", "version: 1\nversion: 1\n\ncharts:"),
+    Case("duplicate key in databases.yaml", edits(DATABASES, "version: 1\n\n", "version: 1\nversion: 1\n\n"),
          mentions=(DATABASES + ":7", "duplicate key 'version'")),
     Case("duplicate key in monitoring.yaml", edits(MONITORING, "  namespace: monitoring ", "  namespace: monitoring\n  namespace: default "),
          mentions=(MONITORING + ":21", "duplicate key 'namespace'")),

@@ -12,14 +12,15 @@ from typing import Any
 from pydantic import Field
 
 from blueprints import argocd
+from blueprints.databases.backup import Backup, Backups, CronJob, DumpStorage, dump_command
 from blueprints.databases.bitnami import (
     Global, checked_images,
     BudgetedPods, Image, NetworkPolicy, Pdb, Persistence, ReplicatedValues, Resources, ServiceAccount, pdb,
 )
 from blueprints.databases.container import env, exec_probe, probes, tcp_probe
 from blueprints.databases.store import (
-    DATABASE, ConnectionUrl, Credentials, Endpoint, Chart, Prerequisite, Release, Scratch, Size, Store, Values, in_cluster, unique,
-    url_password,
+    DATABASE, ConnectionUrl, Credentials, Endpoint, Chart, Prerequisite, Release, Restore, Scratch, Size, Store, Values,
+    in_cluster, unique, url_password,
 )
 from blueprints.tls_files import CA_FILE
 from blueprints.types import Manifest
@@ -124,6 +125,61 @@ class VolumePermissions(Values):
     image: Image  # the os-shell image the TLS init container runs, even with volumePermissions off
 
 
+# --- backups: the chart's pg_dumpall CronJob ----------------------------------------------------------
+
+DUMPS = "pg_dumpall"  # the dump files' prefix, and the chart's component label of the dump pods
+# the chart sets PGHOST (the primary), PGPORT, PGUSER, PGPASSFILE (the admin password file of
+# postgres-credentials) and PGDUMP_DIR; the dump travels over TLS
+# (PGPASSFILE names the chart's password file, which holds the password alone: read as PGPASSWORD)
+PG_DUMPALL = (
+    'export PGPASSWORD="${PGPASSWORD:-$(cat "$PGPASSFILE")}"; unset PGPASSFILE; '
+    'PGSSLMODE=require pg_dumpall --clean --if-exists --load-via-partition-root --quote-all-identifiers '
+    '--no-password --file="$OUT"'
+)
+
+
+class DumpPodSecurityContext(Values):
+    enabled: bool = True
+    fsGroup: int = 10001  # the dump volume is writable by the restricted user
+
+
+class DumpNetworkPolicy(Values):
+    enabled: bool = False  # blueprints/network.py writes the dump pods' policy
+
+
+# gen restore-plan: as the admin user, into the scratch server
+CONNECT = f'export PGPASSWORD="$(cat "$PASSWORD_FILE")" PGHOST="$HOST" PGPORT={PORT} PGUSER=postgres; '
+RESTORE = (
+    CONNECT + 'until pg_isready -q -d postgres; do echo "waiting for $HOST"; sleep 5; done; '
+    'psql -q -d postgres -f "$BACKUP"; echo "replayed $BACKUP"'
+)
+CHECK = (
+    CONNECT + f'psql -d {DATABASE} -v ON_ERROR_STOP=1 -Atc "SELECT extname FROM pg_extension WHERE extname = \'vector\'" '
+    '| grep -qx vector || { echo "pgvector is missing"; exit 1; }; '
+    f'psql -d {DATABASE} -v ON_ERROR_STOP=1 -c ANALYZE '
+    '-c "SELECT schemaname, relname, n_live_tup AS rows FROM pg_stat_user_tables ORDER BY 1, 2"; '
+    f'tables="$(psql -d {DATABASE} -v ON_ERROR_STOP=1 -Atc "SELECT count(*) FROM pg_stat_user_tables")"; '
+    'test "$tables" -gt 0 || { echo "no table restored"; exit 1; }; echo "restored $tables tables from $BACKUP"'
+)
+
+
+class PostgresCronJob(CronJob):
+    podSecurityContext: DumpPodSecurityContext = DumpPodSecurityContext()
+    networkPolicy: DumpNetworkPolicy = DumpNetworkPolicy()
+
+
+def backup_values(backups: Backups | None, storage_class: str | None) -> Backup | None:
+    """`backup`: a daily (or the profile's) pg_dumpall of every database into the dump volume."""
+    if backups is None:
+        return None
+    directory = "${PGDUMP_DIR}"
+    return Backup(cronjob=PostgresCronJob(
+        schedule=backups.schedule,
+        command=dump_command(PG_DUMPALL, directory, DUMPS, backups.retention_days),
+        storage=DumpStorage(storageClass=storage_class, size=backups.storage),
+    ))
+
+
 class PostgresqlValues(ReplicatedValues):
     global_: Global = checked_images()  # the chart refuses the pinned images without it
     auth: Auth = Auth()
@@ -132,6 +188,7 @@ class PostgresqlValues(ReplicatedValues):
     readReplicas: ReadReplicas | None = None
     volumePermissions: VolumePermissions
     serviceAccount: ServiceAccount = ServiceAccount()
+    backup: Backup | None = None  # backup_values
 
 
 def spread() -> list[dict]:
@@ -143,7 +200,7 @@ def spread() -> list[dict]:
     }]
 
 
-def values(spec: PostgresSpec, chart: Chart, storage_class: str | None) -> PostgresqlValues:
+def values(spec: PostgresSpec, chart: Chart, storage_class: str | None, backup: Backup | None = None) -> PostgresqlValues:
     replicated = spec.instances > 1
     instance = {
         "persistence": Persistence(size=spec.storage, storageClass=storage_class),
@@ -157,6 +214,7 @@ def values(spec: PostgresSpec, chart: Chart, storage_class: str | None) -> Postg
         readReplicas=ReadReplicas(**instance, pdb=pdb(spec.instances - 1), replicaCount=spec.instances - 1)
         if replicated else None,
         volumePermissions=VolumePermissions(image=Image.of(chart.images["os-shell"])),
+        backup=backup,
     )
 
 
@@ -180,6 +238,7 @@ class Postgres(Store[PostgresSpec]):
     })
     data_path = DATA
     scratch = (Scratch("run", "/var/run/postgresql", "16Mi"),)  # the Unix socket and its lock file
+    backup_component = DUMPS
 
     def topology_keys(self) -> dict[str, str]:
         return {"postgres_replicas": str(self.spec.instances)}
@@ -202,8 +261,17 @@ class Postgres(Store[PostgresSpec]):
         return {TLS_SECRET: (unique([n for svc in services for n in (*in_cluster(svc, ns), *in_cluster(f"{svc}-hl", ns))]), [])}
 
     def releases(self, charts: dict[str, Chart]) -> list[Release]:
-        chart = charts["postgresql"]
-        return [Release(NAME, chart, values(self.spec, chart, self.placement.storage_class), self.spec.instances, self.spec)]
+        chart, placement = charts["postgresql"], self.placement
+        backup = backup_values(placement.backups, placement.storage_class)
+        return [Release(NAME, chart, values(self.spec, chart, placement.storage_class, backup), self.spec.instances, self.spec,
+                        backup_storage=backup.cronjob.storage.size if backup else "0")]
+
+    def restore(self, charts: dict[str, Chart]) -> Restore:
+        """psql replays the dump into the scratch server (a role that exists there already makes
+        psql report an error and go on: the check decides), then the check wants pgvector and at
+        least one table in the platform's database, and prints every table's row count."""
+        return Restore(f"{DUMPS}-", f"{self.endpoint().hosts[0]}-pgdumpall",  # the chart's <primary>-pgdumpall
+                       charts["postgresql"].images["postgresql"].reference(), RESTORE, CHECK)
 
     def prerequisites(self) -> list[Prerequisite]:
         """The read replicas' pg_hba.conf (see `HBA_CONFIG_MAP`), where there are any."""

@@ -5,6 +5,11 @@ seed's `redis_cluster_mode: "true"` is `bitnami/redis-cluster`. The two charts s
 differently (`usePasswordFile` at the top vs `auth.usePasswordFiles`, `redis.*` vs `master.*`):
 one model each, so a key of one cannot slip into the other's file. TLS from `redis-tls`, the
 password from `redis-credentials`. Local: the upstream image as one StatefulSet.
+
+No backups: Redis is the platform's cache (the seed's L2 cache, `cache_ttl_seconds: 3600`); what
+it holds is rebuilt from PostgreSQL, MongoDB and ScyllaDB, which are backed up. Its persistence
+(the charts' append-only file on the encrypted volume) keeps a restarted node warm, nothing more.
+A store that held state of its own in Redis would need a dump of its volume here first.
 """
 
 from __future__ import annotations
