@@ -38,6 +38,7 @@ SCHEMAS = "schemas"
 PROJECT_FOLDERS = ("blueprints", "overlays", "rendered", SCHEMAS)
 GEN = [sys.executable, "-m", "generator"]
 ENV = {**os.environ, "LC_ALL": "C"}
+CACHE = "GEN_CACHE"  # gen's parse cache folder; "off" turns it off
 
 FIRST_PORT = 10000  # the synthetic services' ports: FIRST_PORT, FIRST_PORT + 1, ...
 # The declared cluster of a synthetic project (see roomy_cluster). 1,000 synthetic services
@@ -90,10 +91,13 @@ def gen(project: Path, *args: str) -> list[str]:
 
 
 def execute(
-    argv: list[str], cwd: Path | None = None, preexec_fn: Callable[[], None] | None = None
+    argv: list[str], cwd: Path | None = None, preexec_fn: Callable[[], None] | None = None,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run a command to completion, its output captured; `preexec_fn` runs in the child first."""
-    return subprocess.run(argv, capture_output=True, text=True, env=ENV, cwd=cwd, preexec_fn=preexec_fn)
+    """Run a command to completion, its output captured; `preexec_fn` runs in the child first;
+    `env`: variables set beside ENV."""
+    return subprocess.run(argv, capture_output=True, text=True, env={**ENV, **(env or {})}, cwd=cwd,
+                          preexec_fn=preexec_fn)
 
 
 def run(argv: list[str], preexec_fn: Callable[[], None] | None = None) -> str:
@@ -135,6 +139,36 @@ def measure(
             before_each()
         seconds.append(time_once(once))
     return Timing(name, tuple(seconds), objects)
+
+
+def interleaved(
+    measurements: list[tuple[str, Callable[[], object], Callable[[], None] | None]], runs: int
+) -> list[Timing]:
+    """Several measurements taken in one loop, one call of each per round, so that a ratio of two
+    of them compares runs made under the same load: (name, once, before_each or None)."""
+    seconds: list[list[float]] = [[] for _ in measurements]
+    for _ in range(runs):
+        for taken, (_, once, before_each) in zip(seconds, measurements):
+            if before_each is not None:
+                before_each()
+            taken.append(time_once(once))
+    return [Timing(name, tuple(taken)) for (name, _, _), taken in zip(measurements, seconds)]
+
+
+def quietness(commands: bool = True) -> str:
+    """The load average now and, with `commands`, how much of the wall time the commands run so
+    far spent on a CPU (children's user + system time / wall time since this process started):
+    on a quiet machine a render's processes keep its cores busy, on a loaded one they wait."""
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "unknown"
+    if not commands:
+        return f"load average {load}"
+    children = os.times()
+    busy = children.children_user + children.children_system
+    wall = time.monotonic() - STARTED
+    return f"load average {load}; the commands' CPU time is {busy / wall:.0%} of the wall time ({busy:.1f} s of {wall:.1f} s)"
+
+
+STARTED = time.monotonic()
 
 
 # --- scratch projects -----------------------------------------------------------------------
@@ -255,6 +289,8 @@ def run_benchmark(prefix: str, benchmark: Callable[[Path], list[str]]) -> int:
     """Call `benchmark` with a scratch folder (deleted after) and print the lines it returns:
     exit code 0, or 1 if a command failed (its output printed to stderr)."""
     scratch = Path(tempfile.mkdtemp(prefix=prefix))
+    # gen's parse cache (generator/rendered/cache.py) in the scratch folder, not the user's
+    ENV[CACHE] = os.environ[CACHE] = str(scratch / "parse-cache")
     try:
         lines = benchmark(scratch)
     except CommandFailed as exc:

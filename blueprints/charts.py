@@ -16,6 +16,7 @@ from blueprints.certificates import PlatformCertificates
 from blueprints.delivery import Delivery
 from blueprints.health import HEALTH_CHECK, HealthCheck
 from blueprints.live import LIVE, LiveServices
+from blueprints.migrations import SchemaMigrations, migrated_stores, migration_name
 from blueprints.monitoring import HTTP, PlatformMonitoring, metrics_port, monitored
 from blueprints.network import NetworkIsolation
 from blueprints.secrets import PlatformSecrets
@@ -66,7 +67,9 @@ class SharedChart(PartChart):
         self.record(NetworkIsolation(self, "network", catalog=catalog, env=env), "network-policies")
         self.record(PlatformSecrets(self, "secrets", env=env), "external-secrets")
         services = [s.name for s in catalog.services.services]
-        self.record(PlatformCertificates(self, "certificates", env=env, services=services), "certificates")
+        migrations = [migration_name(store) for store in migrated_stores(catalog, env)]
+        self.record(PlatformCertificates(self, "certificates", env=env, services=services, clients=migrations),
+                    "certificates")
         release = catalog.release(env.name)
         if release:
             self.record(LiveServices(self, "live", catalog=catalog, env=env, release=release), LIVE)
@@ -79,15 +82,18 @@ class ServicesChart(PartChart):
 
     def __init__(self, scope: Construct, id: str, catalog: Catalog, env: Environment, color: Color | None) -> None:
         super().__init__(scope, id)
+        ports = {s.name: s.port for s in catalog.services.services}
         for service in catalog.services.services:
             blueprint = BLUEPRINTS[service.tier]
             metrics = metrics_port(catalog.monitoring, service)
             props = WorkloadProps(
-                service=service, environment=env, color=color, metrics_port=None if metrics[0] == HTTP else metrics
+                service=service, environment=env, color=color, metrics_port=None if metrics[0] == HTTP else metrics,
+                callees={callee: ports[callee] for callee in service.calls},
             )
             self.record(blueprint(self, service.name, props), service.name)
         if env.argocd:
             self.record(HealthCheck(self, HEALTH_CHECK, catalog=catalog, env=env), HEALTH_CHECK)
+            self.record(SchemaMigrations(self, "migrations", catalog=catalog, env=env, color=color), "migrations")
 
 
 class DeliveryChart(PartChart):

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
+CATALOG = PurePosixPath("blueprints") / "catalog"  # the typed catalog gen reads (releases.yaml it also writes)
+SERVICES_FILE = CATALOG / "services.yaml"  # marks a project's folder
 OVERLAYS = PurePosixPath("overlays")
 RENDERED = PurePosixPath("rendered")
 PATCHES = "patches"  # overlays/<env>/patches/: hand-written, created once, never overwritten

@@ -8,7 +8,6 @@ the offending field so the loader can name file, line and field in one line.
 
 from __future__ import annotations
 
-import enum
 import re
 from functools import cached_property
 from typing import Literal
@@ -18,6 +17,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 from blueprints.databases import registry
 from blueprints.databases.spec import DatabaseCatalog, DatabasesSpec, known
 from blueprints.databases.store import Placement, Store
+from blueprints.enums import PHI_BEARING, Color, GpuMode, Tier  # the models' enumerations live in a leaf
 from blueprints.monitoring_spec import MonitoringCatalog
 from blueprints.quantity import GPU_RESOURCE, parse_bytes, parse_cpu
 from blueprints.types import TAG_PATTERN, Bytes, CatalogProblem, Cpu, Digest, Strict, Tag
@@ -30,27 +30,6 @@ MAX_SERVICE_NAME = 63 - COLOR_SUFFIX_ROOM
 # names of objects the platform runs beside the services, in the services' namespace
 HEALTH_CHECK = "health-check"  # the post-sync health check Job (blueprints/health.py)
 DEFAULT_DENY = "default-deny"  # the namespace's NetworkPolicy that denies what no other allows
-
-
-class Tier(str, enum.Enum):
-    """The three kinds of workload the seed counts (12 Go, 6 Python AI, 2 GPU hosts)."""
-
-    GO = "go"
-    PYTHON_AI = "python-ai"
-    GPU_HOST = "gpu-host"
-
-
-class Color(str, enum.Enum):
-    BLUE = "blue"
-    GREEN = "green"
-
-
-class GpuMode(str, enum.Enum):
-    """How an environment runs the GPU hosts."""
-
-    GPU = "gpu"  # on GPU nodes: nvidia.com/gpu limit, toleration, node selector
-    CPU = "cpu"  # no GPU nodes: the service's smaller `cpu_model` on ordinary nodes
-    OFF = "off"  # not run: zero replicas
 
 
 class ResourceAmounts(Strict):
@@ -168,7 +147,8 @@ class ServiceCatalog(Strict):
     def _names_not_taken(cls, services: list[Service]) -> list[Service]:
         """A service's objects take its name: not the names of what the platform runs beside it."""
         taken = {name: f"the store {store.name} (its Service, StatefulSet or NetworkPolicy)"
-                 for store in registry.stores() for name in (store.name, f"{store.name}-database")}
+                 for store in registry.stores()
+                 for name in (store.name, f"{store.name}-database", f"{store.name}-backup", f"migrate-{store.name}")}
         taken |= {HEALTH_CHECK: "the post-sync health check", DEFAULT_DENY: "the namespace's default NetworkPolicy"}
         for index, service in enumerate(services):
             if service.name in taken:
@@ -250,6 +230,15 @@ class GpuNodes(Strict):
     taint_key: str = GPU_RESOURCE
 
 
+class VaultCa(Strict):
+    """Where the CA that signed Vault's certificate is (a ConfigMap or Secret key), for External Secrets."""
+
+    type: Literal["ConfigMap", "Secret"] = "ConfigMap"
+    name: str = Field(default="vault-ca", description="assumed: installed with External Secrets")
+    key: str = "ca.crt"
+    namespace: str = "external-secrets"
+
+
 class Vault(Strict):
     """Where External Secrets reads the environment's secrets (the seed: secret/therapeutic-ai/<env>)."""
 
@@ -259,6 +248,7 @@ class Vault(Strict):
     role: str
     service_account: str = "external-secrets"
     service_account_namespace: str = "external-secrets"
+    ca: VaultCa = VaultCa()
 
 
 class Issuer(Strict):
@@ -327,14 +317,11 @@ class Cluster(Strict):
         return self.gpu_nodes.count * self.gpu_nodes.gpus_per_node if self.gpu_nodes else 0
 
 
-# data that must sit on encrypted volumes (the seed: HIPAA-like staging, full-HIPAA production)
-PHI_BEARING = ("anonymized", "real-phi")
-
-
 class Environment(Strict):
     """One environment profile."""
 
-    name: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    # a label value (therapeutic-ai.io/environment) and a folder name: a DNS-1123 label
+    name: str = Field(pattern=r"^[a-z]([a-z0-9-]*[a-z0-9])?$", max_length=63)
     purpose: str
     compliance: Literal["none", "basic", "hipaa-like", "full-hipaa"]
     data_class: Literal["synthetic", "de-identified", "anonymized", "real-phi"]
@@ -365,6 +352,11 @@ class Environment(Strict):
         for field in ("vault", "tls", "alerting"):
             if self.argocd and getattr(self, field) is None:
                 raise CatalogProblem((field,), f"an Argo CD environment needs {field}: (local alone does without)")
+        backups = self.databases.backups
+        if backups is not None and not self.argocd:
+            raise CatalogProblem(("databases", "backups"), "backups are the charts' own (Argo CD environments); drop them here")
+        if self.data_class == "real-phi" and (backups is None or not backups.daily()):
+            raise CatalogProblem(("databases", "backups"), "real PHI is backed up at least daily: give a daily schedule")
         if self.data_class in PHI_BEARING and not self.databases.storage_class:
             raise CatalogProblem(
                 ("databases", "storage_class"), f"{self.data_class} data must be on an encrypted StorageClass: name it"
@@ -373,7 +365,7 @@ class Environment(Strict):
 
     @property
     def placement(self) -> Placement:
-        return Placement(self.name, self.namespace, self.argocd, self.databases.storage_class)
+        return Placement(self.name, self.namespace, self.argocd, self.databases.storage_class, backups=self.databases.backups)
 
     def stores(self) -> dict[str, Store]:
         """Its databases, by name, each as the store's own object (blueprints/databases/store.py)."""

@@ -167,6 +167,9 @@ class Expressions:
         if alert.measure in ("ratio", "errors"):
             numerator, denominator = self.ratio()
             return f"{numerator} / {denominator}"
+        if alert.measure == "age":
+            assert alert.metric is not None
+            return f"time() - {aggregate('max', self.grouping, self.selector(alert.metric))}"
         assert alert.metric is not None and alert.aggregation is not None
         return aggregate(alert.aggregation, self.grouping, self.selector(alert.metric))
 

@@ -33,7 +33,7 @@ _SECONDS = {"ms": Decimal("0.001"), "s": 1, "m": 60, "h": 3600, "d": 86400, "w":
 # A metric name with optional label matchers: http_requests_total{code=~"5.."}
 _MATCHER = r'[a-zA-Z_][a-zA-Z0-9_]*(=|!=|=~|!~)"[^"\\]*"'
 SELECTOR = re.compile(rf"^(?P<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{{(?P<matchers>{_MATCHER}(,{_MATCHER})*)\}})?$")
-_THRESHOLD = re.compile(r"^(?P<number>-?[0-9]+(\.[0-9]+)?)(?P<unit>ms|s|%)?$")
+_THRESHOLD = re.compile(r"^(?P<number>-?[0-9]+(\.[0-9]+)?)(?P<unit>ms|s|h|%)?$")
 # The one rule for windows and `for` (README, "Monitoring"): a rate or quantile reads a window of
 # two scrape intervals, the shortest in which rate() always has two samples, and holds for the
 # row's duration less one scrape interval, because such a window shows a condition fully one
@@ -120,22 +120,23 @@ class ScrapeTable(Strict):
 
 
 
-Measure = Literal["quantile", "ratio", "gauge", "errors"]
+Measure = Literal["quantile", "ratio", "gauge", "errors", "age"]
 Unit = Literal["seconds", "ratio", "percent", "count"]
 # The unit each measure's value is in; a gauge states its own.
-MEASURE_UNIT: dict[str, Unit | None] = {"quantile": "seconds", "ratio": "ratio", "gauge": None, "errors": "ratio"}
+MEASURE_UNIT: dict[str, Unit | None] = {
+    "quantile": "seconds", "ratio": "ratio", "gauge": None, "errors": "ratio", "age": "seconds"}
 # Measures that read a rate over a window (the others read a gauge's last sample).
 WINDOWED = ("quantile", "ratio", "errors")
 # Measures that divide one rate by another: they take a minimum volume.
 RATIOS = ("ratio", "errors")
 # Which threshold units fit a metric unit, and the factor to the metric's unit.
 CONVERSIONS: dict[Unit, dict[str | None, Decimal]] = {
-    "seconds": {"ms": Decimal("0.001"), "s": Decimal(1)},
+    "seconds": {"ms": Decimal("0.001"), "s": Decimal(1), "h": Decimal(3600)},
     "ratio": {"%": Decimal("0.01")},
     "percent": {"%": Decimal(1)},
     "count": {None: Decimal(1)},
 }
-UNIT_HINT = {"seconds": "ms or s", "ratio": "%", "percent": "%", "count": "a plain number"}
+UNIT_HINT = {"seconds": "ms, s or h", "ratio": "%", "percent": "%", "count": "a plain number"}
 TIERS = ("go", "python-ai", "gpu-host")
 
 
@@ -200,6 +201,7 @@ class Alert(Strict):
     ratio:    sum of `numerator` rates / sum of `denominator` rates per `by`, over the window.
     errors:   server errors / requests per `by`, each tier's counter and status label from the contract.
     gauge:    `aggregation` per `by` of the gauge's last samples.
+    age:      seconds since the newest timestamp per `by` of `metric` (a gauge of Unix times).
     Every selector gets `<namespace_label>="<the platform's namespace>"` and, with `services`, a
     matcher of those services on `service_label` (`all`: every service of the catalog). Ratios
     alert only while their denominator is at least `min_rate` per second.
@@ -281,6 +283,7 @@ class Alert(Strict):
             "quantile": ("metric", "quantile"),
             "ratio": ("numerator", "denominator"),
             "gauge": ("metric", "aggregation", "unit"),
+            "age": ("metric",),
             "errors": (),
         }
         for field in ("metric", "numerator", "denominator", "quantile", "aggregation", "unit"):

@@ -6,8 +6,10 @@ and its databases on theirs, and DNS. A service not declared as a caller of anot
 it. Where Argo CD syncs, the post-sync health check (`blueprints/health.py`) is one more caller of
 every service. Where a Prometheus scrapes the platform (blueprints/monitoring.py), its pods may also
 reach each service's metrics port (monitoring.yaml) and each store exporter's port (`Store.exporter`),
-and nothing else. Policies select pods by name
-only, so they hold for both colors of a blue-green pair.
+and nothing else. In a blue-green environment every service and the health check get one policy
+per color (`<svc>-<color>`), selecting that color's pods and admitting calls from, and to, that color's pods only: a color under verification
+talks to itself (its services call `<svc>-<color>`, blueprints/workload.py). The stores, Prometheus
+and the ingress controller serve and reach both colors.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from constructs import Construct
 from blueprints import argocd, labels
 from blueprints.databases.store import Store
 from blueprints.health import HEALTH_CHECK
+from blueprints.migrations import migrated_stores, migration_name
 from blueprints.k8s import Manifest, api_object
-from blueprints.model import DEFAULT_DENY, Catalog, Environment, Service
+from blueprints.model import DEFAULT_DENY, Catalog, Color, Environment, Service
 from blueprints.platform import sync_wave
 from blueprints.monitoring import metrics_port, monitored
 
@@ -39,9 +42,22 @@ def tcp(*ports: int) -> list[dict[str, Any]]:
     return [{"port": port, "protocol": "TCP"} for port in ports]
 
 
-def named(names: list[str]) -> dict[str, Any]:
-    """A selector of the pods of these services (or local databases), whatever their color."""
-    return {"matchExpressions": [{"key": labels.NAME, "operator": "In", "values": sorted(names)}]}
+def named(names: list[str], color: Color | None = None) -> dict[str, Any]:
+    """A selector of the pods of these services (or local databases): of one color, or whatever their color."""
+    selector: dict[str, Any] = {"matchExpressions": [{"key": labels.NAME, "operator": "In", "values": sorted(names)}]}
+    if color is not None:
+        selector["matchLabels"] = {labels.VERSION: color.value}
+    return selector
+
+
+def own(name: str, color: Color | None) -> dict[str, Any]:
+    """A selector of one service's pods (of one color)."""
+    return {"matchLabels": {labels.NAME: name, **({labels.VERSION: color.value} if color else {})}}
+
+
+def colors(env: Environment) -> list[Color | None]:
+    """The colors policies are written for: each one in a blue-green environment, else none."""
+    return list(Color) if env.blue_green else [None]
 
 
 def database_peer(store: Store) -> dict[str, Any]:
@@ -51,6 +67,10 @@ def database_peer(store: Store) -> dict[str, Any]:
     if namespaces:
         return {"namespaceSelector": {"matchExpressions": [{"key": NAMESPACE_NAME, "operator": "In", "values": namespaces}]}}
     return {"podSelector": store.pods()}
+
+
+def colored(name: str, color: Color | None) -> str:
+    return f"{name}-{color.value}" if color else name
 
 
 def policy(env: Environment, name: str, selector: dict[str, Any], ingress: list, egress: list) -> Manifest:
@@ -70,17 +90,24 @@ class NetworkIsolation(Construct):
         services = catalog.services.services
         self.manifests: list[Manifest] = [policy(env, DEFAULT_DENY, {}, [], [])]
         stores = env.stores()
-        for service in services:
-            self.manifests.append(self.service_policy(env, service, services, stores, self.scraper(catalog, env, service)))
-        if env.argocd:
-            self.manifests.append(self.health_check_policy(env, services))
+        for color in colors(env):
+            for service in services:
+                self.manifests.append(self.service_policy(env, service, services, stores, self.scraper(catalog, env, service), color))
+            if env.argocd:
+                self.manifests.append(self.health_check_policy(env, services, color))
+        migrated = migrated_stores(catalog, env)
+        for name in migrated:
+            self.manifests.append(self.migration_policy(env, stores[name]))  # one for both colors' Jobs
         for store in stores.values():
             if store.own_namespaces():
                 continue  # its pods run outside the platform's namespace
             exporter = store.exporter if monitored(env) else None
             scraper = self.prometheus_ingress(catalog, exporter.port) if exporter else None
-            self.manifests.append(self.database_policy(
-                env, store, [s.name for s in services if store.name in s.databases], scraper))
+            users = [s.name for s in services if store.name in s.databases]
+            users += [migration_name(store.name)] if store.name in migrated else []
+            self.manifests.append(self.database_policy(env, store, users, scraper))
+            if store.backup_pods() is not None:
+                self.manifests.append(self.backup_policy(env, store))
         for manifest in self.manifests:
             api_object(self, manifest, id=f"{manifest['kind']}-{manifest['metadata']['name']}")
 
@@ -105,13 +132,13 @@ class NetworkIsolation(Construct):
 
     @staticmethod
     def service_policy(env: Environment, service: Service, services: list[Service], stores: dict[str, Store],
-                       scraper: dict[str, Any] | None = None) -> Manifest:
+                       scraper: dict[str, Any] | None = None, color: Color | None = None) -> Manifest:
         callers = [s.name for s in services if service.name in s.calls]
         if env.argocd:  # the post-sync health check (blueprints/health.py) calls every service
             callers.append(HEALTH_CHECK)
         ingress = []
         if callers:
-            ingress.append({"from": [{"podSelector": named(callers)}], "ports": tcp(service.port)})
+            ingress.append({"from": [{"podSelector": named(callers, color)}], "ports": tcp(service.port)})
         if service.public:
             ingress.append({
                 "from": [{"namespaceSelector": {"matchLabels": {NAMESPACE_NAME: INGRESS_NAMESPACE}}}],
@@ -120,18 +147,32 @@ class NetworkIsolation(Construct):
         if scraper is not None:
             ingress.append(scraper)
         ports = {s.name: s.port for s in services}
-        egress = [{"to": [{"podSelector": named([callee])}], "ports": tcp(ports[callee])} for callee in service.calls]
+        egress = [{"to": [{"podSelector": named([callee], color)}], "ports": tcp(ports[callee])} for callee in service.calls]
         egress += [
             {"to": [database_peer(stores[db])], "ports": tcp(stores[db].port)} for db in service.databases
         ]
         egress.append(DNS)
-        return policy(env, service.name, {"matchLabels": {labels.NAME: service.name}}, ingress, egress)
+        return policy(env, colored(service.name, color), own(service.name, color), ingress, egress)
 
     @staticmethod
-    def health_check_policy(env: Environment, services: list[Service]) -> Manifest:
-        """The health check's pods: out to every service's port, nothing in."""
-        egress = [{"to": [{"podSelector": named([s.name])}], "ports": tcp(s.port)} for s in services]
-        return policy(env, HEALTH_CHECK, {"matchLabels": {labels.NAME: HEALTH_CHECK}}, [], [*egress, DNS])
+    def health_check_policy(env: Environment, services: list[Service], color: Color | None = None) -> Manifest:
+        """The health check's pods (of a color): out to every service's port (of that color), nothing in."""
+        egress = [{"to": [{"podSelector": named([s.name], color)}], "ports": tcp(s.port)} for s in services]
+        return policy(env, colored(HEALTH_CHECK, color), own(HEALTH_CHECK, color), [], [*egress, DNS])
+
+    @staticmethod
+    def migration_policy(env: Environment, store: Store) -> Manifest:
+        """A store's migration Jobs (both colors'): out to the store on its port and DNS, nothing in."""
+        egress = [{"to": [database_peer(store)], "ports": tcp(store.port)}, DNS]
+        name = migration_name(store.name)
+        return policy(env, name, {"matchLabels": {labels.NAME: name}}, [], egress)
+
+    @staticmethod
+    def backup_policy(env: Environment, store: Store) -> Manifest:
+        """A store's dump pods: out to the store on its port and DNS, nothing in. Their target is a
+        volume, not a peer: nothing else to reach."""
+        egress = [{"to": [{"podSelector": store.pods()}], "ports": tcp(store.port)}, DNS]
+        return policy(env, f"{store.name}-backup", store.backup_pods(), [], egress)
 
     @staticmethod
     def database_policy(env: Environment, store: Store, users: list[str], scraper: dict[str, Any] | None = None) -> Manifest:

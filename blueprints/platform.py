@@ -7,6 +7,7 @@ from constructs import Construct
 from blueprints import argocd, labels
 from blueprints.k8s import Manifest, api_object
 from blueprints.model import Catalog, Environment
+from blueprints.tls_files import CA_FILE
 
 
 def sync_wave(env: Environment, number: int) -> dict[str, dict[str, str]]:
@@ -58,5 +59,7 @@ def config_data(catalog: Catalog, env: Environment) -> dict[str, str]:
         data.update(store.topology_keys())
     for store in stores:
         data.update(store.endpoint_keys())
+    if env.tls is not None:  # the CA every client verifies the stores' certificates with
+        data.update({store.ca_key: CA_FILE for store in stores if store.ca_key})
     data.update(catalog.services.settings)
     return data

@@ -16,6 +16,7 @@ environment holding these properties (each store's module names its own: `Store.
   mongodb_root_password        MongoDB `root`
   mongodb_replica_set_key      the replica set's internal keyfile
   redis_password               Redis (the seed's key)
+  scylla_username, scylla_password   the services' ScyllaDB (CQL) login
   jwt_signing_key, jwt_signing_key_previous
   phi_encryption_key, phi_encryption_key_previous       AES-256 keys for PHI
   alertmanager_<receiver>      each alert receiver's URL or routing key (the profile's `alerting:`)
@@ -48,6 +49,7 @@ from constructs import Construct
 from blueprints import argocd, labels
 from blueprints.k8s import Manifest, api_object
 from blueprints.model import Environment
+from blueprints.tls_files import MOUNT_ROOT, TLS_DIR, TLS_VOLUME, service_certificate
 
 API_VERSION = "external-secrets.io/v1"
 ROTATION_ANNOTATION = "therapeutic-ai.io/rotation-period"
@@ -84,7 +86,6 @@ MOUNTED: dict[str, str] = {
     API_KEYS: "api-keys",
     ENCRYPTION: "phi-encryption-keys",
 }
-MOUNT_ROOT = "/var/run/secrets/therapeutic-ai"
 FILE_MODE = 0o400  # with the pods' fsGroup the kubelet makes it 0440, group 10001: readable by the service alone
 
 
@@ -99,6 +100,13 @@ def secret_volume(secret: str) -> tuple[dict[str, Any], dict[str, Any]]:
         {"name": volume, "secret": {"secretName": MOUNTED[secret], "defaultMode": FILE_MODE, "optional": False}},
         {"name": volume, "mountPath": mount_path(secret), "readOnly": True},
     )
+
+
+def certificate_volume(workload: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(volume, mount) for a workload's own certificate and the internal CA beside it, at TLS_DIR
+    (blueprints/tls_files.py): what every client verifies the databases and services with."""
+    secret = {"secretName": service_certificate(workload), "defaultMode": FILE_MODE, "optional": False}
+    return {"name": TLS_VOLUME, "secret": secret}, {"name": TLS_VOLUME, "mountPath": TLS_DIR, "readOnly": True}
 
 
 # --- where each Secret's values come from -----------------------------------------------------
@@ -146,6 +154,9 @@ def cluster_secret_store(env: Environment) -> Manifest:
                     "server": vault.server,
                     "path": vault.path,
                     "version": "v2",
+                    # Vault's certificate is verified against this CA (never skipped)
+                    "caProvider": {"type": vault.ca.type, "name": vault.ca.name, "key": vault.ca.key,
+                                   "namespace": vault.ca.namespace},
                     "auth": {
                         "kubernetes": {
                             "mountPath": vault.auth_mount,
@@ -210,11 +221,13 @@ def manifests_for(env: Environment) -> list[Manifest]:
     stores = env.stores().values()
     # database-secrets: the connection URLs, their passwords as template variables (the seed's names)
     urls = [url for url in (store.url() for store in stores) if url is not None]
+    logins = {key: prop for store in stores for key, prop in store.client_credentials().items()}
     credentials = [store.credentials for store in stores if store.credentials is not None]
+    fetched = {**{url.password: url.password for url in urls}, **{prop: prop for prop in logins.values()}}
+    template = {**{url.key: url.template for url in urls}, **{key: "{{ ." + prop + " }}" for key, prop in logins.items()}}
     return [
         cluster_secret_store(env),
-        external_secret(env, DATABASE_SECRETS, DATABASE, {url.password: url.password for url in urls},
-                        template={url.key: url.template for url in urls}),
+        external_secret(env, DATABASE_SECRETS, DATABASE, fetched, template=template),
         *(external_secret(env, c.secret, DATABASE, c.vault) for c in credentials),
         external_secret(env, MOUNTED[JWT], JWT, JWT_KEYS),
         external_secret(env, MOUNTED[API_KEYS], API_KEYS, {}, extract=api_keys_vault_key(env)),

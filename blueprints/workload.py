@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict
 from blueprints import labels, scanners
 from blueprints.k8s import Manifest, api_object
 from blueprints.model import Color, Environment, ResourceAmounts, Resources, Service, Tier
-from blueprints.secrets import secret_volume
+from blueprints.secrets import certificate_volume, secret_volume
 from blueprints.security import container_security_context, pod_security_context, service_account, tmp_volume
 
 # The seed's probes (deployment-guide.md, "Readiness vs Liveness").
@@ -33,6 +33,30 @@ class WorkloadProps(BaseModel):
     environment: Environment
     color: Color | None = None
     metrics_port: tuple[str, int] | None = None  # a port of its own for /metrics (monitoring.yaml); default: http
+    callees: dict[str, int] = {}  # the services it calls (services.yaml's `calls`), with their ports
+
+
+COLOR_VARIABLE = "SERVICE_COLOR"
+
+
+def endpoint_variable(service: str, what: str) -> str:
+    """`auth-rbac`, `HOST` -> `AUTH_RBAC_HOST`: where a called service is, in the caller's env."""
+    return f"{service.upper().replace('-', '_')}_{what}"
+
+
+def endpoint_env(callees: dict[str, int], colored: bool) -> list[dict[str, Any]]:
+    """Where each called service is. In a color's part the pod reads its color from its own
+    `version` label (kustomize's, so one blueprint serves both colors) and calls that color's
+    Services (`auth-rbac-$(SERVICE_COLOR)`): a color under verification talks to itself only. In a
+    color-less part, the Services themselves. The live Services are for traffic from outside."""
+    env: list[dict[str, Any]] = []
+    if colored and callees:
+        env.append({"name": COLOR_VARIABLE, "valueFrom": {"fieldRef": {"fieldPath": f"metadata.labels['{labels.VERSION}']"}}})
+    for callee, port in sorted(callees.items()):
+        host = f"{callee}-$({COLOR_VARIABLE})" if colored else callee
+        env += [{"name": endpoint_variable(callee, "HOST"), "value": host},
+                {"name": endpoint_variable(callee, "PORT"), "value": str(port)}]
+    return env
 
 
 def named_ports(props: WorkloadProps) -> list[tuple[str, int]]:
@@ -117,6 +141,12 @@ class ServiceWorkload(Construct):
             return []
         return [secret_volume(secret) for secret in self.service.secrets]
 
+    def tls_volumes(self) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        """Its own certificate and the CA (blueprints/tls_files.py), where cert-manager issues them."""
+        if self.env.tls is None:
+            return []
+        return [certificate_volume(self.service.name)]
+
     def extra_probes(self) -> dict[str, Any]:
         return {}
 
@@ -138,6 +168,7 @@ class ServiceWorkload(Construct):
         volumes = [tmp_volume()]
         volumes += self.extra_volumes()
         volumes += self.secret_volumes()
+        volumes += self.tls_volumes()
         return {
             "name": self.service.name,
             "image": self.image,
@@ -147,6 +178,7 @@ class ServiceWorkload(Construct):
                 {"name": "SERVICE_NAME", "value": self.service.name},
                 {"name": "SERVICE_PORT", "value": str(port)},
                 {"name": "ENVIRONMENT", "value": self.env.name},
+                *endpoint_env(self.props.callees, self.props.color is not None),
                 *self.extra_env(),
             ],
             "envFrom": [{"configMapRef": {"name": self.env.config_map_name}}],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -10,14 +11,13 @@ import yaml
 from ruamel.yaml import YAML
 
 from blueprints.databases.spec import DatabaseCatalog
+from blueprints.layout import CATALOG as CATALOG_DIR, SERVICES_FILE
 from blueprints.model import Catalog, CatalogProblem, EnvironmentCatalog, ReleaseCatalog, ServiceCatalog
 from blueprints.monitoring_spec import MonitoringCatalog
-from generator import yamlio
+from generator import yamlio, yamlquote, yamlstrict
 from generator.errors import CatalogError
 from generator.fieldpath import dotted
 
-CATALOG_DIR = Path("blueprints") / "catalog"
-SERVICES_FILE = CATALOG_DIR / "services.yaml"
 ENVIRONMENTS_FILE = CATALOG_DIR / "environments.yaml"
 DATABASES_FILE = CATALOG_DIR / "databases.yaml"
 RELEASES_FILE = CATALOG_DIR / "releases.yaml"
@@ -84,20 +84,44 @@ def release_problem(catalog: Catalog) -> tuple[tuple[str, ...], str] | None:
 def load_file(project: Path, relative: Path, model: type[M], context: dict[str, Any] | None = None) -> M:
     path = project / relative
     try:
-        text = path.read_text(encoding="utf-8")
+        text = yamlstrict.decode(path.read_bytes())
+        data = yamlio.load(text)
     except OSError as exc:
         raise CatalogError(f"{relative}: cannot read ({exc.strerror}); is {project} a gen project?") from None
-    try:
-        data = yamlio.load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark else ""
+        line = f":{exc.line}" if isinstance(exc, yamlstrict.YamlProblem) else f":{mark.line + 1}" if mark else ""
         raise CatalogError(f"{relative}{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    problem = unwritable_string(data)
+    if problem:
+        loc, message = problem
+        line = line_of(YAML(typ="rt").load(text), loc)
+        raise CatalogError(f"{relative}{f':{line}' if line else ''}: {dotted(loc) or '(top level)'}: {message}")
     try:
-        return model.model_validate(data, context=context)
+        # strict: no yes-to-int, "8090"-to-int or 5.0-to-int; JSON input, so enums still take their values
+        return model.model_validate_json(json.dumps(data), strict=True, context=context)
     except ValidationError as exc:
         # Only now pay for ruamel's round-trip parse: it keeps the line of every key.
         raise CatalogError(describe(relative, YAML(typ="rt").load(text), exc)) from None
+
+
+def unwritable_string(node: Any, loc: tuple[Any, ...] = ()) -> tuple[tuple[Any, ...], str] | None:
+    """The first key or string value that gen could not write through kustomize unchanged."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found = unwritable_string(key, loc + (key,)) or unwritable_string(value, loc + (key,))
+            if found:
+                return found
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            found = unwritable_string(item, loc + (index,))
+            if found:
+                return found
+    elif isinstance(node, str):
+        bad = yamlquote.unwritable(node)
+        if bad:
+            return loc, f"{bad} cannot pass through kustomize unchanged; remove it"
+    return None
 
 
 def describe(relative: Path, data: Any, exc: ValidationError) -> str:
@@ -112,6 +136,9 @@ def describe(relative: Path, data: Any, exc: ValidationError) -> str:
         message = problem.message
     elif message.startswith("Value error, "):
         message = message[len("Value error, ") :]
+    elif first["type"].endswith("_type") and not isinstance(first.get("input"), (dict, list)):
+        # strict types: say what was written (yes, "8090", 5.0), since nothing is converted
+        message = f"{message}, not {json.dumps(first.get('input'))}"
     line = line_of(data, loc)
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
     where = f"{relative}:{line}" if line else str(relative)

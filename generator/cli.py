@@ -1,24 +1,27 @@
-"""The `gen` command line: parse options, call the library, print. Nothing else lives here."""
+"""The `gen` command line: parse options, call the library, print. Nothing else lives here.
+
+Each command imports what it needs when it runs: `gen --help`, `gen rules` and the parsing of
+every command start without the typed models, cdk8s or the validators (start-up: bench/render.py)."""
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from blueprints.layout import RENDERED
-from blueprints.model import Catalog, Color, Environment
-from generator import arguments, completion, diff
-from generator.diff import base as diff_base, markdown as diff_markdown
-from generator.catalog import SERVICES_FILE, load_catalog
-from generator.errors import GenError, ValidationFailed
-from generator.files import Changes
-from generator.progress import Progress
-from generator.release import steps as release
-from generator.render import RenderOptions, Selection, check, hooks, render
-from generator.validation import report, validate
-from generator.rendered import parts
-from generator.validation.run import environment_capacity
+from blueprints.enums import Color
+from blueprints.layout import RENDERED, SERVICES_FILE
+from generator import lock
+from generator.errors import EnvironmentFailure, GenError, ValidationFailed
+
+if TYPE_CHECKING:
+    from blueprints.model import Catalog, Environment
+    from generator.files import Changes
+    from generator.release.steps import Switch
+    from generator.ondemand import output
+    from generator.render import Selection
 
 
 class GenGroup(click.Group):
@@ -29,6 +32,8 @@ class GenGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ValidationFailed as failed:
+            from generator.validation import report
+
             for line in report.text(failed.report):
                 click.echo(line)
             click.echo(f"gen: error: {failed}", err=True)
@@ -36,6 +41,22 @@ class GenGroup(click.Group):
         except GenError as exc:
             click.echo(f"gen: error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except OSError as exc:  # the machine failed us (disk full, permission, bad TMPDIR): exit 3
+            click.echo(f"gen: error: {environment_failure(exc, ctx.obj)}", err=True)
+            ctx.exit(EnvironmentFailure.exit_code)
+
+
+def environment_failure(exc: OSError, project: Path | None) -> str:
+    """`path: reason (ERRNO)`, the path relative to the project when it lies inside it."""
+    where = exc.filename
+    if where is not None and project is not None:
+        try:
+            where = Path(where).resolve().relative_to(project)
+        except ValueError:
+            pass
+    code = errno.errorcode.get(exc.errno or 0, "")
+    reason = f"{exc.strerror or exc}{f' ({code})' if code else ''}"
+    return f"{where}: {reason}" if where is not None else reason
 
 
 def find_project() -> Path:
@@ -54,10 +75,14 @@ def project_of(ctx: click.Context) -> Path:
 
 
 def complete_environment(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
+    from generator import completion
+
     return completion.environments(project_of(ctx), incomplete)
 
 
 def complete_target(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
+    from generator import completion
+
     return completion.targets(project_of(ctx), incomplete)
 
 
@@ -71,8 +96,15 @@ def complete_target(ctx: click.Context, _param: click.Parameter, incomplete: str
 @click.pass_context
 def cli(ctx: click.Context, project: Path | None) -> None:
     """gen: the therapeutic AI platform's Kubernetes manifests, from typed cdk8s blueprints
-    through Kustomize overlays to committed YAML under rendered/."""
+    through Kustomize overlays to committed YAML under rendered/.
+
+    \b
+    Exit codes: 0 done; 1 validation failed, drift found or a step refused;
+    2 bad input or usage; 3 the environment failed (disk full, permission,
+    missing kubectl or Node, bad TMPDIR, another gen holding the project).
+    A killed write is finished by the next command (see README)."""
     ctx.obj = (project or find_project()).resolve()
+    ctx.with_resource(lock.project_lock(ctx.obj))
 
 
 @cli.command(name="render")
@@ -88,6 +120,11 @@ def render_command(project: Path, env: str | None, color: str | None, everything
 
     The rendered objects are validated first (as `gen validate` would, with the environment's
     other parts as committed); nothing is written unless the whole render succeeds and passes."""
+    from generator import arguments
+    from generator.catalog import load_catalog
+    from generator.progress import Progress
+    from generator.render import RenderOptions, render
+
     catalog = load_catalog(project)
     selection = arguments.selection(catalog, env, color, everything)
     with Progress.on_terminal(quiet) as progress:
@@ -120,6 +157,11 @@ def validate_command(project: Path, env: str | None, everything: bool, output: s
     """Validate the committed rendered/ tree: strict schemas, policy rules, capacity fit.
 
     Exit 0 when clean, 1 when problems are found, 2 on bad usage."""
+    from generator import arguments
+    from generator.catalog import load_catalog
+    from generator.progress import Progress
+    from generator.validation import report, validate
+
     catalog = load_catalog(project)
     envs = arguments.environments(catalog, env, everything)
     with Progress.on_terminal() as progress:
@@ -144,6 +186,11 @@ def capacity_command(project: Path, env: str) -> None:
     """What ENV requests (every part and color at once) against the cluster its profile declares.
 
     Exit 1 when it does not fit."""
+    from generator import arguments
+    from generator.catalog import load_catalog
+    from generator.validation import report
+    from generator.validation.run import environment_capacity
+
     catalog = load_catalog(project)
     profile = arguments.environment(catalog, env)
     result = environment_capacity(project, catalog, profile)
@@ -158,7 +205,9 @@ def capacity_command(project: Path, env: str) -> None:
 @cli.command(name="rules")
 def rules_command() -> None:
     """The policy rules `gen validate` applies, by id."""
-    rows = report.rules_table()
+    from generator.validation.policies import rules_table
+
+    rows = rules_table()
     click.echo(table(rows))
     click.echo(f"gen rules: {len(rows) - 1} rules")
 
@@ -167,6 +216,9 @@ def rules_command() -> None:
 @click.pass_obj
 def check_command(project: Path) -> None:
     """Exit 1 if committed overlays/ or rendered/ differ from a fresh render. Writes nothing."""
+    from generator.progress import Progress
+    from generator.render import check
+
     with Progress.on_terminal() as progress:
         changes = check(project, progress)
     print_check("gen check", changes, "--all")
@@ -196,6 +248,9 @@ def hook_group() -> None:
 @click.pass_obj
 def hook_check_command(project: Path, files: tuple[str, ...]) -> None:
     """`gen check` of the environments FILES touch. Exit 1 if they differ from a fresh render."""
+    from generator.progress import Progress
+    from generator.render import hooks
+
     catalog, envs = touched(project, files, "check")
     if envs:
         with Progress.on_terminal() as progress:
@@ -209,6 +264,9 @@ def hook_check_command(project: Path, files: tuple[str, ...]) -> None:
 @click.pass_obj
 def hook_validate_command(project: Path, files: tuple[str, ...]) -> None:
     """`gen validate` of the environments FILES touch. Exit 1 on problems."""
+    from generator.progress import Progress
+    from generator.validation import report, validate
+
     catalog, envs = touched(project, files, "validate")
     if envs:
         with Progress.on_terminal() as progress:
@@ -221,6 +279,9 @@ def hook_validate_command(project: Path, files: tuple[str, ...]) -> None:
 
 def touched(project: Path, files: tuple[str, ...], verb: str) -> tuple[Catalog, list[Environment]]:
     """The catalog and the environments the files touch; says so when there are none."""
+    from generator import arguments
+    from generator.catalog import load_catalog
+
     catalog = load_catalog(project)
     envs = arguments.touched_environments(catalog, files)
     if not envs:
@@ -252,9 +313,66 @@ def promote_command(project: Path, env: str, color: str) -> None:
     from a fresh render, or the environment with COLOR serving fails `gen validate`; and while
     rendered/ENV/shared/ differs from a fresh render in anything but the live Services. Commit
     the change and open the PR."""
+    from generator import arguments
+    from generator.catalog import load_catalog
+    from generator.release import steps as release
+
     catalog = load_catalog(project)
     result = release.promote(project, catalog, arguments.environment(catalog, env), arguments.color(color))
     print_switch(result, "promote")
+
+
+@cli.command(name="restore-plan")
+@click.argument("env")
+@click.argument("store")
+@click.option("--backup", required=True, help="The dump to restore, as named on the dump volume (pg_dumpall-2026-11-28-02-30).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Write one file per object to this new (or empty) folder; default: print them.")
+@click.pass_obj
+def restore_plan_command(project: Path, env: str, store: str, backup: str, out: Path | None) -> None:
+    """The manifests of a restore drill: the dump BACKUP of STORE in ENV restored into a scratch
+    namespace (<namespace>-restore-<store>) by a Job that then checks the outcome; validated as
+    `gen validate` validates rendered/, whose files (and overlays/) it never touches. Apply them
+    with `kubectl apply -f DIR`; see README, "Backups and restore"."""
+    from generator import arguments
+    from generator.catalog import load_catalog
+    from generator.ondemand import restore
+
+    catalog = load_catalog(project)
+    options = restore.RestorePlanOptions(project, catalog, arguments.environment(catalog, env), store, backup, out)
+    print_on_demand(restore.plan(options), out, f"gen restore-plan {env} {store}")
+
+
+@cli.command(name="downgrade-plan")
+@click.argument("env")
+@click.argument("store")
+@click.option("--color", type=click.Choice([c.value for c in Color]), help="Whose release's image (default: the serving color's).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Write one file per object to this new (or empty) folder; default: print them.")
+@click.pass_obj
+def downgrade_plan_command(project: Path, env: str, store: str, color: str | None, out: Path | None) -> None:
+    """The schema downgrade of STORE in ENV (databases.yaml `migrations.jobs.<store>.downgrade`, the
+    seed's `alembic downgrade -1`) as a Job to apply by hand, validated; rendered/ and overlays/
+    are not touched. See README, "Migrations"."""
+    from generator import arguments
+    from generator.catalog import load_catalog
+    from generator.ondemand import downgrade
+
+    catalog = load_catalog(project)
+    options = downgrade.DowngradePlanOptions(project, catalog, arguments.environment(catalog, env), store,
+                                             arguments.color(color) if color else None, out)
+    print_on_demand(downgrade.plan(options), out, f"gen downgrade-plan {env} {store}")
+
+
+def print_on_demand(result: output.OnDemand, out: Path | None, what: str) -> None:
+    """Manifests rendered on demand: printed (the summary then on stderr) or written to `out`."""
+    if out is None:
+        click.echo(result.document(), nl=False)
+    else:
+        result.write(out)
+        for name in result.files:
+            click.echo(f"  wrote {out / name}")
+    click.echo(f"{what}: {len(result.files)} objects, validated: 0 errors", err=out is None)
 
 
 @cli.command(name="rollback")
@@ -264,12 +382,16 @@ def rollback_command(project: Path, env: str) -> None:
     """Make the color the last promotion replaced serve ENV again: the rendered files, byte for
     byte, as before that promotion (the record then names no previous color). Refuses (exit 1)
     when there is none to return to."""
+    from generator import arguments
+    from generator.catalog import load_catalog
+    from generator.release import steps as release
+
     catalog = load_catalog(project)
     result = release.rollback(project, catalog, arguments.environment(catalog, env))
     print_switch(result, "rollback")
 
 
-def print_switch(result: release.Switch, verb: str) -> None:
+def print_switch(result: Switch, verb: str) -> None:
     for name in result.services:
         click.echo(f"Service {name}: selector version {result.was.value} -> {result.active.value}")
     for line in result.rendered.changes.lines():
@@ -298,6 +420,11 @@ def retire_command(project: Path, env: str, color: str) -> None:
     """Remove the idle COLOR of ENV: its overlay, its rendered part and its Argo CD Application
     (Argo CD then prunes what it ran). Refuses (exit 1) to retire the color that serves ENV.
     `gen render ENV --color COLOR` deploys it again."""
+    from generator import arguments
+    from generator.catalog import load_catalog
+    from generator.files import Changes
+    from generator.release import steps as release
+
     catalog = load_catalog(project)
     result = release.retire(project, catalog, arguments.environment(catalog, env), arguments.color(color))
     changes = result.rendered.changes
@@ -347,6 +474,10 @@ def diff_command(project: Path, targets: tuple[str, ...], output: str, old_tree:
       old name of an object so renamed (envFrom's staging-config reads <env>-config).
 
     Exit 0 when equal, 1 when different, 2 on bad usage or a committed file that is not an object."""
+    from generator import arguments, diff
+    from generator.catalog import load_catalog
+    from generator.diff import base as diff_base, markdown as diff_markdown
+
     catalog = load_catalog(project)
     if old_tree is None:
         title = " ".join(("gen diff", *targets))
@@ -372,6 +503,9 @@ def diff_command(project: Path, targets: tuple[str, ...], output: str, old_tree:
 @click.pass_obj
 def list_command(project: Path) -> None:
     """Environments, their parts, and the services with their replicas in each environment."""
+    from generator.catalog import load_catalog
+    from generator.rendered import parts
+
     catalog = load_catalog(project)
     envs = catalog.environments.environments
     rows = [["ENVIRONMENT", "COMPLIANCE", "DATA", "BLUE-GREEN", "PARTS", "GPU HOSTS", "CLUSTER"]]

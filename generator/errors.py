@@ -29,6 +29,13 @@ class RenderedFileError(GenError):
     """A committed rendered file that is not one Kubernetes object (or two that clash)."""
 
 
+class EnvironmentFailure(GenError):
+    """The machine failed gen, not the input: disk full, permission, a missing or broken kubectl or
+    Node, an unusable TMPDIR, another gen holding the project. Exit code 3."""
+
+    exit_code = 3
+
+
 class ValidationFailed(GenError):
     """A render whose objects fail `gen validate`: nothing is written. Exit code 1."""
 

@@ -1,17 +1,19 @@
 """Files on disk as a mapping path -> bytes: read a scope, compare, replace it whole.
 
 A render owns a set of folders (its scope). The new content of every folder is written beside
-the project first; only when all of it is written are the folders swapped in by renames, and a
-failure during the swap puts back what was there. So a failed render leaves the tree as it was.
+the project first; only when all of it is written are the folders swapped in by renames, under a
+journal (`generator/swap.py`): a failure puts back what was there, a kill is healed by the next command.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+
+from generator import swap
+from generator.swap import prune_empty  # noqa: F401  (the tree's API)
 
 Files = dict[PurePosixPath, bytes]
 
@@ -73,47 +75,17 @@ def replace(root: Path, scope: list[PurePosixPath], desired: Files) -> None:
     stray = [p for p in desired if not any(under(p, folder) for folder in scope)]
     if stray:
         raise ValueError(f"files outside the render's scope: {stray[:3]}")
-    staging = Path(tempfile.mkdtemp(prefix=".gen-tmp-", dir=root))
-    swapped: list[tuple[Path, Path | None]] = []  # (target, backup or None if it did not exist)
+    staging = Path(tempfile.mkdtemp(prefix=swap.SCRATCH_PREFIX, dir=root))
     try:
+        swap.done("mkdir", staging)
         for path, content in desired.items():
             target = staging / "new" / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
-        # folders first, single files (the release record) last: a file is the commit point
-        ordered = [f for f in scope if f not in desired] + [f for f in scope if f in desired]
-        for index, folder in enumerate(ordered):
-            target = root / folder
-            new = staging / "new" / folder
-            backup = staging / "old" / str(index)
-            if target.exists():
-                backup.parent.mkdir(parents=True, exist_ok=True)
-                os.rename(target, backup)
-                swapped.append((target, backup))
-            else:
-                swapped.append((target, None))
-            if new.exists():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.rename(new, target)
-    except BaseException:
-        for target, backup in reversed(swapped):
-            if target.is_dir() and not target.is_symlink():
-                shutil.rmtree(target)
-            elif target.exists() or target.is_symlink():
-                target.unlink()
-            if backup is not None:
-                os.rename(backup, target)
+        swap.done("write", staging)
+    except Exception:
+        swap.remove_scratch(staging)
         raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    prune_empty(root, scope)
-
-
-def prune_empty(root: Path, scope: list[PurePosixPath]) -> None:
-    """Remove folders a removal left empty (rendered/<env>/ once its last part is gone)."""
-    for folder in scope:
-        parent = (root / folder).parent
-        # stop below the top-level folders: rendered/ and overlays/ themselves always stay
-        while parent.parent != root and parent != root and parent.is_dir() and not any(parent.iterdir()):
-            parent.rmdir()
-            parent = parent.parent
+    # folders first, single files (the release record) last: a file is the commit point
+    ordered = [f for f in scope if f not in desired] + [f for f in scope if f in desired]
+    swap.swap(root, staging, ordered)

@@ -18,6 +18,15 @@ from generator.rendered import Doc, Part
 PROJECT = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def parse_cache(tmp_path_factory) -> Path:
+    """The tests' parse cache (generator/rendered/cache.py), in a folder of their own, not the user's."""
+    folder = tmp_path_factory.mktemp("parse-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GEN_CACHE", str(folder))
+        yield folder
+
+
 @pytest.fixture(scope="session")
 def fresh() -> Plan:
     """Every environment rendered now, in memory, from the committed catalog and blueprints."""

@@ -165,6 +165,8 @@ def levels(alert: Alert) -> dict[str, float]:
         return {"strong": 0.5, "edge": value - 0.01, "below": value + 0.01}
     if alert.measure == "quantile":  # the share of slow requests (see histogram_series)
         return {"strong": 1.0, "edge": 0.08, "below": 0.07}
+    if alert.measure == "age":  # time() runs past the last sample by up to one scrape interval
+        return {"strong": value * 2, "edge": value + 1, "below": value - SCRAPE - 1}
     return {"strong": value * 2, "edge": value + 1, "below": value - 1}
 
 
@@ -205,6 +207,13 @@ def build(alert: Alert, env: str, scenario: Scenario, t: Timeline) -> tuple[list
             case.add(alert.metric, {"namespace": NAMESPACE, "job": service, "pod": f"{service}-{color}-0",
                                     **color_labels(color)}, gauge(value, t.samples))
         return case.series, {"job": service, **color_labels(failing_color)}
+    if alert.measure == "age":  # a gauge of Unix times: a sample's age is its time less its value
+        assert alert.metric is not None
+        for cronjob, failing in (("postgres-pgdumpall", True), ("mongodb-mongodump", False)):
+            age = (lambda k: level if t.bad(k) else 3600.0) if failing else (lambda k: 3600.0)
+            case.add(alert.metric.partition("{")[0], {"namespace": NAMESPACE, "cronjob": cronjob, "job": "kube-state-metrics"},
+                     gauge(lambda k, age=age: k * SCRAPE - age(k), t.samples))
+        return case.series, {"cronjob": "postgres-pgdumpall"}
     # ratios of the table: the Redis cache (hits over operations) and the kubelet's probes
     if alert.numerator and alert.numerator[0].startswith("redis_keyspace_hits_total"):
         hit = lambda k: level if t.bad(k) else 0.95  # noqa: E731

@@ -53,34 +53,34 @@ def test_bad_arguments_exit_2_with_choices_and_write_nothing(scratch, args, mess
         (SERVICES, "    model: BAAI/bge-large-en-v1.5\n", "",
          "blueprints/catalog/services.yaml:160: services[18].model: a gpu-host service needs model"),
         (ENVIRONMENTS, "    gpu_hosts: gpu\n", "    gpu_hosts: gpu\n    gpu_host: gpu\n",
-         "blueprints/catalog/environments.yaml:106: environments[3].gpu_host: Extra inputs are not permitted"),
+         "blueprints/catalog/environments.yaml:111: environments[3].gpu_host: Extra inputs are not permitted"),
         (ENVIRONMENTS, "tag: 3.0.0}\n    gpu_hosts: gpu", "tag: latest}\n    gpu_hosts: gpu",
-         "blueprints/catalog/environments.yaml:104: environments[3].images.tag: 'latest' is not a release"),
+         "blueprints/catalog/environments.yaml:109: environments[3].images.tag: 'latest' is not a release"),
         (ENVIRONMENTS, "      gpu_nodes: {count: 4, gpus_per_node: 2}", "",
-         "blueprints/catalog/environments.yaml:105: environments[3].gpu_hosts: 'gpu' needs cluster.gpu_nodes"),
+         "blueprints/catalog/environments.yaml:110: environments[3].gpu_hosts: 'gpu' needs cluster.gpu_nodes"),
         (ENVIRONMENTS, "    replicas: {max: 2}", "    replicas: {max: 0}",
          "blueprints/catalog/environments.yaml:70: environments[2].replicas.max: Input should be greater than or equal to 1"),
         (ENVIRONMENTS, "mongodb: {members: 3, cpu: \"1\"", "mongodb: {members: 4, cpu: \"1\"",
-         "blueprints/catalog/environments.yaml:128: environments[3].databases.mongodb.members: a replica set of 4 has no majority"),
+         "blueprints/catalog/environments.yaml:138: environments[3].databases.mongodb.members: a replica set of 4 has no majority"),
         (ENVIRONMENTS, "redis: {cluster: true, shards: 3,", "redis: {cluster: true, shards: 2,",
-         "blueprints/catalog/environments.yaml:129: environments[3].databases.redis.shards: Redis Cluster needs at least 3 shards"),
+         "blueprints/catalog/environments.yaml:139: environments[3].databases.redis.shards: Redis Cluster needs at least 3 shards"),
         (ENVIRONMENTS, "      storage_class: encrypted-ssd   # assumed name of the cluster's encrypted class (real PHI)\n", "",
-         "blueprints/catalog/environments.yaml:125: environments[3].databases.storage_class: real-phi data must be on an encrypted StorageClass"),
+         "blueprints/catalog/environments.yaml:130: environments[3].databases.storage_class: real-phi data must be on an encrypted StorageClass"),
         (Path("blueprints/catalog/databases.yaml"), "version: 16.7.27", "version: latest",
-         "blueprints/catalog/databases.yaml:12: charts.postgresql.version: String should match pattern"),
+         "blueprints/catalog/databases.yaml:30: charts.postgresql.version: String should match pattern"),
         (ENVIRONMENTS, "      scylladb: {datacenters: 3", "      scylla: {datacenters: 3",
-         "blueprints/catalog/environments.yaml:130: environments[3].databases.scylla: 'scylla' is not a store "
+         "blueprints/catalog/environments.yaml:140: environments[3].databases.scylla: 'scylla' is not a store "
          "(one of postgres, mongodb, redis, scylladb)"),
         (ENVIRONMENTS, "      redis: {cluster: true, shards: 3, replicas: 1, cpu: 500m, memory: 2Gi, storage: 10Gi}\n", "",
-         "blueprints/catalog/environments.yaml:125: environments[3].databases: every environment sizes every store: redis missing"),
+         "blueprints/catalog/environments.yaml:130: environments[3].databases: every environment sizes every store: redis missing"),
         (Path("blueprints/catalog/databases.yaml"), "\n  scylladb: {", "\n  scylla: {",
-         "blueprints/catalog/databases.yaml:53: local_images.scylla: 'scylla' is not a store"),
+         "blueprints/catalog/databases.yaml:71: local_images.scylla: 'scylla' is not a store"),
         (SERVICES, "  - name: billing\n", "  - name: redis-database\n",
          "blueprints/catalog/services.yaml:47: services[4].name: 'redis-database' is taken by the store redis"),
         (SERVICES, "  - name: billing\n", "  - name: health-check\n",
          "blueprints/catalog/services.yaml:47: services[4].name: 'health-check' is taken by the post-sync health check"),
         (Path("blueprints/catalog/databases.yaml"), "  redis-cluster:  ", "  redis-sharded:  ",
-         "blueprints/catalog/databases.yaml:33: charts.redis-sharded: no store installs chart 'redis-sharded'"),
+         "blueprints/catalog/databases.yaml:51: charts.redis-sharded: no store installs chart 'redis-sharded'"),
     ],
     ids=["duplicate-port", "duplicate-name", "not-dns", "negative-replicas", "unknown-tier", "gpu-host-without-model",
          "unknown-key", "latest-tag", "gpu-without-nodes", "zero-replica-cap", "even-replica-set", "two-redis-shards",
@@ -125,14 +125,15 @@ def test_render_prints_what_it_wrote_then_is_up_to_date(scratch):
     assert "added    rendered/production/green/deployment-api-gateway-green.yaml" in first.output
     assert "added    overlays/production/patches/kustomization.yaml" in first.output
     assert first.output.strip().splitlines()[-1] == (
-        # 21 warnings: no shared part yet, so no NetworkPolicy covers the pods (20 services, the health check)
-        "gen render production --color green: 106 added, 0 changed, 0 removed; validated: 0 errors, 21 warnings"
+        # 23 warnings: no shared part yet, so no NetworkPolicy covers the pods (20 services, the health
+        # check, the two migrations)
+        "gen render production --color green: 111 added, 0 changed, 0 removed; validated: 0 errors, 23 warnings"
     )
     assert not (scratch / "rendered/production/blue").exists()  # one color only
     assert not (scratch / "rendered/production/shared").exists()
 
     second = gen(scratch, "render", "production", "--color", "green")
-    assert second.output == "gen render production --color green: up to date; validated: 0 errors, 21 warnings\n"
+    assert second.output == "gen render production --color green: up to date; validated: 0 errors, 23 warnings\n"
 
 
 def test_check_reports_missing_changed_and_extra_files_and_writes_nothing(project):
@@ -217,7 +218,8 @@ def test_a_color_tag_renders_only_that_color_with_the_new_release(project):
          "    revision:")  # staging's (production has no revision of its own)
     result = gen(project, "render", "staging", "--quiet")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("gen render staging: 0 added, 41 changed, 0 removed")  # 20 overlays, 20 Deployments, README
+    # 20 overlays, 20 Deployments, README; the migrations' overlay and its two Jobs (green's migration image)
+    assert result.output.startswith("gen render staging: 0 added, 44 changed, 0 removed")
     green = (project / "rendered/staging/green/deployment-billing-green.yaml").read_text()
     blue = (project / "rendered/staging/blue/deployment-billing-blue.yaml").read_text()
     assert "image: registry.therapeutic-ai.internal/platform/billing:3.1.0" in green

@@ -53,25 +53,37 @@ def test_rendered_files_are_named_by_kind_and_name():
         assert path.name == f"{obj['kind'].lower()}-{obj['metadata']['name']}.yaml", path
 
 
-def test_a_part_built_in_groups_renders_the_same_objects_and_kustomize_still_builds_it(scratch, fresh, monkeypatch):
-    """Large parts are built in groups (kustomize slows down with the square of a build's size):
-    the rendered objects must not change, and the part's own kustomization must still build them."""
+@pytest.mark.parametrize("part,bound", [("production/green", 30), ("production/shared", 10)])
+def test_a_part_built_in_groups_renders_the_same_objects_and_kustomize_still_builds_it(scratch, fresh, monkeypatch,
+                                                                                       part, bound):
+    """Large parts are built in groups of a bounded object count (kustomize slows down with the
+    square of a build's size), a source larger than the bound in chunks: the rendered objects must
+    not change, no build may exceed the bound, and the part's own kustomization must still build them."""
     from generator.render import overlays
     from tests.conftest import render_project
 
-    monkeypatch.setattr(overlays, "GROUP_SIZE", 7)  # 20 services -> 3 groups
-    render_project(scratch, "production", "green")
-    part = scratch / "overlays/production/green"
-    assert sorted(p.name for p in part.iterdir()) == ["group-001", "group-002", "group-003", "kustomization.yaml"]
+    monkeypatch.setattr(overlays, "MAX_OBJECTS", bound)  # 82 and 94 objects: several groups each
+    env, name = part.split("/")
+    render_project(scratch, env, name if name != "shared" else None)
+    root = scratch / "overlays" / part
+    groups = sorted(p.name for p in root.iterdir() if p.is_dir())
+    assert len(groups) > 1 and groups == [f"group-{n:03d}" for n in range(1, len(groups) + 1)]
+    kustomization = yamlio.load((root / "kustomization.yaml").read_text())
+    assert kustomization["resources"] == groups
+    for group in groups:
+        built = subprocess.run([kubectl(), "kustomize", str(root / group)], capture_output=True, text=True, check=True)
+        assert 0 < len(yamlio.load_all(built.stdout)) <= bound
+    if name == "shared":  # its network policies (one source) exceed 10 objects: written in chunks
+        assert len(list(root.glob("group-*/resources/network-policies/*.yaml"))) > 1
 
     rendered = {
         PurePosixPath(p.relative_to(scratch).as_posix()): p.read_bytes()
-        for p in (scratch / "rendered/production/green").glob("*.yaml")
+        for p in (scratch / "rendered" / part).glob("*.yaml")
     }
     expected = {path: content for path, content in fresh.files.items()
-                if path.parent == PurePosixPath("rendered/production/green") and path.suffix == ".yaml"}
+                if path.parent == PurePosixPath("rendered", part) and path.suffix == ".yaml"}
     strip = lambda files: {p: c.split(b"\n", 1)[1] for p, c in files.items()}  # headers name the group's file
     assert strip(rendered) == strip(expected)
 
-    built = subprocess.run([kubectl(), "kustomize", str(part)], capture_output=True, text=True, check=True)
+    built = subprocess.run([kubectl(), "kustomize", str(root)], capture_output=True, text=True, check=True)
     assert sorted(map(repr, yamlio.load_all(built.stdout))) == sorted(repr(yamlio.load(c.decode())) for c in rendered.values())

@@ -52,6 +52,12 @@ SEED_ROLLBACK = {
     "Error rate >5% for 3 minutes": (">", 5, "%", Decimal("0.05"), "3m"),
 }
 
+# The seed's checklist item "Backup and recovery procedures tested" as an alert: a dump older
+# than a day plus a margin (comparison, threshold, unit, expression number in seconds).
+SEED_CHECKLIST = {
+    "Backup and recovery procedures tested": (">", 26, "h", Decimal("93600")),
+}
+
 
 def row_for(words: str):
     rows = [a for a in TABLE.alerts if words in a.seed]
@@ -93,9 +99,13 @@ def test_every_seed_threshold_is_one_row_of_the_table_with_its_number_and_unit()
         assert (row.comparison, row.threshold_number, row.threshold_unit, row.value) == (comparison, number, unit, value)
         assert row.duration == for_, words
         rows.append(row.alert)
+    for words, (comparison, number, unit, value) in SEED_CHECKLIST.items():
+        row = row_for(words)
+        assert (row.comparison, row.threshold_number, row.threshold_unit, row.value) == (comparison, number, unit, value)
+        rows.append(row.alert)
     # nothing in the table that the seed does not ask for
     assert sorted(rows) == sorted(a.alert for a in TABLE.alerts)
-    assert len(rows) == 16
+    assert len(rows) == 17
 
 
 def test_milliseconds_become_seconds_and_percent_a_ratio():
@@ -110,7 +120,7 @@ def test_production_has_one_alert_per_row_with_the_seed_threshold_in_its_express
     alerts = rendered_alerts(objects, "production")
     idle = [a.idle_alert.alert for a in TABLE.alerts if a.idle_alert]
     assert sorted(alerts) == sorted([*(a.alert for a in TABLE.alerts), *idle, "ScrapeJobMissing", "ScrapeTargetDown"])
-    assert len(alerts) == 16 + 2 + 2
+    assert len(alerts) == 17 + 2 + 2  # the seed's 16 thresholds and BackupStale, 2 idle-color, 2 per scrape job
     expected = {words: (fact[0], fact[3]) for words, fact in [*SEED_SLOS.items(), *SEED_ROLLBACK.items()]}
     for words, (comparison, value) in expected.items():
         alert = alerts[row_for(words).alert]
@@ -122,7 +132,7 @@ def test_production_has_one_alert_per_row_with_the_seed_threshold_in_its_express
 def test_every_environment_gets_the_same_thresholds(objects, env):
     rows = {a.alert for a in TABLE.alerts}
     mine = {name: threshold_of(a["expr"]) for name, a in rendered_alerts(objects, env).items() if name in rows}
-    assert len(mine) == 16
+    assert len(mine) == 17
     assert mine == {name: threshold_of(a["expr"]) for name, a in rendered_alerts(objects, "production").items() if name in rows}
 
 
@@ -286,39 +296,39 @@ def test_a_metrics_port_of_its_own_is_exposed_scraped_and_let_through():
     "old,new,expected",
     [
         ('    comparison: ">="\n    threshold: 100ms\n', '    comparison: "=>"\n    threshold: 100ms\n',
-         "blueprints/catalog/monitoring.yaml:95: alerts[0].comparison: Input should be '>', '>=', '<' or '<='"),
+         "blueprints/catalog/monitoring.yaml:97: alerts[0].comparison: Input should be '>', '>=', '<' or '<='"),
         ("    threshold: 50ms\n", "    threshold: -50ms\n",
-         "blueprints/catalog/monitoring.yaml:120: alerts[2].threshold: '-50ms': a threshold is not negative"),
+         "blueprints/catalog/monitoring.yaml:122: alerts[2].threshold: '-50ms': a threshold is not negative"),
         ("  services: {}", "  services: {qwen-hots: {path: /stats}}",
          "blueprints/catalog/monitoring.yaml:22: scrape.services.qwen-hots: 'qwen-hots' is not a service of the catalog"),
         ("  services: {}", "  services: {qwen-host: {port: metrics}}",
          "blueprints/catalog/monitoring.yaml:22: scrape.services.qwen-host.number: qwen-host: a metrics port other than http ('metrics') needs its number"),
         ("    services: [auth-rbac]\n", "    services: [auth-rbca]\n",
-         "blueprints/catalog/monitoring.yaml:118: alerts[2].services[0]: 'auth-rbca' is not a service of the catalog"),
+         "blueprints/catalog/monitoring.yaml:120: alerts[2].services[0]: 'auth-rbca' is not a service of the catalog"),
         ("    threshold: 1%\n", "    threshold: 1ms\n",
-         "blueprints/catalog/monitoring.yaml:132: alerts[3].threshold: 1ms does not fit this errors (values in ratio): give it in %"),
+         "blueprints/catalog/monitoring.yaml:134: alerts[3].threshold: 1ms does not fit this errors (values in ratio): give it in %"),
         ("    threshold: 85%\n", "    threshold: 185%\n",
-         "blueprints/catalog/monitoring.yaml:245: alerts[12].threshold: '185%': a percentage is at most 100%"),
+         "blueprints/catalog/monitoring.yaml:247: alerts[12].threshold: '185%': a percentage is at most 100%"),
         ("    duration: 3m\n", "    duration: 45s\n",
-         "blueprints/catalog/monitoring.yaml:295: alerts[15].duration: 45s is shorter than the window of two scrapes at the longest interval (1m)"),
+         "blueprints/catalog/monitoring.yaml:297: alerts[15].duration: 45s is shorter than the window of two scrapes at the longest interval (1m)"),
         ("    quantile: 0.95\n    metric: http_request_duration_seconds\n    services: [api-gateway]\n",
          "    metric: http_request_duration_seconds\n    services: [api-gateway]\n",
-         "blueprints/catalog/monitoring.yaml:87: alerts[0].quantile: a quantile row needs quantile"),
+         "blueprints/catalog/monitoring.yaml:89: alerts[0].quantile: a quantile row needs quantile"),
         ("    duration: 3m\n", "    duration: 3 minutes\n",
-         "blueprints/catalog/monitoring.yaml:295: alerts[15].duration: String should match pattern"),
+         "blueprints/catalog/monitoring.yaml:297: alerts[15].duration: String should match pattern"),
         ("    threshold: 100ms\n", "    threshold: 100ms\n    min_rate: 1\n",
-         "blueprints/catalog/monitoring.yaml:97: alerts[0].min_rate: a quantile row takes no min_rate (ratios only)"),
+         "blueprints/catalog/monitoring.yaml:99: alerts[0].min_rate: a quantile row takes no min_rate (ratios only)"),
         ("    idle_alert: {alert: IdleColorErrorRateHigh, severity: warning}\n", "",
-         "blueprints/catalog/monitoring.yaml:287: alerts[15].idle_alert: a rollback row needs idle_alert: the idle color's verification alert"),
+         "blueprints/catalog/monitoring.yaml:289: alerts[15].idle_alert: a rollback row needs idle_alert: the idle color's verification alert"),
         ("    idle_alert: {alert: IdleColorErrorRateHigh, severity: warning}\n",
          "    idle_alert: {alert: IdleColorHealthChecksFailing, severity: warning}\n",
-         "blueprints/catalog/monitoring.yaml:298: alerts[15].idle_alert: duplicate alert 'IdleColorHealthChecksFailing' (also alerts[14])"),
+         "blueprints/catalog/monitoring.yaml:300: alerts[15].idle_alert: duplicate alert 'IdleColorHealthChecksFailing' (also alerts[14])"),
         ("    gpu-host:                                          # assumed: the model hosts are FastAPI servers like the Python AI tier\n"
          "      instrumentation: prometheus-fastapi-instrumentator (status grouped by class)\n",
          "    python-ai-copy:\n      instrumentation: prometheus-fastapi-instrumentator (status grouped by class)\n",
          "blueprints/catalog/monitoring.yaml:41: contract.tiers.python-ai-copy.[key]: Input should be 'go', 'python-ai' or 'gpu-host'"),
         ("    min_rate: 0.1 ", "    min_rate: 0 ",
-         "blueprints/catalog/monitoring.yaml:282: alerts[14].min_rate: Input should be greater than 0"),
+         "blueprints/catalog/monitoring.yaml:284: alerts[14].min_rate: Input should be greater than 0"),
     ],
     ids=["unknown-comparison", "negative-threshold", "unknown-service-override", "port-without-number",
          "unknown-service-in-row", "threshold-unit", "percent-over-100", "duration-below-window", "missing-input",
@@ -335,7 +345,7 @@ def test_a_tier_without_a_contract_is_refused(scratch):
     start = text.index("    gpu-host:  ")
     end = text.index("  services:", start)
     (scratch / MONITORING_FILE).write_text(text[:start] + text[end:])
-    refuses_bad_input(scratch, "blueprints/catalog/monitoring.yaml:27: contract.tiers: tier 'gpu-host' has services but no contract")
+    refuses_bad_input(scratch, "blueprints/catalog/monitoring.yaml:28: contract.tiers: tier 'gpu-host' has services but no contract")
 
 
 # --- every series an alert reads has a live source -----------------------------------------------
@@ -527,5 +537,5 @@ def test_local_has_no_routing(objects):
 def test_a_slack_receiver_without_its_channel_is_one_line_naming_file_line_and_field(scratch):
     edit(scratch, ENVIRONMENTS_FILE, '      warning: {name: platform-alerts, kind: slack, channel: "#therapeutic-ai-alerts"}\n',
          "      warning: {name: platform-alerts, kind: slack}\n")
-    refuses_bad_input(scratch, "blueprints/catalog/environments.yaml:117: environments[3].alerting.warning.channel: "
+    refuses_bad_input(scratch, "blueprints/catalog/environments.yaml:122: environments[3].alerting.warning.channel: "
                                "a slack receiver names its channel; no other kind has one")

@@ -4,6 +4,8 @@ reaches each service's metrics port (monitoring.yaml) and nothing else."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from blueprints.databases import registry
@@ -52,12 +54,13 @@ def test_services_reach_exactly_the_services_they_call(objects, env, color):
             assert allowed == (callee.name in caller.calls), f"{caller.name} -> {callee.name}: {allowed}"
 
 
-@pytest.mark.parametrize("env", ["local", "development", "staging", "production"])
-def test_services_reach_exactly_their_databases_and_everyone_reaches_dns(objects, env):
+@pytest.mark.parametrize("env,color", [("local", None), ("development", None), ("staging", "blue"), ("staging", "green"),
+                                       ("production", "blue"), ("production", "green")])
+def test_services_reach_exactly_their_databases_and_everyone_reaches_dns(objects, env, color):
     rules = policies(objects, env)
     stores = database_pods(env)
     for service in SERVICES:
-        pod = service_pod(service.name, None)
+        pod = service_pod(service.name, color)
         for db, targets in stores.items():
             for target in targets:
                 assert allows(rules, pod, target, PORTS[db]) == (db in service.databases), f"{service.name} -> {db}"
@@ -127,3 +130,95 @@ def test_every_object_carries_its_environments_compliance_labels(objects, env, c
         meta_labels = obj["metadata"].get("labels") or {}
         assert meta_labels.get("therapeutic-ai.io/compliance") == compliance, obj["metadata"]["name"]
         assert meta_labels.get("therapeutic-ai.io/data-class") == data, obj["metadata"]["name"]
+
+
+# --- each color talks to itself ------------------------------------------------------------------
+
+BLUE_GREEN = [(env, color) for env in ("staging", "production") for color in ("blue", "green")]
+OTHER = {"blue": "green", "green": "blue"}
+VARIABLE = re.compile(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)")
+
+
+def container_env(pod_template: dict) -> dict[str, str]:
+    """The container's environment as Kubernetes resolves it: fieldRefs of the pod's labels, and
+    `$(VAR)` references to variables defined before."""
+    labels = pod_template["metadata"]["labels"]
+    (container,) = pod_template["spec"]["containers"]
+    resolved: dict[str, str] = {}
+    for var in container.get("env") or []:
+        if "valueFrom" in var:
+            path = var["valueFrom"]["fieldRef"]["fieldPath"]
+            label = re.fullmatch(r"metadata\.labels\['(.+)'\]", path)
+            assert label, path
+            resolved[var["name"]] = labels.get(label.group(1), "")
+        else:
+            resolved[var["name"]] = VARIABLE.sub(lambda m: resolved.get(m.group(1), m.group(0)), var["value"])
+    return resolved
+
+
+def calls_from_rendered(objects, env: str, color: str) -> dict[str, set[tuple[str, str, int]]]:
+    """caller -> {(callee, callee's color, port)}: each *_HOST/_PORT of the color's Deployments,
+    resolved to the Service of that name (colored or live) and the pods it selects."""
+    everything = [o for path, o in objects.items() if path.parts[1] == env]
+    services = {o["metadata"]["name"]: o for o in everything if o["kind"] == "Service"}
+    pods = [o["spec"]["template"]["metadata"]["labels"] for o in everything if o["kind"] == "Deployment"]
+    graph: dict[str, set[tuple[str, str, int]]] = {}
+    for deployment in (o for o in part_objects(objects, env, color) if o["kind"] == "Deployment"):
+        template = deployment["spec"]["template"]
+        caller = template["metadata"]["labels"]["app.kubernetes.io/name"]
+        assert template["metadata"]["labels"]["version"] == color
+        variables = container_env(template)
+        edges = graph.setdefault(caller, set())
+        for name, host in variables.items():
+            if not name.endswith("_HOST"):
+                continue
+            service = services[host]  # a name that resolves to no Service fails here
+            port = int(variables[name.removesuffix("_HOST") + "_PORT"])
+            assert port in [p["port"] for p in service["spec"]["ports"]], (caller, host)
+            selector = service["spec"]["selector"]
+            (target,) = [p for p in pods if all(p.get(k) == v for k, v in selector.items())]
+            edges.add((target["app.kubernetes.io/name"], target["version"], port))
+    return graph
+
+
+@pytest.mark.parametrize("env,color", BLUE_GREEN)
+def test_each_color_calls_its_own_colors_services_exactly_the_declared_graph(objects, env, color):
+    graph = calls_from_rendered(objects, env, color)
+    ports = {s.name: s.port for s in SERVICES}
+    assert graph == {s.name: {(callee, color, ports[callee]) for callee in s.calls} for s in SERVICES}
+
+
+@pytest.mark.parametrize("env,color", BLUE_GREEN)
+def test_the_policies_allow_each_colors_graph_and_refuse_the_other_color(objects, env, color):
+    """Both ways, per color: every call of the rendered graph is allowed; the same call to the
+    other color, and every undeclared call, are refused."""
+    rules = policies(objects, env)
+    graph = calls_from_rendered(objects, env, color)
+    for caller in SERVICES:
+        for callee in SERVICES:
+            if caller is callee:
+                continue
+            edge = (callee.name, color, callee.port) in graph[caller.name]
+            assert allows(rules, service_pod(caller.name, color), service_pod(callee.name, color), callee.port) == edge, \
+                f"{caller.name} -> {callee.name}"
+            assert not allows(rules, service_pod(caller.name, color), service_pod(callee.name, OTHER[color]), callee.port), \
+                f"{caller.name}-{color} -> {callee.name}-{OTHER[color]}"
+
+
+@pytest.mark.parametrize("env,color", BLUE_GREEN)
+def test_each_colors_health_check_reaches_its_own_color_only(objects, env, color):
+    rules = policies(objects, env)
+    check = Pod(NAMESPACE, {"app.kubernetes.io/name": "health-check", "version": color})
+    for service in SERVICES:
+        assert allows(rules, check, service_pod(service.name, color), service.port), service.name
+        assert not allows(rules, check, service_pod(service.name, OTHER[color]), service.port), service.name
+
+
+def test_color_less_parts_call_the_services_themselves(objects):
+    for env in ("local", "development"):
+        for deployment in (o for o in part_objects(objects, env, "app") if o["kind"] == "Deployment"):
+            variables = container_env(deployment["spec"]["template"])
+            assert "SERVICE_COLOR" not in variables
+            hosts = {v for k, v in variables.items() if k.endswith("_HOST")}
+            name = deployment["metadata"]["name"]
+            assert hosts == set(next(s for s in SERVICES if s.name == name).calls), name

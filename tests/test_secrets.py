@@ -15,6 +15,8 @@ ensure_node()  # before cdk8s: importing it starts the jsii runtime
 from cdk8s import App, Chart  # noqa: E402
 
 from blueprints.certificates import PlatformCertificates  # noqa: E402
+from blueprints.migrations import migrated_stores, migration_name  # noqa: E402
+from generator.rendered.objects import POD_TEMPLATES  # noqa: E402
 from blueprints.databases import registry  # noqa: E402
 from blueprints.databases.store import DATABASE  # noqa: E402
 from blueprints.argocd import DATABASES_APP_WAVE, SECRETS_WAVE, SHARED_APP_WAVE  # noqa: E402
@@ -62,7 +64,8 @@ def synth(catalog, env_name: str) -> list[dict]:
     env = catalog.environment(env_name)
     chart = Chart(App(), f"{env_name}-secrets")
     secrets = PlatformSecrets(chart, "secrets", env=env)
-    certificates = PlatformCertificates(chart, "certificates", env=env, services=[s.name for s in catalog.services.services])
+    certificates = PlatformCertificates(chart, "certificates", env=env, services=[s.name for s in catalog.services.services],
+                                        clients=[migration_name(s) for s in migrated_stores(catalog, env)])
     objs = list(chart.to_json())
     # the `manifests` the shared chart records are exactly what is synthesized
     assert sorted(map(key, objs)) == sorted(map(key, secrets.manifests + certificates.manifests))
@@ -94,6 +97,8 @@ def test_production_cluster_secret_store(rendered):
             "server": "https://vault.therapeutic-ai.internal:8200",
             "path": "secret",
             "version": "v2",
+            # Vault's certificate is verified: never an unverified connection to the secrets' source
+            "caProvider": {"type": "ConfigMap", "name": "vault-ca", "key": "ca.crt", "namespace": "external-secrets"},
             "auth": {
                 "kubernetes": {
                     "mountPath": "kubernetes",
@@ -125,13 +130,18 @@ def test_external_secrets_and_rotation(rendered, env_name):
 
 
 def test_seed_vault_properties(rendered):
-    """database-secrets reads the seed's three properties of secret/therapeutic-ai/production."""
+    """database-secrets reads the seed's three properties of secret/therapeutic-ai/production, and
+    ScyllaDB's login, which the services get as files beside the URLs."""
     db = of_kind(rendered["production"], "ExternalSecret")["database-secrets"]
     assert {(e["secretKey"], e["remoteRef"]["property"]) for e in db["spec"]["data"]} == {
         ("postgres_password", "postgres_password"),
         ("mongodb_password", "mongodb_password"),
         ("redis_password", "redis_password"),
+        ("scylla_username", "scylla_username"),
+        ("scylla_password", "scylla_password"),
     }
+    template = db["spec"]["target"]["template"]["data"]
+    assert (template["scylla-username"], template["scylla-password"]) == ("{{ .scylla_username }}", "{{ .scylla_password }}")
 
 
 @pytest.mark.parametrize("env_name", VAULT_ENVS)
@@ -141,20 +151,21 @@ def test_database_urls_use_endpoints_and_require_tls(catalog, rendered, env_name
     template = of_kind(rendered[env_name], "ExternalSecret")["database-secrets"]["spec"]["target"]["template"]
     assert template["engineVersion"] == "v2"
     urls = template["data"]
-    assert set(urls) == {"postgres-url", "mongodb-url", "redis-url"}
+    assert set(urls) == {"postgres-url", "mongodb-url", "redis-url", "scylla-username", "scylla-password"}
 
     pg = re.fullmatch(r"postgresql://therapeutic_ai:\{\{ \.postgres_password \| urlquery \}\}@([^/]+)/(\w+)\?(.*)", urls["postgres-url"])
     assert pg, urls["postgres-url"]
     assert pg.group(1) == f"{e['postgres'].hosts[0]}:{e['postgres'].port}"
     assert pg.group(2) == DATABASE
     assert "sslmode=verify-full" in pg.group(3).split("&")
+    assert "sslrootcert=/var/run/secrets/therapeutic-ai/tls/ca.crt" in pg.group(3).split("&")
 
     mongo = re.fullmatch(r"mongodb://therapeutic_ai:\{\{ \.mongodb_password \| urlquery \}\}@([^/]+)/(\w+)\?(.*)", urls["mongodb-url"])
     assert mongo, urls["mongodb-url"]
     assert mongo.group(1).split(",") == [f"{h}:{e['mongodb'].port}" for h in e["mongodb"].hosts]
     assert mongo.group(2) == DATABASE
     options = mongo.group(3).split("&")
-    assert "tls=true" in options
+    assert "tls=true" in options and "tlsCAFile=/var/run/secrets/therapeutic-ai/tls/ca.crt" in options
     assert ("replicaSet=rs0" in options) is env.databases.specs["mongodb"].replica_set
 
     assert urls["redis-url"] == f"rediss://:{{{{ .redis_password | urlquery }}}}@{e['redis'].hosts[0]}:{e['redis'].port}"
@@ -168,7 +179,7 @@ def test_database_urls_per_topology(rendered):
     assert prod["redis-url"].endswith("@redis:6379")
     dev = of_kind(rendered["development"], "ExternalSecret")["database-secrets"]["spec"]["target"]["template"]["data"]
     assert "@postgres:5432/" in dev["postgres-url"]
-    assert dev["mongodb-url"].endswith("@mongodb:27017/therapeutic_ai?tls=true")
+    assert dev["mongodb-url"].endswith("@mongodb:27017/therapeutic_ai?tls=true&tlsCAFile=/var/run/secrets/therapeutic-ai/tls/ca.crt")
     assert dev["redis-url"].endswith("@redis-master:6379")
 
 
@@ -215,7 +226,9 @@ def test_certificates_lifetime_and_issuers(catalog, rendered, env_name):
     certs = of_kind(rendered[env_name], "Certificate")
     mongodb = env.databases.specs["mongodb"]
     mongo = [f"mongodb-{n}-tls" for n in range(mongodb.members)] if mongodb.replica_set else ["mongodb-tls"]
-    assert set(certs) == {"api-gateway-public", "internal-tls", "postgres-tls", "redis-tls", *mongo}
+    services = [f"{s.name}-tls" for s in catalog.services.services]
+    migrations = ["migrate-postgres-tls", "migrate-scylladb-tls"]  # databases.yaml migrations: the Jobs' own
+    assert set(certs) == {"api-gateway-public", *services, *migrations, "postgres-tls", "redis-tls", *mongo}
     for name, cert in certs.items():
         spec = cert["spec"]
         assert cert["metadata"]["namespace"] == NS
@@ -230,11 +243,61 @@ def test_certificates_lifetime_and_issuers(catalog, rendered, env_name):
     assert certs["api-gateway-public"]["spec"]["dnsNames"] == [env.tls.public_host]
 
 
-def test_internal_certificate_covers_every_service(catalog, rendered):
-    names = of_kind(rendered["production"], "Certificate")["internal-tls"]["spec"]["dnsNames"]
-    expected = [n for s in catalog.services.services for n in (f"{s.name}.{NS}.svc", f"{s.name}.{NS}.svc.cluster.local")]
-    assert names == expected
-    assert len(names) == 40
+@pytest.mark.parametrize("env_name", VAULT_ENVS)
+def test_each_service_has_a_certificate_with_exactly_the_names_it_is_called_by(catalog, rendered, env_name):
+    """Live, and in blue-green environments each color's: short, .svc and fully qualified; nothing else."""
+    env = catalog.environment(env_name)
+    certs = of_kind(rendered[env_name], "Certificate")
+    for service in catalog.services.services:
+        hosts = [service.name, *([f"{service.name}-blue", f"{service.name}-green"] if env.blue_green else [])]
+        assert certs[f"{service.name}-tls"]["spec"]["dnsNames"] == [n for h in hosts for n in in_cluster(h)], service.name
+        assert "ipAddresses" not in certs[f"{service.name}-tls"]["spec"]
+
+
+@pytest.mark.parametrize("env_name", VAULT_ENVS)
+def test_each_service_certificate_is_mounted_into_its_own_pods_only(catalog, objects, env_name):
+    """And every service, each a client of the stores, gets the issuing CA with it (ca.crt)."""
+    services = {s.name for s in catalog.services.services}
+    mounted: dict[str, set[str]] = {}
+    env_objects = [obj for path, obj in objects.items() if path.parts[1] == env_name]
+    for obj in env_objects:
+        if obj["kind"] != "Deployment":
+            continue
+        name = obj["spec"]["template"]["metadata"]["labels"]["app.kubernetes.io/name"]
+        pod = obj["spec"]["template"]["spec"]
+        tls = {v["name"]: v["secret"]["secretName"] for v in pod["volumes"] if v.get("secret", {}).get("secretName", "").endswith("-tls")}
+        assert list(tls.values()) == [f"{name}-tls"], obj["metadata"]["name"]
+        (container,) = pod["containers"]
+        (mount,) = [m for m in container["volumeMounts"] if m["name"] in tls]
+        assert mount == {"name": "tls", "mountPath": "/var/run/secrets/therapeutic-ai/tls", "readOnly": True}
+        mounted.setdefault(name, set()).update(tls.values())
+    assert mounted == {name: {f"{name}-tls"} for name in services}
+    config = of_kind(env_objects, "ConfigMap")[f"{env_name}-config"]["data"]
+    ca = "/var/run/secrets/therapeutic-ai/tls/ca.crt"
+    assert {k: v for k, v in config.items() if v == ca} == {
+        "postgres_sslrootcert": ca, "mongodb_tls_ca_file": ca, "redis_tls_ca_file": ca}
+
+
+@pytest.mark.parametrize("env_name", VAULT_ENVS)
+def test_every_pod_that_reads_the_database_urls_has_the_ca_they_name(objects, env_name):
+    """The URLs name the CA file (sslrootcert, tlsCAFile): a pod that mounts them without it could
+    not verify the store (services and migration Jobs alike, whatever the kind)."""
+    readers = 0
+    for path, obj in objects.items():
+        if path.parts[1] != env_name or obj["kind"] not in POD_TEMPLATES:
+            continue
+        pod: dict = obj
+        for key in POD_TEMPLATES[obj["kind"]][0]:
+            pod = pod[key]
+        volumes = {v["name"]: v.get("secret", {}).get("secretName") for v in pod["spec"].get("volumes", [])}
+        for container in pod["spec"]["containers"]:
+            mounts = {m["mountPath"]: volumes.get(m["name"]) for m in container.get("volumeMounts", [])}
+            if "database-secrets" not in mounts.values():
+                continue
+            readers += 1
+            ca_folder = "/var/run/secrets/therapeutic-ai/tls"
+            assert (mounts.get(ca_folder) or "").endswith("-tls"), f"{path}: {container['name']} has no CA"
+    assert readers >= 10  # the services that use a store, and the migration Jobs
 
 
 def test_database_certificates_cover_the_endpoints(catalog, rendered):
@@ -294,6 +357,12 @@ def test_no_secret_value_in_the_output(rendered, env_name):
             assert secret_literal(name, value) is None, (key(obj), name, value)
 
 
+def test_a_template_reference_is_a_name_but_a_value_beside_it_is_not():
+    assert secret_literal("scylla-password", "{{ .scylla_password }}") is None
+    assert secret_literal("scylla-password", "{{ .scylla_password }}x") == "a literal value for scylla-password"
+    assert secret_literal("scylla-password", "hunter2") == "a literal value for scylla-password"
+
+
 def test_the_detector_would_see_a_password_in_a_url(rendered):
     """The scan above is not vacuous: the same URL with a literal password is flagged."""
     url = of_kind(rendered["production"], "ExternalSecret")["database-secrets"]["spec"]["target"]["template"]["data"]["postgres-url"]
@@ -322,6 +391,7 @@ def test_api_gateway_mounts_its_secrets_as_files(catalog):
     assert secret_volumes == {
         "secret-database": {"secretName": "database-secrets", "defaultMode": 0o400, "optional": False},
         "secret-jwt": {"secretName": "jwt-signing-key", "defaultMode": 0o400, "optional": False},
+        "tls": {"secretName": "api-gateway-tls", "defaultMode": 0o400, "optional": False},
     }
     mounts = {m["name"]: m for m in container["volumeMounts"]}
     assert mounts["secret-database"] == {"name": "secret-database", "mountPath": "/var/run/secrets/therapeutic-ai/database", "readOnly": True}

@@ -185,10 +185,11 @@ def test_every_container_passes_restricted_and_the_projects_rules(objects):
 def test_service_accounts_do_not_automount_tokens(objects):
     accounts = [o for o in objects.values() if o["kind"] == "ServiceAccount"]
     components = [a["metadata"]["labels"]["app.kubernetes.io/component"] for a in accounts]
-    services = [c for c in components if c not in ("database", "verification")]
+    services = [c for c in components if c not in ("database", "verification", "migration")]
     assert len(services) == 20 * 6  # local, development, 2 x staging, 2 x production
     assert components.count("database") == 4  # local's database StatefulSets
     assert components.count("verification") == 5  # the health check: development, 2 x staging, 2 x production
+    assert components.count("migration") == 2 * 5  # PostgreSQL's and ScyllaDB's, in the same five parts
     assert all(a["automountServiceAccountToken"] is False for a in accounts)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import Field
 
 from blueprints.databases.store import Image as ImagePin
@@ -24,7 +26,9 @@ class Security(Values):
 
 
 class Global(Values):
-    # the pinned images are bitnamilegacy's or the platform's own: the charts refuse them without this
+    # the pinned images are bitnamilegacy's or the platform's own: charts that check images refuse
+    # them without this (postgresql 16.7.27 and mongodb 16.5.45 do; redis checks from 20.5.0 and
+    # redis-cluster from 11.2.0, so their pinned versions have no such key)
     security: Security = Security(allowInsecureImages=True)
 
 
@@ -108,6 +112,11 @@ class Pods(Values):
     resources: Resources
     podSecurityContext: PodSecurityContext = RESTRICTED_POD
     containerSecurityContext: ContainerSecurityContext = RESTRICTED_CONTAINER
+
+
+class BudgetedPods(Pods):
+    """A group of pods with a PodDisruptionBudget of its own (`primary.pdb`, `readReplicas.pdb`)."""
+
     pdb: Pdb
 
 
@@ -119,11 +128,17 @@ class NetworkPolicy(Values):
 
 
 class ChartValues(Values):
-    """How every Bitnami chart's values begin."""
+    """How every Bitnami chart's values begin. `global` only where the pinned chart checks images:
+    such a chart's values redeclare it (`checked_images()`)."""
 
-    global_: Global = Field(default=Global(), alias="global")
+    global_: Global | None = Field(default=None, alias="global")
     fullnameOverride: str  # the store's name: the charts name their Services after it (the hosts services use)
     image: Image
+
+
+def checked_images() -> Any:
+    """`global` of a chart that checks images: `global_: Global = checked_images()`."""
+    return Field(default=Global(), alias="global")
 
 
 class ReplicatedValues(ChartValues):

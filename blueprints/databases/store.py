@@ -9,11 +9,13 @@ each store, never naming one:
   <env>-config          the seed's keys (`topology_keys`), then where it is (`endpoint_keys`)
   endpoints             `endpoint`: the hosts and port services connect to
   NetworkPolicies       `port`, `peer_ports`, `pods`, `own_namespaces` (blueprints/network.py)
-  ExternalSecrets       `credentials`, `url` (blueprints/secrets.py)
-  Certificates          `tls_names` (blueprints/certificates.py)
+  ExternalSecrets       `credentials`, `url`, `client_credentials` (blueprints/secrets.py)
+  Certificates          `tls_names` (blueprints/certificates.py); `ca_key` in <env>-config
   Argo CD Applications  `releases`: charts and typed values; `prerequisites` in `shared` (applications.py)
   local StatefulSets    `local_*`, `data_path`, `scratch`, `grace` (local.py)
   capacity              each release's pods and size, stated on its Application
+  backups               `backup_component`, `backup_pods`: the dump pods' NetworkPolicy (the values
+                        are each store's `backup_values`); `restore`: gen restore-plan's Job
 
 A new concern of every store (an exporter, a backup schedule) is one more attribute or method
 here, with a default where some stores have none. This module imports no catalog model: an
@@ -23,16 +25,20 @@ environment reaches a store as a `Placement`, so `model.py` may import the store
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, TypeVar, get_args
+from dataclasses import KW_ONLY, dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from blueprints import labels
 from blueprints.types import Bytes, Cpu, Digest, Manifest, Strict, Tag
 
+if TYPE_CHECKING:
+    from blueprints.databases.backup import Backups
+
 DATABASE = "therapeutic_ai"  # the seed's database name (PostgreSQL's database, MongoDB's user and database)
 INSTANCE = "app.kubernetes.io/instance"  # how the charts label their pods: the release
+COMPONENT = "app.kubernetes.io/component"  # and what part of the release a pod is
 
 
 class Size(Strict):
@@ -102,7 +108,9 @@ class Placement:
     namespace: str
     charts: bool  # Argo CD installs the pinned charts; otherwise plain StatefulSets (local)
     storage_class: str | None
+    _: KW_ONLY  # the optional parts by name: a positional one would land in the wrong field silently
     scrape: Scrape | None = None  # a Prometheus scrapes the stores' exporters (monitoring.yaml)
+    backups: Backups | None = None  # the profile's `databases.backups`; None: no backups (local)
 
 
 @dataclass(frozen=True)
@@ -147,6 +155,20 @@ class Release:
     size: Size
     namespace: str | None = None  # None: the platform's
     sidecar: tuple[str, str] = ("0", "0")
+    backup_storage: str = "0"  # its dump volume, counted by `gen capacity` too
+
+
+@dataclass(frozen=True)
+class Restore:
+    """How one of a store's dumps is restored into a scratch server, and the outcome checked
+    (`gen restore-plan`). The scripts run with BACKUP (the dump's path), HOST (the scratch
+    server) and PASSWORD_FILE (its admin password, the same Vault property as the store's)."""
+
+    prefix: str  # its dumps' names begin so (`pg_dumpall-`)
+    claim: str  # the dump volume: a PVC of the platform's namespace
+    image: str  # a chart image holding the store's client tools
+    restore: str
+    check: str  # fails unless the restored data is there; prints what it counts
 
 
 @dataclass(frozen=True)
@@ -204,11 +226,14 @@ class Store(ABC, Generic[S]):
     charts: ClassVar[tuple[str, ...]]  # its keys of databases.yaml's `charts`
     credentials: ClassVar[Credentials | None] = None
     exporter: ClassVar[Exporter | None] = None  # enabled in its charts' values where a Prometheus scrapes
+    ca_key: ClassVar[str] = ""  # <env>-config's key naming the CA file its clients verify it with (tls_files.CA_FILE)
     # local StatefulSet
     data_path: ClassVar[str]
     scratch: ClassVar[tuple[Scratch, ...]] = ()
     grace: ClassVar[int] = 60  # seconds to shut down cleanly (checkpoint, sync, drain)
     startup_seconds: ClassVar[int] = 300
+    # backups: the `app.kubernetes.io/component` its chart gives its dump pods (None: no dump pods)
+    backup_component: ClassVar[str | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -254,11 +279,27 @@ class Store(ABC, Generic[S]):
         """Namespaces of its own (outside the platform's), where its pods then run; none by default."""
         return []
 
+    def backup_pods(self) -> dict[str, Any] | None:
+        """A selector of its chart's dump pods, where the environment backs up and the store dumps
+        from pods of its own in the platform's namespace; they get a NetworkPolicy of their own."""
+        if not (self.placement.charts and self.placement.backups and self.backup_component):
+            return None
+        return {"matchLabels": {INSTANCE: self.name, COMPONENT: self.backup_component}}
+
+    def restore(self, charts: dict[str, Chart]) -> Restore | None:
+        """How its dumps are restored and checked; None: no dumps to restore (`gen restore-plan`)."""
+        return None
+
     # --- secrets and TLS ------------------------------------------------------------------------
 
     def url(self) -> ConnectionUrl | None:
         """Its key of `database-secrets`, if services connect with a URL."""
         return None
+
+    def client_credentials(self) -> dict[str, str]:
+        """Keys of `database-secrets` its clients log in with besides a URL (Secret key -> Vault
+        property); none by default."""
+        return {}
 
     def tls_names(self) -> dict[str, tuple[list[str], list[str]]]:
         """TLS Secret -> (DNS names, IP addresses) its server answers to, for cert-manager."""

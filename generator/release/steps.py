@@ -28,6 +28,7 @@ from blueprints.monitoring_spec import recolored
 from generator.errors import Refused, UsageError
 from generator.files import Changes
 from generator.release import record
+from generator.release.migrations import refuse_contract
 from generator.render.pipeline import Plan, Rendered, changes as diff, plan, write_plan
 from generator.render.select import Selection
 from generator.rendered import ARGOCD, SHARED, Part
@@ -71,6 +72,7 @@ def promote(project: Path, catalog: Catalog, env: Environment, color: Color) -> 
             f"{color.value} is not deployed in {env.name}: render it (`{Part.colored(env, color).render_command}`), "
             "merge, sync and check it, then promote"
         )
+    refuse_contract(catalog, env, color, "promote")
     return switch(project, catalog, env, release.active, record.promoted(release, color), "promote")
 
 

@@ -6,19 +6,24 @@ import os
 import subprocess
 from pathlib import Path, PurePosixPath
 
-from generator.errors import KustomizeError
+from generator.errors import EnvironmentFailure, KustomizeError
 from generator.runtime import kubectl
 
 
 def build(workspace: Path, overlay: PurePosixPath) -> str:
     """`kubectl kustomize WORKSPACE/OVERLAY`; errors name the overlay as the project knows it."""
-    result = subprocess.run(
-        [kubectl(), "kustomize", str(workspace / overlay)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env={**os.environ, "LC_ALL": "C"},
-    )
+    binary = kubectl()
+    try:
+        result = subprocess.run(
+            [binary, "kustomize", str(workspace / overlay)],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env={**os.environ, "LC_ALL": "C"},
+        )
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "it printed bytes that are not UTF-8"
+        raise EnvironmentFailure(f"{overlay}: cannot run {binary} kustomize: {reason}; set GEN_KUBECTL to a working kubectl") from None
     if result.returncode != 0:
         message = " ".join(result.stderr.replace(f"{workspace}/", "").split())
         raise KustomizeError(f"{overlay}: kustomize failed: {message}")

@@ -18,9 +18,10 @@ from blueprints.model import Catalog
 from generator import files as disk
 from generator.catalog import load_catalog
 from generator.errors import ValidationFailed
-from generator.files import Changes, Files, write
+from generator.files import Changes, Files
 from generator.progress import Callback, silent
 from generator.release import record, traffic
+from generator.release.migrations import refuse_contract
 from generator.render import patches
 from generator.render.build import build
 from generator.render.select import Selection, everything
@@ -132,9 +133,13 @@ class Rendered:
 
 
 def render(options: RenderOptions, progress: Callback = silent) -> Rendered:
-    """Render, validate what would be written, and write; returns what changed on disk."""
+    """Render, validate what would be written, and write; returns what changed on disk. A color
+    whose release contracts the schema beside another color is refused (release/migrations.py)."""
     result = plan(options.project, options.catalog, options.selection, progress)
     traffic.check(options.project, result.catalog, result.selection)  # only promote and rollback move traffic
+    for part in result.selection.parts:
+        if part.color is not None:
+            refuse_contract(result.catalog, part.environment, part.color, "render")
     return write_plan(options.project, result, options.validate, progress=progress)
 
 
@@ -148,8 +153,9 @@ def write_plan(project: Path, result: Plan, validated: bool = True,
             raise ValidationFailed(f"{refusal} ({report.errors} errors); nothing was written", report)
     found = changes(project, result)
     if found:
-        disk.replace(project, result.scope, result.files)
-    write(project, result.new_patches)
+        # new patch scaffolds join the same swap: a kill never leaves half a patches folder
+        scaffolds = sorted({PurePosixPath(*path.parts[:3]) for path in result.new_patches})
+        disk.replace(project, result.scope + scaffolds, {**result.files, **result.new_patches})
     return Rendered(found, report, result.catalog)
 
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
+import yaml
+
 from blueprints.layout import patches_dir, rendered_file
 from generator import names, yamlio
-from generator.errors import RenderError
+from generator.errors import EnvironmentFailure, RenderError
 from generator.files import Files
 from generator.render import kustomize
 from generator.render.overlays import Overlay
@@ -40,7 +42,25 @@ Object = tuple[str, dict]  # one document's text and its parsed object
 def build(workspace: Path, overlay: PurePosixPath) -> list[Object]:
     """kustomize one root and parse what it printed. Runs in a worker thread: kustomize is a
     process of its own, and the parse overlaps the main thread's waits on cdk8s's runtime."""
-    return [(text, yamlio.load(text)) for text in split_documents(kustomize.build(workspace, overlay))]
+    built = []
+    for text in split_documents(kustomize.build(workspace, overlay)):
+        try:
+            obj = yamlio.load(text)
+        except yaml.YAMLError as exc:
+            obj = exc
+        if not is_object(obj):
+            raise EnvironmentFailure(
+                f"{overlay}: kustomize printed a document that is not a Kubernetes object "
+                f"({str(obj).splitlines()[0][:120]}); its output is truncated or it is not kustomize (GEN_KUBECTL?)"
+            )
+        built.append((text, obj))
+    return built
+
+
+def is_object(obj: object) -> bool:
+    """A mapping with a kind and a metadata.name, as kustomize prints every object."""
+    metadata = obj.get("metadata") if isinstance(obj, dict) else None
+    return isinstance(metadata, dict) and isinstance(obj.get("kind"), str) and isinstance(metadata.get("name"), str)
 
 
 def rendered_files(synth: SynthPart, overlay: Overlay, built: list[Object]) -> tuple[Files, list[Doc]]:
@@ -79,21 +99,30 @@ def object_name(synth: SynthPart, overlay: Overlay, obj: dict) -> tuple[str, str
 def origin(synth: SynthPart, kind: str, name: str):
     """The blueprint origin of a rendered object (its name without the color suffix), or None
     for an object a hand patch added."""
-    part = synth.part
-    base_name = name[: -len(part.name_suffix)] if part.name_suffix and name.endswith(part.name_suffix) else name
-    return synth.origins.get((kind, base_name))
+    return synth.origins.get((kind, base_name(synth, name)))
+
+
+def base_name(synth: SynthPart, name: str) -> str:
+    """A rendered object's name as its blueprint made it: without the color suffix."""
+    suffix = synth.part.name_suffix
+    return name[: -len(suffix)] if suffix and name.endswith(suffix) else name
+
+
+def overlay_file(synth: SynthPart, overlay: Overlay, kind: str, name: str) -> PurePosixPath:
+    """The overlay file that holds a blueprint's object (a source's file, or one of its chunks)."""
+    return overlay.object_files[(kind, base_name(synth, name))]
 
 
 def source(synth: SynthPart, overlay: Overlay, kind: str, name: str) -> str:
     """Where an object comes from: its blueprint's overlay file, else the hand patches."""
     found = origin(synth, kind, name)
-    return str(overlay.source_files[found.source]) if found else f"{patches_dir(synth.part.env)}/"
+    return str(overlay_file(synth, overlay, kind, name)) if found else f"{patches_dir(synth.part.env)}/"
 
 
 def header(synth: SynthPart, overlay: Overlay, kind: str, name: str) -> str:
     found = origin(synth, kind, name)
     source = (
-        f"blueprint {found.blueprint} ({overlay.source_files[found.source]})"
+        f"blueprint {found.blueprint} ({overlay_file(synth, overlay, kind, name)})"
         if found
         else f"hand patches ({patches_dir(synth.part.env)}/)"
     )

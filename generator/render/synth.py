@@ -1,10 +1,24 @@
-"""Stage 1: the blueprints (cdk8s constructs) synthesized into plain manifests, per part."""
+"""Stage 1: the blueprints (cdk8s constructs) synthesized into plain manifests, per part.
+
+Every object costs a few round trips to cdk8s's jsii runtime (a Node process answering one
+call at a time), so synthesis waits on a pipe far more than it computes. The charts are
+therefore spread over worker processes, one runtime each, on every core this process may use:
+each worker is forked from this process (the catalog is already loaded; nothing is pickled but
+the synthesized manifests) and builds whole charts with cdk8s exactly as a single process would
+(tests/test_synth_workers.py compares the two byte for byte). A single chart, a single core,
+or a process that has already loaded jsii (cdk8s, constructs: a fork would share its pipe) synthesize
+in this process instead.
+"""
 
 from __future__ import annotations
 
 import copy
+import multiprocessing
+import os
+import sys
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Hashable, Iterator
 
 from blueprints.model import Catalog
 from blueprints.types import CatalogProblem
@@ -24,31 +38,98 @@ class SynthPart:
     files: dict[str, tuple[str, dict]]
 
 
-def synthesize(catalog: Catalog, parts: tuple[Part, ...]) -> Iterator[SynthPart]:
-    """One cdk8s App, one Chart per part, each turned to JSON once (one jsii call). Parts are
-    yielded as they are done, so the caller can start kustomize on one while the next builds."""
+Chart = tuple[list[dict[str, Any]], dict[tuple[str, str], Any], dict[str, tuple[str, dict]]]
+
+
+def chart_key(part: Part) -> Hashable:
+    """Parts with equal keys have equal charts. The services' chart depends on the environment
+    and the image tag only: the color itself is kustomize's (suffix and label), so two colors
+    on one release are synthesized once."""
+    if part.color:
+        return (part.env, "services", part.environment.images.tag_for(part.color))
+    return (part.env, part.name)
+
+
+def workers_for(charts: int) -> int:
+    """Worker processes for `charts` charts: one per usable core, none (this process) when
+    there is one chart or one core, or when this process already runs a jsii runtime."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    forkable = "fork" in multiprocessing.get_all_start_methods() and "jsii" not in sys.modules  # cdk8s, constructs
+    return min(cores, charts) if forkable and charts > 1 and cores > 1 else 0
+
+
+def synthesize(catalog: Catalog, parts: tuple[Part, ...], workers: int | None = None) -> Iterator[SynthPart]:
+    """Every part's manifests, yielded in the order of `parts` as they are done, so the caller
+    can start kustomize on one while the next builds. `workers`: None chooses (workers_for),
+    0 synthesizes in this process."""
     ensure_node()
+    firsts: dict[Hashable, Part] = {}
+    for part in parts:
+        firsts.setdefault(chart_key(part), part)
+    if workers is None:
+        workers = workers_for(len(firsts))
+    charts = in_workers(catalog, firsts, workers) if workers else in_process(catalog, firsts)
+    done: dict[Hashable, Chart] = {}
+    try:
+        for part in parts:
+            key = chart_key(part)
+            if key in done:  # a second color of one release: the same chart, copied
+                manifests, origins, files = done[key]
+                yield SynthPart(part, copy.deepcopy(manifests), origins, files)
+                continue
+            done[key] = next(charts)
+            yield SynthPart(part, *done[key])
+    finally:
+        charts.close()  # the workers end here, not when the generator is collected
+
+
+def in_process(catalog: Catalog, firsts: dict[Hashable, Part]) -> Iterator[Chart]:
     from cdk8s import App  # imported late: importing cdk8s starts the jsii runtime
 
+    app = App()
+    for part in firsts.values():
+        yield chart(app, catalog, part)
+
+
+def in_workers(catalog: Catalog, firsts: dict[Hashable, Part], workers: int) -> Iterator[Chart]:
+    """The charts, in order, each built by one of `workers` forked processes."""
+    context = multiprocessing.get_context("fork")
+    jobs = list(firsts.values())
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_adopt, initargs=(catalog, jobs)) as pool:
+        futures: list[Future[Chart]] = [pool.submit(_worker_chart, number) for number in range(len(jobs))]
+        try:
+            for future in futures:
+                yield future.result()
+        finally:
+            for future in futures:
+                future.cancel()
+
+
+# A worker's state: the catalog and the parts it was forked with, and its own cdk8s App.
+_WORKER: dict[str, Any] = {}
+
+
+def _adopt(catalog: Catalog, jobs: list[Part]) -> None:
+    _WORKER.update(catalog=catalog, jobs=jobs)
+
+
+def _worker_chart(number: int) -> Chart:
+    if "app" not in _WORKER:
+        from cdk8s import App
+
+        _WORKER["app"] = App()
+    return chart(_WORKER["app"], _WORKER["catalog"], _WORKER["jobs"][number])
+
+
+def chart(app: Any, catalog: Catalog, part: Part) -> Chart:
+    """One part's chart under `app`, turned to JSON once (one jsii call)."""
     from blueprints.charts import part_chart
 
-    app = App()
-    built: dict[tuple[str, str], SynthPart] = {}
-    for part in parts:
-        env = part.environment
-        # The services' chart depends on the environment and the image tag only: the color itself
-        # is kustomize's (suffix and label). Two colors on one release are synthesized once.
-        key = (part.env, "services", env.images.tag_for(part.color)) if part.color else (part.env, part.name)
-        if key in built:
-            same = built[key]
-            yield SynthPart(part, copy.deepcopy(same.manifests), same.origins, same.files)
-            continue
-        try:
-            chart = part_chart(app, catalog, env, part.name, part.color)
-        except ValueError as exc:  # a blueprint refusing what the catalog asks: bad input, not a crash
-            raise RenderError(refusal(part, exc)) from None
-        built[key] = SynthPart(part, list(chart.to_json()), chart.origins, chart.files)
-        yield built[key]
+    try:
+        built = part_chart(app, catalog, part.environment, part.name, part.color)
+    except ValueError as exc:  # a blueprint refusing what the catalog asks: bad input, not a crash
+        raise RenderError(refusal(part, exc)) from None
+    return list(built.to_json()), built.origins, built.files
 
 
 def refusal(part: Part, exc: ValueError) -> str:

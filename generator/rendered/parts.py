@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 from blueprints import layout
-from blueprints.model import Catalog, Color, Environment
+from blueprints.enums import Color
+
+if TYPE_CHECKING:  # the typed models (pydantic) are not imported for the names alone: start-up
+    from blueprints.model import Catalog, Environment
 
 SHARED, APP, ARGOCD = "shared", "app", "argocd"
 

@@ -13,7 +13,8 @@ from typing import Iterable
 
 import yaml
 
-from generator import yamlio
+from generator import yamlio, yamlstrict
+from generator.rendered.cache import ParseCache
 from generator.rendered.objects import Doc
 from generator.rendered.parts import Part
 
@@ -40,17 +41,22 @@ def files(project: Path, part: Part) -> dict[PurePosixPath, bytes]:
             for path in sorted(folder.glob("*.yaml")) if path.is_file()}
 
 
-def parse(part: Part, contents: dict[PurePosixPath, bytes]) -> Tree:
-    """A part's files (path -> bytes) to objects."""
+def parse(part: Part, contents: dict[PurePosixPath, bytes], cache: ParseCache | None = None) -> Tree:
+    """A part's files (path -> bytes) to objects; a file `cache` knows by its bytes is not parsed."""
     tree = Tree()
     for path in sorted(contents):
-        try:
-            text = contents[path].decode("utf-8")
-            # one document per file is the rule: the C loader's single-document call is the fast path
-            found = [yamlio.load(text)] if "\n---" not in text else yamlio.load_all(text)
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            tree.unreadable.append(Unreadable(str(path), f"not valid YAML: {str(exc).splitlines()[0]}", True))
-            continue
+        data = contents[path]
+        found = cache.get(data) if cache else None
+        if found is None:
+            try:
+                text = yamlstrict.decode(data)
+                # one document per file is the rule: the C loader's single-document call is the fast path
+                found = [yamlio.load(text)] if "\n---" not in text else yamlio.load_all(text)
+            except yaml.YAMLError as exc:
+                tree.unreadable.append(Unreadable(str(path), f"not valid YAML: {str(exc).splitlines()[0]}", True))
+                continue
+            if cache:
+                cache.put(data, found)
         for obj in found:
             if isinstance(obj, dict):
                 tree.docs.append(Doc(str(path), obj, part))
@@ -60,10 +66,13 @@ def parse(part: Part, contents: dict[PurePosixPath, bytes]) -> Tree:
 
 
 def read(project: Path, parts: Iterable[Part]) -> Tree:
-    """The committed objects of these parts."""
+    """The committed objects of these parts (files unchanged since gen last read them come from
+    the parse cache, generator/rendered/cache.py)."""
     tree = Tree()
+    cache = ParseCache.load(project)
     for part in parts:
-        one = parse(part, files(project, part))
+        one = parse(part, files(project, part), cache)
         tree.docs.extend(one.docs)
         tree.unreadable.extend(one.unreadable)
+    cache.save()
     return tree

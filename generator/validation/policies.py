@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-from blueprints.model import Catalog, Environment, GpuMode, Tier
+from blueprints.enums import PHI_BEARING, GpuMode, Tier
 from blueprints import argocd, labels, layout
 from blueprints.quantity import GPU_RESOURCE as GPU
 from generator.rendered import Doc, LabelIndex, Workload, workloads
 from generator.validation.secrets import secret_literal
+from generator.validation.transit import plaintext_listeners, unverified
+
+if TYPE_CHECKING:  # `gen rules` lists the rules without importing the typed models: start-up
+    from blueprints.model import Catalog, Environment
 
 
 @dataclass(frozen=True, order=True)
@@ -56,6 +60,11 @@ def rule(check: str, summary: str) -> Callable[[Rule], Rule]:
         return fn
 
     return register
+
+
+def rules_table() -> list[list[str]]:
+    """`gen rules`: every rule's id and summary, in the order they run."""
+    return [["CHECK", "RULE"], *([check, summary] for check, (summary, _) in RULES.items())]
 
 
 def run_rules(ctx: Context) -> list[Finding]:
@@ -354,8 +363,6 @@ def _secret_literal(ctx: Context) -> Iterator[Finding]:
                     yield found("GEN-SECRET-LITERAL", doc, f"data.{key} holds {why}")
 
 
-
-
 def gpu_amount(c: dict[str, Any]) -> int:
     resources = c.get("resources") or {}
     return max(int((resources.get(kind) or {}).get(GPU, 0)) for kind in ("requests", "limits"))
@@ -423,3 +430,37 @@ def _argocd_project(ctx: Context) -> Iterator[Finding]:
         expected = argocd.DELIVERY_PROJECT if (spec.get("source") or {}).get("path") == root else argocd.PROJECT
         if spec.get("project") != expected:
             yield found("GEN-ARGOCD-PROJECT", doc, f"project {spec.get('project')!r}: it must be {expected!r}")
+
+
+TLS_CHARTS = ("postgresql", "mongodb", "redis", "redis-cluster")  # the Bitnami charts gen installs
+
+
+@rule("GEN-TLS-VERIFY", "in environments carrying PHI, no client setting or database URL that skips verifying the "
+      "server (sslmode below verify-ca, tls=false, redis://) and no database values leaving a plaintext listener")
+def _tls_verify(ctx: Context) -> Iterator[Finding]:
+    if ctx.env.data_class not in PHI_BEARING:
+        return
+    check = "GEN-TLS-VERIFY"
+    for w in ctx.workloads:
+        for c in w.containers():
+            for var in c.get("env") or []:
+                why = unverified(var.get("name"), var.get("value"))
+                if why:
+                    yield found(check, w.doc, f"container {c.get('name')}: env {var.get('name')}: {why}")
+    config_maps = {d.name: d.obj.get("data") or {} for d in ctx.docs if d.kind == "ConfigMap"}
+    for doc in ctx.docs:
+        if doc.kind == "ConfigMap":
+            settings = doc.obj.get("data") or {}
+        elif doc.kind == "ExternalSecret":
+            settings = (((doc.obj.get("spec") or {}).get("target") or {}).get("template") or {}).get("data") or {}
+        else:
+            settings = {}
+        for key, value in settings.items():
+            why = unverified(key, value)
+            if why:
+                yield found(check, doc, f"{key}: {why}")
+        source = ((doc.obj.get("spec") or {}).get("source") or {}) if doc.kind == "Application" else {}
+        if source.get("chart") in TLS_CHARTS:
+            values = (source.get("helm") or {}).get("valuesObject") or {}
+            for why in plaintext_listeners(source["chart"], values, config_maps):
+                yield found(check, doc, f"{source['chart']} values: {why}")

@@ -7,7 +7,6 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 
 from generator.validation.capacity import Capacity, amount
-from generator.validation.policies import RULES
 from generator.validation.run import Report
 
 
@@ -108,7 +107,3 @@ def capacity_table(result: Capacity) -> list[list[str]]:
         rows.append([line.resource, amount(line.resource, line.requested), amount(line.resource, line.declared),
                      amount(line.resource, line.headroom) + share, "yes" if line.fits else "NO"])
     return rows
-
-
-def rules_table() -> list[list[str]]:
-    return [["CHECK", "RULE"], *([check, summary_] for check, (summary_, _) in RULES.items())]

@@ -20,6 +20,9 @@ SECRET_VALUES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bsk-[A-Za-z0-9_-]{20,}"), "an API secret key"),
 ]
 
+# an External Secrets template reference to a fetched value (`{{ .scylla_password }}`): a name, not a value
+TEMPLATE_REFERENCE = re.compile(r"\{\{ *\.[A-Za-z_][A-Za-z0-9_]* *(\| *[a-z]+ *)?\}\}")
+
 
 def secret_literal(name: str | None, value: object) -> str | None:
     """Why `value`, held under `name`, looks like a secret; None if it does not.
@@ -29,6 +32,6 @@ def secret_literal(name: str | None, value: object) -> str | None:
     for pattern, what in SECRET_VALUES:
         if pattern.search(value):
             return what
-    if name and SECRET_NAME.search(name) and not value.startswith("/"):
+    if name and SECRET_NAME.search(name) and not value.startswith("/") and not TEMPLATE_REFERENCE.fullmatch(value):
         return f"a literal value for {name}"
     return None

@@ -11,17 +11,20 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
+from blueprints.databases.backup import Backup, Backups, CronJob, DumpStorage, dump_command
 from blueprints.databases.bitnami import (
+    Global, checked_images,
     RESTRICTED_CONTAINER, RESTRICTED_POD,
     ContainerSecurityContext, Image, NetworkPolicy, Pdb, PodSecurityContext, ReplicatedValues, Resources, ServiceAccount,
     pdb,
 )
 from blueprints.databases.container import env, probes, tcp_probe
 from blueprints.databases.store import (
-    DATABASE, LOOPBACK_IPS, LOOPBACK_NAMES, Chart, ConnectionUrl, Credentials, Endpoint, Release, Scratch, Size, Store,
+    DATABASE, LOOPBACK_IPS, LOOPBACK_NAMES, Chart, ConnectionUrl, Credentials, Endpoint, Release, Restore, Scratch, Size, Store,
     Values, in_cluster, url_password,
 )
 from blueprints.quantity import GIB, parse_bytes
+from blueprints.tls_files import CA_FILE
 from blueprints.types import CatalogProblem
 
 NAME = "mongodb"
@@ -89,7 +92,57 @@ class Tls(Values):
     securityContext: ContainerSecurityContext = RESTRICTED_CONTAINER  # the chart leaves it empty
 
 
+# --- backups: the chart's mongodump CronJob ------------------------------------------------------------
+
+DUMPS = "mongodump"  # the dump files' prefix, and the chart's component label of the dump pods
+
+
+def mongodump(replica_set: bool) -> str:
+    """The chart's own dump (root credentials, from the env or the password file the chart gives,
+    and TLS flags from the env it sets; a point in time with --oplog in a replica set), written to
+    `$OUT` as one gzipped archive."""
+    return (
+        'mongodump --username="$MONGODB_ROOT_USER" '
+        '--password="${MONGODB_ROOT_PASSWORD:-$(cat "${MONGODB_ROOT_PASSWORD_FILE:-/dev/null}")}" --authenticationDatabase=admin '
+        '--host="$MONGODB_SERVICE_NAME" --port="$MONGODB_PORT_NUMBER" $MONGODB_CLIENT_EXTRA_FLAGS'
+        + (" --oplog" if replica_set else "") + ' --gzip --archive="$OUT"'
+    )
+
+
+# gen restore-plan: as root, into the scratch server
+CONNECT = f'--host="$HOST" --port={PORT} --username=root --password="$(cat "$PASSWORD_FILE")" --authenticationDatabase=admin'
+
+
+def restore_script(oplog: bool) -> str:
+    return (
+        f'until mongosh --quiet {CONNECT} --eval "db.adminCommand({{ping: 1}})" >/dev/null 2>&1; '
+        'do echo "waiting for $HOST"; sleep 5; done; '
+        f'mongorestore {CONNECT} --drop{" --oplogReplay" if oplog else ""} --gzip --archive="$BACKUP"; '
+        'echo "replayed $BACKUP"'
+    )
+
+
+CHECK = (
+    f'mongosh --quiet {CONNECT} --eval \'const d = db.getSiblingDB("{DATABASE}"); const names = d.getCollectionNames(); '
+    'names.sort().forEach(c => print(c, d.getCollection(c).countDocuments())); '
+    'if (names.length === 0) { print("no collection restored"); quit(1); } '
+    'print("restored " + names.length + " collections from " + process.env.BACKUP)\''
+)
+
+
+def backup_values(spec: MongoSpec, backups: Backups | None, storage_class: str | None) -> Backup | None:
+    """`backup`: the profile's schedule of mongodump into the dump volume."""
+    if backups is None:
+        return None
+    return Backup(cronjob=CronJob(
+        schedule=backups.schedule,
+        command=dump_command(mongodump(spec.replica_set), "${MONGODUMP_DIR}", DUMPS, backups.retention_days),
+        storage=DumpStorage(storageClass=storage_class, size=backups.storage),
+    ))
+
+
 class MongodbValues(ReplicatedValues):
+    global_: Global = checked_images()  # the chart refuses the pinned images without it
     replicaCount: int | None = None
     arbiter: Arbiter = Arbiter()
     usePasswordFiles: bool = True
@@ -104,9 +157,10 @@ class MongodbValues(ReplicatedValues):
     serviceAccount: ServiceAccount = ServiceAccount()
     automountServiceAccountToken: bool = False
     networkPolicy: NetworkPolicy = NetworkPolicy()
+    backup: Backup | None = None  # backup_values
 
 
-def values(spec: MongoSpec, chart: Chart, storage_class: str | None) -> MongodbValues:
+def values(spec: MongoSpec, chart: Chart, storage_class: str | None, backup: Backup | None = None) -> MongodbValues:
     replica_set = spec.replica_set
     tls = Tls(
         image=Image.of(chart.images["nginx"]),
@@ -121,6 +175,7 @@ def values(spec: MongoSpec, chart: Chart, storage_class: str | None) -> MongodbV
         persistence=Persistence(size=spec.storage, storageClass=storage_class),
         resources=Resources.of(spec),
         pdb=pdb(spec.members),
+        backup=backup,
     )
 
 
@@ -141,6 +196,7 @@ class MongoDB(Store[MongoSpec]):
     name = NAME
     port = PORT
     many_hosts = True
+    ca_key = "mongodb_tls_ca_file"
     charts = ("mongodb",)
     credentials = Credentials(SECRET, ADMIN_KEY, {
         ADMIN_KEY: "mongodb_root_password",
@@ -149,6 +205,7 @@ class MongoDB(Store[MongoSpec]):
     })
     data_path = DATA
     scratch = (Scratch("configdb", "/data/configdb", "16Mi"),)  # the image's second VOLUME
+    backup_component = DUMPS
 
     def topology_keys(self) -> dict[str, str]:
         return {"mongodb_replica_set": str(self.spec.replica_set).lower()}
@@ -160,7 +217,7 @@ class MongoDB(Store[MongoSpec]):
 
     def url(self) -> ConnectionUrl:
         hosts = ",".join(f"{host}:{PORT}" for host in self.endpoint().hosts)
-        options = "tls=true" + (f"&replicaSet={REPLICA_SET}" if self.spec.replica_set else "")
+        options = f"tls=true&tlsCAFile={CA_FILE}" + (f"&replicaSet={REPLICA_SET}" if self.spec.replica_set else "")
         user = Auth().usernames[0]
         return ConnectionUrl("mongodb-url", "mongodb_password",
                              f"mongodb://{user}:{url_password('mongodb_password')}@{hosts}/{DATABASE}?{options}")
@@ -173,8 +230,17 @@ class MongoDB(Store[MongoSpec]):
                 for member, host in members}
 
     def releases(self, charts: dict[str, Chart]) -> list[Release]:
-        chart = charts["mongodb"]
-        return [Release(NAME, chart, values(self.spec, chart, self.placement.storage_class), self.spec.members, self.spec)]
+        chart, placement = charts["mongodb"], self.placement
+        backup = backup_values(self.spec, placement.backups, placement.storage_class)
+        return [Release(NAME, chart, values(self.spec, chart, placement.storage_class, backup), self.spec.members, self.spec,
+                        backup_storage=backup.cronjob.storage.size if backup else "0")]
+
+    def restore(self, charts: dict[str, Chart]) -> Restore:
+        """mongorestore replays the archive (and, from a replica set, its oplog: one point in time)
+        into the scratch server, dropping what is there; the check wants at least one collection in
+        the platform's database and prints every collection's document count."""
+        return Restore(f"{DUMPS}-", f"{NAME}-mongodump", charts["mongodb"].images["mongodb"].reference(),
+                       restore_script(self.spec.replica_set), CHECK)
 
     def local_container(self, secret_file: str | None) -> dict[str, Any]:
         # The entrypoint creates the root user on first start from *_FILE, then adds --auth.

@@ -11,14 +11,18 @@ from typing import Any
 
 from pydantic import Field
 
+from blueprints import argocd
+from blueprints.databases.backup import Backup, Backups, CronJob, DumpStorage, dump_command
 from blueprints.databases.bitnami import (
-    Image, NetworkPolicy, Pdb, Persistence, Pods, ReplicatedValues, Resources, ServiceAccount, pdb,
+    Global, checked_images,
+    BudgetedPods, Image, NetworkPolicy, Pdb, Persistence, ReplicatedValues, Resources, ServiceAccount, pdb,
 )
 from blueprints.databases.container import env, exec_probe, probes, tcp_probe
 from blueprints.databases.store import (
-    DATABASE, ConnectionUrl, Credentials, Endpoint, Chart, Release, Scratch, Size, Store, Values, in_cluster, unique,
-    url_password,
+    DATABASE, ConnectionUrl, Credentials, Endpoint, Chart, Prerequisite, Release, Restore, Scratch, Size, Store, Values,
+    in_cluster, unique, url_password,
 )
+from blueprints.tls_files import CA_FILE
 from blueprints.types import Manifest
 
 NAME = "postgres"
@@ -67,13 +71,36 @@ class Tls(Values):
     certificatesSecret: str = TLS_SECRET
     certFilename: str = "tls.crt"
     certKeyFilename: str = "tls.key"
+    # the issuing CA (cert-manager writes it beside the certificate); Bitnami's default pg_hba.conf
+    # would then demand client certificates, which `pgHbaConfiguration` below replaces
+    certCAFilename: str = "ca.crt"
+
+
+# pg_hba.conf of every instance: TCP only over TLS (`hostssl`), replication included, passwords by
+# SCRAM; the Unix socket inside the pod for the chart's own scripts. No `host` line: a plaintext
+# login over the network is refused (Bitnami's default file keeps `host ... md5` lines).
+PG_HBA = "".join(f"{line}\n" for line in (
+    "local    all          all                 scram-sha-256",
+    "hostssl  all          all    0.0.0.0/0    scram-sha-256",
+    "hostssl  all          all    ::/0         scram-sha-256",
+    "hostssl  replication  all    0.0.0.0/0    scram-sha-256",
+    "hostssl  replication  all    ::/0         scram-sha-256",
+))
+
+
+# Read replicas: bitnami/postgresql 16.7.27 has no `readReplicas.pgHbaConfiguration`, and its
+# start-up script would prepend `hostssl ... cert` to the default `host ... md5` lines. It copies a
+# `pg_hba.conf` found in its mounted configuration folder instead, so the replicas mount the same
+# rules from a ConfigMap of `shared` (the primary takes them by `primary.pgHbaConfiguration`).
+HBA_CONFIG_MAP, HBA_FILE = f"{NAME}-hba", "pg_hba.conf"
+MOUNTED_CONF = "/bitnami/postgresql/conf"  # Bitnami's POSTGRESQL_MOUNTED_CONF_DIR
 
 
 class Initdb(Values):
     scripts: dict[str, str]
 
 
-class Instance(Pods):
+class Instance(BudgetedPods):
     """The keys `primary` and `readReplicas` share."""
 
     networkPolicy: NetworkPolicy = NetworkPolicy()
@@ -83,23 +110,85 @@ class Instance(Pods):
 
 class Primary(Instance):
     initdb: Initdb
+    pgHbaConfiguration: str = PG_HBA
 
 
 class ReadReplicas(Instance):
     replicaCount: int = Field(ge=1)
+    extraVolumes: list[dict] = Field(default_factory=lambda: [
+        {"name": "pg-hba", "configMap": {"name": HBA_CONFIG_MAP, "defaultMode": 0o444}}])
+    extraVolumeMounts: list[dict] = Field(default_factory=lambda: [
+        {"name": "pg-hba", "mountPath": f"{MOUNTED_CONF}/{HBA_FILE}", "subPath": HBA_FILE, "readOnly": True}])
 
 
 class VolumePermissions(Values):
     image: Image  # the os-shell image the TLS init container runs, even with volumePermissions off
 
 
+# --- backups: the chart's pg_dumpall CronJob ----------------------------------------------------------
+
+DUMPS = "pg_dumpall"  # the dump files' prefix, and the chart's component label of the dump pods
+# the chart sets PGHOST (the primary), PGPORT, PGUSER, PGPASSFILE (the admin password file of
+# postgres-credentials) and PGDUMP_DIR; the dump travels over TLS
+# (PGPASSFILE names the chart's password file, which holds the password alone: read as PGPASSWORD)
+PG_DUMPALL = (
+    'export PGPASSWORD="${PGPASSWORD:-$(cat "$PGPASSFILE")}"; unset PGPASSFILE; '
+    'PGSSLMODE=require pg_dumpall --clean --if-exists --load-via-partition-root --quote-all-identifiers '
+    '--no-password --file="$OUT"'
+)
+
+
+class DumpPodSecurityContext(Values):
+    enabled: bool = True
+    fsGroup: int = 10001  # the dump volume is writable by the restricted user
+
+
+class DumpNetworkPolicy(Values):
+    enabled: bool = False  # blueprints/network.py writes the dump pods' policy
+
+
+# gen restore-plan: as the admin user, into the scratch server
+CONNECT = f'export PGPASSWORD="$(cat "$PASSWORD_FILE")" PGHOST="$HOST" PGPORT={PORT} PGUSER=postgres; '
+RESTORE = (
+    CONNECT + 'until pg_isready -q -d postgres; do echo "waiting for $HOST"; sleep 5; done; '
+    'psql -q -d postgres -f "$BACKUP"; echo "replayed $BACKUP"'
+)
+CHECK = (
+    CONNECT + f'psql -d {DATABASE} -v ON_ERROR_STOP=1 -Atc "SELECT extname FROM pg_extension WHERE extname = \'vector\'" '
+    '| grep -qx vector || { echo "pgvector is missing"; exit 1; }; '
+    f'psql -d {DATABASE} -v ON_ERROR_STOP=1 -c ANALYZE '
+    '-c "SELECT schemaname, relname, n_live_tup AS rows FROM pg_stat_user_tables ORDER BY 1, 2"; '
+    f'tables="$(psql -d {DATABASE} -v ON_ERROR_STOP=1 -Atc "SELECT count(*) FROM pg_stat_user_tables")"; '
+    'test "$tables" -gt 0 || { echo "no table restored"; exit 1; }; echo "restored $tables tables from $BACKUP"'
+)
+
+
+class PostgresCronJob(CronJob):
+    podSecurityContext: DumpPodSecurityContext = DumpPodSecurityContext()
+    networkPolicy: DumpNetworkPolicy = DumpNetworkPolicy()
+
+
+def backup_values(backups: Backups | None, storage_class: str | None) -> Backup | None:
+    """`backup`: a daily (or the profile's) pg_dumpall of every database into the dump volume."""
+    if backups is None:
+        return None
+    directory = "${PGDUMP_DIR}"
+    return Backup(cronjob=PostgresCronJob(
+        schedule=backups.schedule,
+        command=dump_command(PG_DUMPALL, directory, DUMPS, backups.retention_days),
+        storage=DumpStorage(storageClass=storage_class, size=backups.storage),
+    ))
+
+
 class PostgresqlValues(ReplicatedValues):
+    global_: Global = checked_images()  # the chart refuses the pinned images without it
     auth: Auth = Auth()
     tls: Tls = Tls()
     primary: Primary
     readReplicas: ReadReplicas | None = None
     volumePermissions: VolumePermissions
     serviceAccount: ServiceAccount = ServiceAccount()
+    backup: Backup | None = None  # backup_values
 
 
 def spread() -> list[dict]:
@@ -111,7 +200,7 @@ def spread() -> list[dict]:
     }]
 
 
-def values(spec: PostgresSpec, chart: Chart, storage_class: str | None) -> PostgresqlValues:
+def values(spec: PostgresSpec, chart: Chart, storage_class: str | None, backup: Backup | None = None) -> PostgresqlValues:
     replicated = spec.instances > 1
     instance = {
         "persistence": Persistence(size=spec.storage, storageClass=storage_class),
@@ -125,6 +214,7 @@ def values(spec: PostgresSpec, chart: Chart, storage_class: str | None) -> Postg
         readReplicas=ReadReplicas(**instance, pdb=pdb(spec.instances - 1), replicaCount=spec.instances - 1)
         if replicated else None,
         volumePermissions=VolumePermissions(image=Image.of(chart.images["os-shell"])),
+        backup=backup,
     )
 
 
@@ -140,6 +230,7 @@ class Postgres(Store[PostgresSpec]):
     name = NAME
     port = PORT
     charts = ("postgresql",)
+    ca_key = "postgres_sslrootcert"
     credentials = Credentials(SECRET, ADMIN_KEY, {
         SecretKeys().adminPasswordKey: "postgres_admin_password",
         SecretKeys().userPasswordKey: "postgres_password",  # the password of database-secrets' postgres-url
@@ -147,6 +238,7 @@ class Postgres(Store[PostgresSpec]):
     })
     data_path = DATA
     scratch = (Scratch("run", "/var/run/postgresql", "16Mi"),)  # the Unix socket and its lock file
+    backup_component = DUMPS
 
     def topology_keys(self) -> dict[str, str]:
         return {"postgres_replicas": str(self.spec.instances)}
@@ -159,7 +251,7 @@ class Postgres(Store[PostgresSpec]):
         host = self.endpoint().hosts[0]
         return ConnectionUrl("postgres-url", "postgres_password",
                              f"postgresql://{USER}:{url_password('postgres_password')}@{host}:{PORT}"
-                             f"/{DATABASE}?sslmode=verify-full")
+                             f"/{DATABASE}?sslmode=verify-full&sslrootcert={CA_FILE}")
 
     def tls_names(self) -> dict[str, tuple[list[str], list[str]]]:
         """<svc> and its headless <svc>-hl, for the primary and the read replicas, which all serve
@@ -169,8 +261,29 @@ class Postgres(Store[PostgresSpec]):
         return {TLS_SECRET: (unique([n for svc in services for n in (*in_cluster(svc, ns), *in_cluster(f"{svc}-hl", ns))]), [])}
 
     def releases(self, charts: dict[str, Chart]) -> list[Release]:
-        chart = charts["postgresql"]
-        return [Release(NAME, chart, values(self.spec, chart, self.placement.storage_class), self.spec.instances, self.spec)]
+        chart, placement = charts["postgresql"], self.placement
+        backup = backup_values(placement.backups, placement.storage_class)
+        return [Release(NAME, chart, values(self.spec, chart, placement.storage_class, backup), self.spec.instances, self.spec,
+                        backup_storage=backup.cronjob.storage.size if backup else "0")]
+
+    def restore(self, charts: dict[str, Chart]) -> Restore:
+        """psql replays the dump into the scratch server (a role that exists there already makes
+        psql report an error and go on: the check decides), then the check wants pgvector and at
+        least one table in the platform's database, and prints every table's row count."""
+        return Restore(f"{DUMPS}-", f"{self.endpoint().hosts[0]}-pgdumpall",  # the chart's <primary>-pgdumpall
+                       charts["postgresql"].images["postgresql"].reference(), RESTORE, CHECK)
+
+    def prerequisites(self) -> list[Prerequisite]:
+        """The read replicas' pg_hba.conf (see `HBA_CONFIG_MAP`), where there are any."""
+        if self.spec.instances < 2:
+            return []
+        config_map = {
+            "apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": HBA_CONFIG_MAP, "namespace": self.placement.namespace,
+                         "annotations": argocd.wave(argocd.CONFIGURATION_WAVE)},
+            "data": {HBA_FILE: PG_HBA},
+        }
+        return [Prerequisite(HBA_CONFIG_MAP, "PostgresHba", [config_map])]
 
     def local_objects(self, metadata: dict[str, Any]) -> list[Manifest]:
         """SQL the image runs once, on the first start with an empty data directory."""

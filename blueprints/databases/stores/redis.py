@@ -5,6 +5,11 @@ seed's `redis_cluster_mode: "true"` is `bitnami/redis-cluster`. The two charts s
 differently (`usePasswordFile` at the top vs `auth.usePasswordFiles`, `redis.*` vs `master.*`):
 one model each, so a key of one cannot slip into the other's file. TLS from `redis-tls`, the
 password from `redis-credentials`. Local: the upstream image as one StatefulSet.
+
+No backups: Redis is the platform's cache (the seed's L2 cache, `cache_ttl_seconds: 3600`); what
+it holds is rebuilt from PostgreSQL, MongoDB and ScyllaDB, which are backed up. Its persistence
+(the charts' append-only file on the encrypted volume) keeps a restarted node warm, nothing more.
+A store that held state of its own in Redis would need a dump of its volume here first.
 """
 
 from __future__ import annotations
@@ -151,7 +156,9 @@ class Auth(Values):
 
 
 class Role(Pods):
-    """`master` and `replica` each take these; the chart shares nothing between them."""
+    """`master` and `replica` each take these; the chart shares nothing between them. Their
+    PodDisruptionBudget is the chart's top-level `pdb` (19.3.0: `master.pdb`, `replica.pdb`
+    arrived in 19.5.0), one budget over every pod of the release."""
 
     podAntiAffinityPreset: str = "hard"
 
@@ -165,6 +172,7 @@ class RedisValues(ReplicatedValues):
     tls: Tls = Tls()
     master: Role
     replica: Replica | None = None
+    pdb: Pdb
     serviceAccount: ServiceAccount = ServiceAccount()
     networkPolicy: NetworkPolicy = NetworkPolicy()
     metrics: Metrics | None = None
@@ -189,10 +197,11 @@ def values(spec: RedisSpec, charts: dict[str, Chart], storage_class: str | None,
     return "redis", RedisValues(
         fullnameOverride=NAME, image=Image.of(chart.images["redis"]),
         architecture="replication" if spec.replicas else "standalone",
-        master=Role(persistence=persistence, resources=resources, pdb=Pdb(create=False)),
-        replica=Replica(persistence=persistence, resources=resources, pdb=pdb(spec.replicas), replicaCount=spec.replicas)
+        master=Role(persistence=persistence, resources=resources),
+        replica=Replica(persistence=persistence, resources=resources, replicaCount=spec.replicas)
         if spec.replicas else None,
         metrics=metrics(scrape, chart, cluster=False) if scrape else None,
+        pdb=pdb(spec.pods),
     )
 
 
@@ -200,6 +209,7 @@ class Redis(Store[RedisSpec]):
     name = NAME
     port = PORT
     extra_peer_ports = (CLUSTER_BUS,)
+    ca_key = "redis_tls_ca_file"  # rediss:// has no CA parameter: clients read it from here
     charts = ("redis", "redis-cluster")
     credentials = Credentials(SECRET, SECRET_KEY, {SECRET_KEY: "redis_password"})
     exporter = EXPORTER

@@ -29,6 +29,7 @@ from typing import Any
 from pydantic import Field
 
 from blueprints import argocd
+from blueprints.databases.backup import Backups
 from blueprints.databases.bitnami import Amounts, Resources
 from blueprints.databases.container import env, probes, tcp_probe
 from blueprints.databases.store import Chart, Endpoint, Prerequisite, Release, Size, Store, Values
@@ -79,6 +80,36 @@ class ServiceMonitor(Values):
     create: bool = False
 
 
+class BackupTask(Values):
+    """A Scylla Manager backup task of the ScyllaCluster (`spec.backups[]`)."""
+
+    name: str = "backup"
+    cron: str
+    location: list[str]
+    retention: int = Field(ge=1, description="snapshots kept")
+    dc: list[str]
+
+
+class RepairTask(Values):
+    """A Scylla Manager repair task (`spec.repairs[]`): tombstones are only safe to drop after one."""
+
+    name: str = "repair"
+    cron: str
+
+
+def backup_values(backups: Backups | None, datacenter: str) -> tuple[list[BackupTask], list[RepairTask]] | None:
+    """`backups` and `repairs` of the first datacenter's release: every datacenter holds a full
+    replica, so snapshots of one are a backup of the cluster, and one repair task repairs it all.
+    Snapshots go to the profile's bucket (the agents reach it with the nodes' cloud identity:
+    no key in a Secret), one a day, `retention_days` of them kept."""
+    if backups is None:
+        return None
+    return (
+        [BackupTask(cron=backups.schedule, location=[backups.location], retention=backups.retention_days, dc=[datacenter])],
+        [RepairTask(cron=backups.repair_schedule)],
+    )
+
+
 class ScyllaValues(Values):
     fullnameOverride: str = NAME
     scyllaImage: ScyllaImage
@@ -88,10 +119,13 @@ class ScyllaValues(Values):
     racks: list[Rack]
     externalSeeds: list[str] | None = None
     serviceMonitor: ServiceMonitor = ServiceMonitor()
+    backups: list[BackupTask] | None = None  # backup_values
+    repairs: list[RepairTask] | None = None
 
 
 def values(spec: ScyllaSpec, chart: Chart, storage_class: str | None, datacenter: str,
-           seeds: list[str] | None, config: str) -> ScyllaValues:
+           seeds: list[str] | None, config: str,
+           tasks: tuple[list[BackupTask], list[RepairTask]] | None = None) -> ScyllaValues:
     def image(key: str) -> ScyllaImage:
         pin = chart.images[key]
         return ScyllaImage(repository=f"{pin.registry}/{pin.repository}", tag=pin.tag)
@@ -112,6 +146,8 @@ def values(spec: ScyllaSpec, chart: Chart, storage_class: str | None, datacenter
             for n in range(1, spec.racks + 1)
         ],
         externalSeeds=seeds,
+        backups=tasks[0] if tasks else None,
+        repairs=tasks[1] if tasks else None,
     )
 
 
@@ -182,6 +218,10 @@ class ScyllaDB(Store[ScyllaSpec]):
             return Endpoint((NAME,), PORT)
         return Endpoint(tuple(f"{NAME}-client.{self.namespace(dc)}.svc" for dc in self.datacenters), PORT)
 
+    def client_credentials(self) -> dict[str, str]:
+        """The services' CQL login (PasswordAuthenticator is on), from Vault like the others' passwords."""
+        return {"scylla-username": "scylla_username", "scylla-password": "scylla_password"}
+
     def own_namespaces(self) -> list[str]:
         return [self.namespace(dc) for dc in self.datacenters] if self.placement.charts else []
 
@@ -191,8 +231,9 @@ class ScyllaDB(Store[ScyllaSpec]):
         for dc in self.datacenters:
             namespace = self.namespace(dc)
             datacenter = f"{self.placement.environment}-dc{dc}"
+            tasks = backup_values(self.placement.backups, datacenter) if dc == 1 else None
             dc_values = values(spec, chart, self.placement.storage_class, datacenter,
-                               [first_seed] if first_seed else None, config_name(dc))
+                               [first_seed] if first_seed else None, config_name(dc), tasks)
             releases.append(Release(f"{NAME}-dc{dc}", chart, dc_values, spec.racks * spec.members, spec, namespace,
                                     (AGENT.cpu, AGENT.memory)))
             first_seed = first_seed or f"{NAME}-client.{namespace}.svc"

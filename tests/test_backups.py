@@ -1,0 +1,207 @@
+"""Backups: every store's chart feature from the profile's schedule, retention and targets, only
+keys the pinned charts read, restricted dump pods with Vault-made Secrets and their own
+NetworkPolicies, and an alert when a dump is late."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from blueprints.databases.backup import Backups, dump_command
+from generator import yamlio
+from tests.conftest import PROJECT, find, part_objects
+from tests.test_databases import applications
+
+KEYS_DIR = Path("/work/shared/charts")
+
+
+def chart_keys(chart: str, version: str) -> dict[str, str]:
+    """The pinned chart's key paths (`backup.cronjob.schedule`) -> their default's type."""
+    path = KEYS_DIR / f"{chart}-{version.lstrip('v') if chart != 'scylla' else version}.keys.txt"
+    keys = {}
+    for line in path.read_text().splitlines():
+        if line and not line.startswith("#"):
+            key, kind = line.split("\t")
+            keys[key] = kind
+    return keys
+
+
+def paths(node, prefix=""):
+    """Every leaf key path of a values document; maps and lists the chart renders whole stop here."""
+    if isinstance(node, dict) and node:
+        for key, value in node.items():
+            yield from paths(value, f"{prefix}.{key}" if prefix else key)
+    elif prefix:
+        yield prefix
+
+
+def unknown_keys(values: dict, keys: dict[str, str]) -> list[str]:
+    """Paths of `values` the chart does not read: not listed, and not under a listed map or list."""
+    out = []
+    for path in paths(values):
+        parts = path.split(".")
+        if not any(".".join(parts[:n]) in keys and (n == len(parts) or keys[".".join(parts[:n])] in ("map", "list"))
+                   for n in range(1, len(parts) + 1)):
+            out.append(path)
+    return out
+
+
+# the values keys this issue adds (the rest of each chart's values: issue 13's own check)
+BACKUP_KEYS = ("backup", "backups", "repairs")
+
+
+@pytest.mark.parametrize("env", ["staging", "production"])
+def test_every_backup_values_key_is_one_the_pinned_chart_reads(objects, env):
+    apps = applications(objects, env)
+    checked = 0
+    for release, app in apps.items():
+        source = app["spec"]["source"]
+        keys = chart_keys(source["chart"], source["targetRevision"])
+        ours = {key: value for key, value in source["helm"]["valuesObject"].items() if key in BACKUP_KEYS}
+        assert unknown_keys(ours, keys) == [], release
+        checked += len(ours)
+    assert checked == 4  # postgres' and mongodb's backup, scylladb-dc1's backups and repairs
+
+
+def test_the_key_check_catches_a_key_the_chart_ignores():
+    keys = chart_keys("postgresql", "16.7.27")
+    assert unknown_keys({"backup": {"cronjob": {"schedule": "x", "schedul": "y"}}}, keys) == ["backup.cronjob.schedul"]
+    assert unknown_keys({"backup": {"cronjob": {"resources": {"limits": {"cpu": "1"}}}}}, keys) == []
+
+
+def profile_backups(env: str) -> dict | None:
+    profiles = yamlio.load((PROJECT / "blueprints/catalog/environments.yaml").read_text())["environments"]
+    return next(p for p in profiles if p["name"] == env)["databases"].get("backups")
+
+
+@pytest.mark.parametrize("env", ["staging", "production"])
+def test_postgres_and_mongodb_dump_on_the_profiles_schedule_into_an_encrypted_volume(objects, env):
+    backups = profile_backups(env)
+    apps = applications(objects, env)
+    for release, component in (("postgres", "pg_dumpall"), ("mongodb", "mongodump")):
+        backup = apps[release]["spec"]["source"]["helm"]["valuesObject"]["backup"]
+        cronjob = backup["cronjob"]
+        assert backup["enabled"] is True
+        assert cronjob["schedule"] == backups["schedule"]
+        assert cronjob["storage"] == {"storageClass": "encrypted-ssd", "size": backups["storage"]}
+        script = cronjob["command"][2]
+        # retention: dumps older than the profile's days are deleted, and only dumps
+        assert f"-name '{component}-*' -mtime +{backups['retention_days'] - 1} -delete" in script
+        # a dump is named only when complete
+        assert script.index('mv "$OUT"') > script.index('--') and script.startswith("set -eu;")
+        security = cronjob["containerSecurityContext"]
+        assert security["runAsNonRoot"] is True and security["allowPrivilegeEscalation"] is False
+        assert security["readOnlyRootFilesystem"] is True and security["capabilities"] == {"drop": ["ALL"]}
+        assert security["seccompProfile"] == {"type": "RuntimeDefault"}
+        assert cronjob["concurrencyPolicy"] == "Forbid"
+
+
+def test_production_backs_up_daily_and_keeps_35_days():
+    backups = Backups.model_validate(profile_backups("production"))
+    assert backups.daily() and backups.retention_days == 35
+
+
+@pytest.mark.parametrize("env", ["development", "local"])
+def test_no_backups_where_the_profile_names_none(objects, env):
+    assert profile_backups(env) is None
+    for app in applications(objects, env).values():
+        values = app["spec"]["source"]["helm"]["valuesObject"]
+        assert "backup" not in values and "backups" not in values
+    assert not [o for o in part_objects(objects, env, "shared") if o["metadata"]["name"].endswith("-backup")]
+
+
+def test_dump_pods_read_the_vault_made_credentials(objects):
+    """The charts' CronJobs read the store's existing Secret, which an ExternalSecret makes."""
+    apps = applications(objects, "production")
+    shared = part_objects(objects, "production", "shared")
+    for release, secret in (("postgres", "postgres-credentials"), ("mongodb", "mongodb-credentials")):
+        assert apps[release]["spec"]["source"]["helm"]["valuesObject"]["auth"]["existingSecret"] == secret
+        assert find(shared, "ExternalSecret", secret)["spec"]["secretStoreRef"]["name"] == "vault-production"
+
+
+def test_scylla_manager_backs_up_the_first_datacenter_to_the_bucket_and_repairs_weekly(objects):
+    apps = applications(objects, "production")
+    backups = profile_backups("production")
+    first = apps["scylladb-dc1"]["spec"]["source"]["helm"]["valuesObject"]
+    assert first["backups"] == [{"name": "backup", "cron": backups["schedule"], "location": [backups["location"]],
+                                 "retention": 35, "dc": ["production-dc1"]}]
+    assert first["repairs"] == [{"name": "repair", "cron": "0 3 * * 0"}]
+    for other in ("scylladb-dc2", "scylladb-dc3"):
+        values = apps[other]["spec"]["source"]["helm"]["valuesObject"]
+        assert "backups" not in values and "repairs" not in values
+
+
+def test_scylla_tasks_fit_the_scyllacluster_schema(objects):
+    """The chart copies `backups` and `repairs` into the ScyllaCluster's spec: its CRD's fields."""
+    schema = json.loads((PROJECT / "schemas/scylla.scylladb.com/v1/scyllacluster.json").read_text())
+    spec = schema["properties"]["spec"]["properties"]
+    values = applications(objects, "production")["scylladb-dc1"]["spec"]["source"]["helm"]["valuesObject"]
+    for key in ("backups", "repairs"):
+        fields = spec[key]["items"]["properties"]
+        for task in values[key]:
+            assert set(task) <= set(fields), key
+            for field, value in task.items():
+                kind = fields[field]["type"]
+                assert isinstance(value, {"string": str, "integer": int, "array": list}[kind]), field
+
+
+def test_redis_has_no_backup(objects):
+    values = applications(objects, "production")["redis"]["spec"]["source"]["helm"]["valuesObject"]
+    assert "backup" not in values
+
+
+@pytest.mark.parametrize("store, component", [("postgres", "pg_dumpall"), ("mongodb", "mongodump")])
+def test_dump_pods_have_their_own_policy_to_their_store_only(objects, store, component):
+    shared = part_objects(objects, "production", "shared")
+    policy = find(shared, "NetworkPolicy", f"{store}-backup")["spec"]
+    assert policy["podSelector"] == {"matchLabels": {"app.kubernetes.io/instance": store,
+                                                     "app.kubernetes.io/component": component}}
+    assert policy["ingress"] == []
+    port = {"postgres": 5432, "mongodb": 27017}[store]
+    to_store, dns = policy["egress"]
+    assert to_store == {"to": [{"podSelector": {"matchLabels": {"app.kubernetes.io/instance": store}}}],
+                        "ports": [{"port": port, "protocol": "TCP"}]}
+    assert dns["ports"][0]["port"] == 53
+
+
+def test_the_dump_volume_is_counted_in_capacity(objects):
+    apps = applications(objects, "production")
+    claims = apps["postgres"]["metadata"]["annotations"]["therapeutic-ai.io/requests"]
+    assert claims.endswith("storage=1100Gi")  # 3 x 200Gi of data + the 500Gi dump volume
+
+
+def test_backup_stale_alert_fires_a_day_and_two_hours_after_the_last_dump(objects):
+    shared = part_objects(objects, "production", "shared")
+    rule = find(shared, "PrometheusRule", "alerts-backups")["spec"]["groups"][0]["rules"][0]
+    assert rule["alert"] == "BackupStale"
+    assert rule["expr"] == (
+        'time() - max by (cronjob) (kube_cronjob_status_last_successful_time{namespace="therapeutic-ai",'
+        'cronjob=~".+-(pgdumpall|mongodump)"}) > 93600'
+    )
+    assert rule["labels"] == {"severity": "critical", "namespace": "therapeutic-ai"}  # routes match both
+
+
+def test_the_alert_names_match_the_charts_cronjobs():
+    """<primary fullname>-pgdumpall (`postgres-primary` when replicated) and <fullname>-mongodump."""
+    pattern = re.compile(".+-(pgdumpall|mongodump)")
+    for name in ("postgres-primary-pgdumpall", "postgres-pgdumpall", "mongodb-mongodump"):
+        assert pattern.fullmatch(name)
+
+
+def test_a_dump_command_refuses_a_name_a_backup_cannot_have():
+    with pytest.raises(ValueError):
+        dump_command("true", "/d", "../x", 7)
+
+
+@pytest.mark.parametrize("edit, message", [
+    ({"schedule": "@daily"}, "schedule"),
+    ({"retention_days": 0}, "retention_days"),
+    ({"location": "ftp:bucket"}, "location"),
+])
+def test_bad_backups_are_refused(edit, message):
+    good = profile_backups("production")
+    with pytest.raises(Exception, match=message):
+        Backups.model_validate({**good, **edit})
