@@ -58,7 +58,7 @@ CASES = [
     Case("duplicate key in databases.yaml", edits(DATABASES, "version: 1\n\n", "version: 1\nversion: 1\n\n"),
          mentions=(DATABASES + ":7", "duplicate key 'version'")),
     Case("duplicate key in monitoring.yaml", edits(MONITORING, "  namespace: monitoring ", "  namespace: monitoring\n  namespace: default "),
-         mentions=(MONITORING + ":21", "duplicate key 'namespace'")),
+         mentions=(MONITORING + ":16", "duplicate key 'namespace'")),
     Case("duplicated production line in releases.yaml", edits(RELEASES, PRODUCTION, PRODUCTION + PRODUCTION.replace("active: blue", "active: green")),
          mentions=(RELEASES + ":9", "duplicate key 'production'")),
     Case("duplicate active in the release record", edits(RELEASES, PRODUCTION, PRODUCTION.replace("active: blue", "active: blue, active: green")),
