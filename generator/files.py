@@ -72,7 +72,8 @@ def under(path: PurePosixPath, folder: PurePosixPath) -> bool:
 
 def replace(root: Path, scope: list[PurePosixPath], desired: Files) -> None:
     """Make the scope's folders (and files) hold exactly `desired` (every desired path lies in the scope)."""
-    stray = [p for p in desired if not any(under(p, folder) for folder in scope)]
+    folders = set(scope)  # a path is in scope when it, or a folder above it, is a scope entry
+    stray = [p for p in desired if p not in folders and folders.isdisjoint(p.parents)]
     if stray:
         raise ValueError(f"files outside the render's scope: {stray[:3]}")
     staging = Path(tempfile.mkdtemp(prefix=swap.SCRATCH_PREFIX, dir=root))
