@@ -36,8 +36,8 @@ SCRAPE = int(TABLE.scrape_interval)                                  # 30
 EVALUATION = int(seconds(TABLE.prometheus.evaluation_interval))      # 15
 START = 600          # t0: ten minutes of healthy series first
 VOLUME = 1000        # requests (operations, probes) per scrape interval: 33 a second
-PROMTOOL_MISSING = ("promtool is not on PATH: install Debian's `prometheus` package "
-                    "(apt-get install -y prometheus); .ci/run does")
+PROMTOOL_MISSING = ("promtool is not on PATH: run .ci/promtool (Debian's `prometheus` package; "
+                    "the README's set-up command runs it)")
 
 
 def promtool() -> str:
