@@ -218,7 +218,9 @@ def only_environment(environments_yaml: str, keep: str) -> str:
 
 def catalog_wide_alerts(monitoring_yaml: str) -> str:
     """monitoring.yaml without the alert rows that name services of the real catalog (`services:
-    [...]`), which a synthetic catalog does not have; rows for `all` services stay (a text cut)."""
+    [...]`), which a synthetic catalog does not have, and without the metric contract's metrics of
+    named services (`contract.services`); rows for `all` services stay (a text cut)."""
+    monitoring_yaml = re.sub(r"(?m)^  services:[^\n{]*\n(?:    \S[^\n]*\n)+", "  services: {}\n", monitoring_yaml)
     lines = monitoring_yaml.splitlines()
     starts = [i for i, line in enumerate(lines) if line.startswith("  - alert: ")]
     ends = [*starts[1:], len(lines)]
