@@ -243,38 +243,48 @@ def hook_group() -> None:
     other files none."""
 
 
-@hook_group.command(name="check")
-@click.argument("files", nargs=-1)
-@click.pass_obj
-def hook_check_command(project: Path, files: tuple[str, ...]) -> None:
+def hook_command(verb: str):
+    """Register `gen hook VERB FILES...`: `run(project, catalog, envs)` on the environments FILES
+    touch (says so and does nothing when they touch none)."""
+
+    def register(run):
+        @hook_group.command(name=verb, help=run.__doc__)
+        @click.argument("files", nargs=-1)
+        @click.pass_obj
+        def command(project: Path, files: tuple[str, ...]) -> None:
+            catalog, envs = touched(project, files, verb)
+            if envs:
+                run(project, catalog, envs)
+
+        return command
+
+    return register
+
+
+@hook_command("check")
+def hook_check(project: Path, catalog: Catalog, envs: list[Environment]) -> None:
     """`gen check` of the environments FILES touch. Exit 1 if they differ from a fresh render."""
     from generator.progress import Progress
     from generator.render import hooks
 
-    catalog, envs = touched(project, files, "check")
-    if envs:
-        with Progress.on_terminal() as progress:
-            changes = hooks.check(project, catalog, envs, progress)
-        names = [env.name for env in envs]
-        print_check(f"gen hook check ({', '.join(names)})", changes, names[0] if len(names) == 1 else "--all")
+    with Progress.on_terminal() as progress:
+        changes = hooks.check(project, catalog, envs, progress)
+    names = [env.name for env in envs]
+    print_check(f"gen hook check ({', '.join(names)})", changes, names[0] if len(names) == 1 else "--all")
 
 
-@hook_group.command(name="validate")
-@click.argument("files", nargs=-1)
-@click.pass_obj
-def hook_validate_command(project: Path, files: tuple[str, ...]) -> None:
+@hook_command("validate")
+def hook_validate(project: Path, catalog: Catalog, envs: list[Environment]) -> None:
     """`gen validate` of the environments FILES touch. Exit 1 on problems."""
     from generator.progress import Progress
     from generator.validation import report, validate
 
-    catalog, envs = touched(project, files, "validate")
-    if envs:
-        with Progress.on_terminal() as progress:
-            result = validate(project, catalog, envs, progress=progress)
-        for line in report.text(result):
-            click.echo(line)
-        if not result.ok:
-            raise click.exceptions.Exit(1)
+    with Progress.on_terminal() as progress:
+        result = validate(project, catalog, envs, progress=progress)
+    for line in report.text(result):
+        click.echo(line)
+    if not result.ok:
+        raise click.exceptions.Exit(1)
 
 
 def touched(project: Path, files: tuple[str, ...], verb: str) -> tuple[Catalog, list[Environment]]:

@@ -63,22 +63,9 @@ def validated(project: Path, catalog: Catalog, env: Environment, manifests: list
     schemas = SchemaStore(version, project / SCHEMAS_DIR)
     part = Part(env, "on-demand")  # not a rendered part: what the policy rules need to know of it is its environment
     docs = [Doc(name, yamlio.load(text), part) for name, text in files.items()]
-    scratch = [m["metadata"]["name"] for m in manifests if m["kind"] == "Namespace"]
-    report = Report(version, [validate_docs(catalog, WithScratch(env, scratch), docs, schemas)])
+    scratch = tuple(m["metadata"]["name"] for m in manifests if m["kind"] == "Namespace")  # a drill's own
+    report = Report(version, [validate_docs(catalog, env, docs, schemas, own_namespaces=scratch)])
     if not report.ok:
         raise ValidationFailed(f"{what} fails validation ({report.errors} errors); nothing written", report)
     return OnDemand(files, report)
 
-
-class WithScratch:
-    """The environment as GEN-NAMESPACE sees an on-demand plan: its namespaces plus the scratch
-    namespaces the plan itself creates (a restore drill's), and nothing else."""
-
-    def __init__(self, env: Environment, scratch: list[str]) -> None:
-        self._env, self._scratch = env, scratch
-
-    def __getattr__(self, name: str):
-        return getattr(self._env, name)
-
-    def namespaces(self) -> list[str]:
-        return [*self._env.namespaces(), *self._scratch]

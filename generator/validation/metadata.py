@@ -66,7 +66,7 @@ def _annotations(ctx: Context) -> Iterator[Finding]:
 @rule("GEN-NAMESPACE", "objects are only in the environment's namespaces (the platform's and the ScyllaDB "
       "datacenters'; Argo CD's objects in argocd): never kube-system or any other")
 def _namespace(ctx: Context) -> Iterator[Finding]:
-    declared = ctx.env.namespaces()
+    declared = ctx.namespaces
     for doc in ctx.docs:
         namespace = doc.namespace
         allowed = [*declared, argocd.NAMESPACE] if doc.kind in ARGOCD_KINDS else declared

@@ -36,6 +36,13 @@ class Context:
     catalog: Catalog
     env: Environment
     docs: list[Doc]
+    # namespaces the objects themselves create beside the environment's (a restore drill's scratch)
+    own_namespaces: tuple[str, ...] = ()
+
+    @property
+    def namespaces(self) -> list[str]:
+        """Where these objects may be: the environment's namespaces, and their own."""
+        return [*self.env.namespaces(), *self.own_namespaces]
 
     @cached_property
     def workloads(self) -> list[Workload]:

@@ -99,9 +99,11 @@ def capacity_findings(env: Environment, result: Capacity) -> list[Finding]:
 
 
 def validate_docs(catalog: Catalog, env: Environment, docs: list[Doc], store: SchemaStore,
-                  unreadable: list[Finding] = ()) -> EnvReport:
+                  unreadable: list[Finding] = (), own_namespaces: tuple[str, ...] = ()) -> EnvReport:
+    """`own_namespaces`: Namespaces the docs create for themselves (an on-demand plan's scratch),
+    which GEN-NAMESPACE then admits beside the environment's."""
     findings = list(unreadable) + schema_findings(store, docs)
-    findings += run_rules(Context(catalog, env, docs))
+    findings += run_rules(Context(catalog, env, docs, tuple(own_namespaces)))
     result = capacity(env, docs)
     findings += capacity_findings(env, result)
     return EnvReport(env.name, len(docs), sorted(findings), result)
