@@ -7,6 +7,7 @@ it becomes a path (exit 2), and `gen validate` reports the same problems as find
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
@@ -120,10 +121,17 @@ def labels_problems(labels: Any) -> list[str]:
         return [] if labels is None else [f"{type(labels).__name__}, not a map"]
     problems = []
     for key, value in labels.items():
-        problem = qualified_key_problem(key) or label_value_problem(value)
+        problem = _label_problem(key, value) if isinstance(key, str) and isinstance(value, str) else \
+            qualified_key_problem(key) or label_value_problem(value)
         if problem:
             problems.append(problem if problem.startswith("key ") else f"{key}: {problem}")
     return problems
+
+
+@lru_cache(maxsize=4096)
+def _label_problem(key: str, value: str) -> str | None:
+    """The same label recurs on every object of a tree: judged once per run."""
+    return qualified_key_problem(key) or label_value_problem(value)
 
 
 def annotations_problems(annotations: Any) -> list[str]:

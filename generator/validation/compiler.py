@@ -54,6 +54,23 @@ def _accepts(types: frozenset[str], actual: str) -> bool:
     return actual in types or (actual == "integer" and "number" in types)
 
 
+# the common single types, tested directly (json_type names the value only when it is refused)
+_IS: dict[str, Callable[[Any], bool]] = {
+    "string": lambda v: isinstance(v, str),
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "boolean": lambda v: isinstance(v, bool),
+}
+
+
+def _type_test(types: frozenset[str]) -> Callable[[Any], bool]:
+    if len(types) == 1:
+        (only,) = types
+        if only in _IS:
+            return _IS[only]
+    return lambda v: _accepts(types, json_type(v))
+
+
 class Compiler:
     """Compiles the schemas of one document; `resolve(ref)` returns the schema a `$ref` names."""
 
@@ -110,13 +127,13 @@ class Compiler:
         extra_check = None if extra is True or extra is False else self.compile(extra)
         closed = extra is False
         is_object = bool(properties) or bool(required) or "additionalProperties" in schema or "object" in types
+        accepts = _type_test(types) if types else None
 
         def check(value: Any, path: tuple, out: list) -> None:
-            if types:
-                actual = json_type(value)
-                if not _accepts(types, actual):
-                    out.append((path, f"expected {' or '.join(sorted(types - {'null'}) or types)}, got {actual}"))
-                    return
+            if accepts is not None and not accepts(value):
+                expected = ' or '.join(sorted(types - {'null'}) or types)
+                out.append((path, f"expected {expected}, got {json_type(value)}"))
+                return
             if is_object and isinstance(value, dict):
                 for name in required:
                     if name not in value:
