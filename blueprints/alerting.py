@@ -16,7 +16,7 @@ from typing import Any
 from constructs import Construct
 
 from blueprints import labels
-from blueprints.k8s import Manifest, api_object
+from blueprints.k8s import Manifest, api_objects
 from blueprints.model import Catalog, Environment, Receiver
 from blueprints.monitoring import COMPONENT, ROUTING_LABEL, monitored
 from blueprints.secrets import ALERT_RECEIVERS as RECEIVERS_SECRET
@@ -83,5 +83,4 @@ class AlertRouting(Construct):
     def __init__(self, scope: Construct, id: str, *, catalog: Catalog, env: Environment) -> None:
         super().__init__(scope, id)
         self.manifests: list[Manifest] = manifests_for(catalog, env)
-        for manifest in self.manifests:
-            api_object(self, manifest, id=f"{manifest['kind']}-{manifest['metadata']['name']}")
+        api_objects(self, self.manifests)

@@ -23,7 +23,7 @@ from constructs import Construct
 
 from blueprints import labels
 from blueprints.databases.store import in_cluster
-from blueprints.k8s import Manifest, api_object
+from blueprints.k8s import Manifest, api_objects
 from blueprints.model import Color, Environment, Issuer
 from blueprints.tls_files import service_certificate
 from blueprints.secrets import ROTATION_ANNOTATION, ROTATION_DAYS, SYNC_WAVE, TLS, rotation_period
@@ -101,6 +101,4 @@ class PlatformCertificates(Construct):
     def __init__(self, scope: Construct, id: str, *, env: Environment, services: list[str], clients: list[str]) -> None:
         super().__init__(scope, id)
         self.manifests: list[Manifest] = manifests_for(env, services, clients)
-        for manifest in self.manifests:
-            # one child per object: api_object names its ApiObject after the kind
-            api_object(self, manifest, id=f"{manifest['kind']}-{manifest['metadata']['name']}")
+        api_objects(self, self.manifests)

@@ -23,7 +23,7 @@ from typing import Any
 from constructs import Construct
 
 from blueprints import argocd, labels, layout
-from blueprints.k8s import Manifest, api_object
+from blueprints.k8s import Manifest, api_objects
 from blueprints.model import Catalog, Environment
 
 # cluster-scoped kinds the platform renders (everything else it renders is namespaced)
@@ -55,8 +55,7 @@ class Delivery(Construct):
         if blue_green:
             self.manifests.append(self.application("shared", argocd.LIVE_APP_WAVE, False, {"include": argocd.LIVE_FILES},
                                                    name=argocd.LIVE))
-        for manifest in self.manifests:
-            api_object(self, manifest, id=f"{manifest['kind']}-{manifest['metadata']['name']}")
+        api_objects(self, self.manifests)
 
     def project(self, catalog: Catalog) -> Manifest:
         """The platform's project: its namespaces in this cluster, never Argo CD's own (an

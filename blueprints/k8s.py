@@ -27,3 +27,11 @@ def api_object(scope: Construct, manifest: Manifest, id: str | None = None) -> A
     if body:
         obj.add_json_patch(*(JsonPatch.add(f"/{key}", value) for key, value in body.items()))
     return obj
+
+
+def api_objects(scope: Construct, manifests: list[Manifest]) -> list[Manifest]:
+    """Add each manifest under `scope`, one child per object named `<kind>-<name>` (a construct
+    may hold several objects of one kind); returns the manifests, as the construct records them."""
+    for manifest in manifests:
+        api_object(scope, manifest, id=f"{manifest['kind']}-{manifest['metadata']['name']}")
+    return manifests

@@ -23,7 +23,7 @@ from constructs import Construct
 
 from blueprints import argocd, labels, scanners
 from blueprints.databases.spec import Migration
-from blueprints.k8s import Manifest, api_object
+from blueprints.k8s import Manifest, api_objects
 from blueprints.model import Catalog, Color, Environment
 from blueprints.secrets import DATABASE, certificate_volume, secret_volume
 from blueprints.security import container_security_context, pod_security_context, service_account, tmp_volume
@@ -107,5 +107,4 @@ class SchemaMigrations(Construct):
         for store, migration in catalog.databases.migrations.jobs.items():
             self.manifests += migration_job(env, store, migration, image_of(env, migration, color), migration.command,
                                             migration_name(store), hook)
-        for manifest in self.manifests:
-            api_object(self, manifest, id=f"{manifest['kind']}-{manifest['metadata']['name']}")
+        api_objects(self, self.manifests)

@@ -26,7 +26,7 @@ from typing import Any
 from constructs import Construct
 
 from blueprints import labels
-from blueprints.k8s import Manifest, api_object
+from blueprints.k8s import Manifest, api_objects
 from blueprints.exporters import EXPORTERS
 from blueprints.model import Catalog, Color, Environment, Release, Service
 from blueprints.monitoring_spec import HTTP, Alert, MonitoringCatalog, selector_parts
@@ -308,5 +308,4 @@ class PlatformMonitoring(Construct):
     def __init__(self, scope: Construct, id: str, *, catalog: Catalog, env: Environment) -> None:
         super().__init__(scope, id)
         self.manifests: list[Manifest] = manifests_for(catalog, env)
-        for manifest in self.manifests:
-            api_object(self, manifest, id=f"{manifest['kind']}-{manifest['metadata']['name']}")
+        api_objects(self, self.manifests)

@@ -22,7 +22,7 @@ from blueprints import argocd, labels
 from blueprints.databases.store import Store
 from blueprints.health import HEALTH_CHECK
 from blueprints.migrations import migrated_stores, migration_name
-from blueprints.k8s import Manifest, api_object
+from blueprints.k8s import Manifest, api_objects
 from blueprints.model import DEFAULT_DENY, Catalog, Color, Environment, Service
 from blueprints.platform import sync_wave
 from blueprints.monitoring import metrics_port, monitored
@@ -108,8 +108,7 @@ class NetworkIsolation(Construct):
             self.manifests.append(self.database_policy(env, store, users, scraper))
             if store.backup_pods() is not None:
                 self.manifests.append(self.backup_policy(env, store))
-        for manifest in self.manifests:
-            api_object(self, manifest, id=f"{manifest['kind']}-{manifest['metadata']['name']}")
+        api_objects(self, self.manifests)
 
     @classmethod
     def scraper(cls, catalog: Catalog, env: Environment, service: Service) -> dict[str, Any] | None:

@@ -47,7 +47,7 @@ from typing import Any
 from constructs import Construct
 
 from blueprints import argocd, labels
-from blueprints.k8s import Manifest, api_object
+from blueprints.k8s import Manifest, api_objects
 from blueprints.model import Environment
 from blueprints.tls_files import MOUNT_ROOT, TLS_DIR, TLS_VOLUME, service_certificate
 
@@ -242,6 +242,4 @@ class PlatformSecrets(Construct):
     def __init__(self, scope: Construct, id: str, *, env: Environment) -> None:
         super().__init__(scope, id)
         self.manifests: list[Manifest] = manifests_for(env)
-        for manifest in self.manifests:
-            # one child per object: api_object names its ApiObject after the kind
-            api_object(self, manifest, id=f"{manifest['kind']}-{manifest['metadata']['name']}")
+        api_objects(self, self.manifests)
