@@ -9,6 +9,8 @@ hand patches as they are) and kustomize builds them there.
 
 from __future__ import annotations
 
+import os
+import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -24,6 +26,36 @@ from generator.render.synth import synthesize
 from generator.rendered import Doc, Part
 
 
+SCRATCH = "gen-kustomize-"  # + the pid of the gen that made it, "-", and tempfile's random part
+
+
+def scratch_prefix() -> str:
+    return f"{SCRATCH}{os.getpid()}-"
+
+
+def sweep_scratch(folder: Path | None = None) -> list[Path]:
+    """Remove the workspaces a killed gen left in the temporary folder: those whose process no
+    longer exists (a live gen's, this one's or another project's, stay). Returns what it removed."""
+    removed = []
+    for path in Path(folder or tempfile.gettempdir()).glob(SCRATCH + "*"):
+        pid = path.name[len(SCRATCH):].partition("-")[0]
+        if not pid.isdigit() or not path.is_dir() or path.is_symlink() or alive(int(pid)):
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    return removed
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
 @dataclass
 class Built:
     files: Files = field(default_factory=dict)  # overlays and rendered files, by path
@@ -33,7 +65,8 @@ class Built:
 def build(project: Path, catalog: Catalog, parts: tuple[Part, ...], scaffolds: Files,
           progress: Callback = silent) -> Built:
     built = Built()
-    with tempfile.TemporaryDirectory(prefix="gen-kustomize-") as scratch, ThreadPoolExecutor() as pool:
+    sweep_scratch()
+    with tempfile.TemporaryDirectory(prefix=scratch_prefix()) as scratch, ThreadPoolExecutor() as pool:
         workspace = Path(scratch)
         write(workspace, scaffolds)
         patches.copy(project, workspace, parts)

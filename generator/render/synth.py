@@ -16,6 +16,8 @@ import copy
 import multiprocessing
 import os
 import sys
+import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Hashable, Iterator
@@ -95,7 +97,7 @@ def in_workers(catalog: Catalog, firsts: dict[Hashable, Part], workers: int) -> 
     """The charts, in order, each built by one of `workers` forked processes."""
     context = multiprocessing.get_context("fork")
     jobs = list(firsts.values())
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_adopt, initargs=(catalog, jobs)) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_adopt, initargs=(catalog, jobs, os.getpid())) as pool:
         futures: list[Future[Chart]] = [pool.submit(_worker_chart, number) for number in range(len(jobs))]
         try:
             for future in futures:
@@ -109,8 +111,17 @@ def in_workers(catalog: Catalog, firsts: dict[Hashable, Part], workers: int) -> 
 _WORKER: dict[str, Any] = {}
 
 
-def _adopt(catalog: Catalog, jobs: list[Part]) -> None:
+def _adopt(catalog: Catalog, jobs: list[Part], parent: int) -> None:
     _WORKER.update(catalog=catalog, jobs=jobs)
+    threading.Thread(target=_leave_with, args=(parent,), daemon=True, name="leave-with-parent").start()
+
+
+def _leave_with(parent: int) -> None:
+    """A killed gen cannot stop its workers, and they would wait on the task queue for ever
+    (holding its output pipes and their Node runtimes): each leaves once its parent is gone."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _worker_chart(number: int) -> Chart:

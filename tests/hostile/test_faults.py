@@ -177,3 +177,49 @@ def test_a_real_sigkill_of_gen_render_all_is_healed_by_the_next_command(tmp_path
     result = run_gen(work, "validate", "--all")
     assert result.exit_code == 0, result.output + result.stderr
     assert tree_state(work) in (rec.old, rec.new)
+
+
+KILLED_IN_BUILD = """
+import os, signal, sys
+from generator.render import split
+def build(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+split.build = build
+from generator.cli import main
+sys.argv = ["gen", *sys.argv[1:]]
+main()
+"""
+
+
+def test_a_kill_during_the_kustomize_builds_leaves_a_workspace_the_next_render_removes(tmp_path_factory, tmp_path):
+    rec = record("render --all", tmp_path_factory)
+    work, temporary = tmp_path / "work", tmp_path / "tmp"
+    shutil.copytree(rec.pristine, work, symlinks=True)
+    temporary.mkdir()
+    env = {**os.environ, "TMPDIR": str(temporary)}
+    # returns only once every holder of its output pipes is gone: the synthesis workers (forked,
+    # each with a Node runtime) must leave with their killed parent, not wait for ever
+    proc = subprocess.run([sys.executable, "-c", KILLED_IN_BUILD, "--project", str(work), "render", "--all", "-q"],
+                          env=env, capture_output=True, text=True, timeout=180)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    assert [p for p in temporary.iterdir() if p.name.startswith("gen-kustomize-")], "the kill left no workspace"
+    again = subprocess.run([sys.executable, "-m", "generator", "--project", str(work), "render", "--all", "-q"],
+                           env=env, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stderr
+    assert not [p for p in temporary.iterdir() if p.name.startswith("gen-kustomize-")]
+    assert tree_state(work) == rec.new
+
+
+def test_the_sweep_keeps_a_live_gens_workspace_and_what_is_not_a_workspace(tmp_path):
+    from generator.render.build import SCRATCH, sweep_scratch
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = tmp_path / f"{SCRATCH}{gone.stdout.strip()}-abc"
+    live = tmp_path / f"{SCRATCH}{os.getpid()}-abc"
+    odd = tmp_path / f"{SCRATCH}notapid-abc"
+    a_file = tmp_path / f"{SCRATCH}999999999-file"
+    for folder in (dead, live, odd):
+        (folder / "overlays").mkdir(parents=True)
+    a_file.write_text("x")
+    assert sweep_scratch(tmp_path) == [dead]
+    assert live.is_dir() and odd.is_dir() and a_file.is_file() and not dead.exists()
