@@ -5,13 +5,16 @@ and a color made from its word. Everything after it receives an Environment, a P
 from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from blueprints.layout import OVERLAYS, RENDERED
 from blueprints.model import Catalog, Color, Environment
-from generator.diff.sides import Target
 from generator.errors import UsageError
-from generator.render.select import Selection, everything, whole
 from generator.rendered import Part, parts
+
+if TYPE_CHECKING:  # imported where used: `gen validate` and `gen capacity` load no render or diff machinery
+    from generator.diff.sides import Target
+    from generator.render.select import Selection
 
 COLORS = [c.value for c in Color]
 
@@ -41,6 +44,8 @@ def environments(catalog: Catalog, env: str | None, every: bool) -> list[Environ
 
 def selection(catalog: Catalog, env: str | None, word: str | None, every: bool) -> Selection:
     """`gen render ENV [--color C] | --all` as parts, or a usage error with the choices."""
+    from generator.render.select import Selection, everything, whole
+
     if every:
         if env or word:
             raise UsageError("--all renders every environment: give no ENV and no --color with it")
@@ -107,6 +112,8 @@ def tree_target(project: Path, catalog: Catalog, args: tuple[str, ...]) -> Targe
 
 def target(project: Path, catalog: Catalog, arg: str) -> Target:
     """`staging`, `production/blue` (also `rendered/production/blue/`) as a Target."""
+    from generator.diff.sides import Target
+
     path = arg.strip().strip("/")
     if path.startswith(f"{RENDERED}/"):
         path = path[len(f"{RENDERED}/"):]

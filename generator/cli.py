@@ -6,6 +6,7 @@ every command start without the typed models, cdk8s or the validators (start-up:
 from __future__ import annotations
 
 import errno
+import gc
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -540,4 +541,10 @@ def table(rows: list[list[str]]) -> str:
 
 
 def main() -> None:
-    cli(prog_name="gen")
+    try:
+        cli(prog_name="gen")
+    finally:
+        # the process is leaving and its memory with it: the cycle collector's passes over every
+        # object at interpreter exit (a quarter of a second after validating 13,000 objects) are
+        # skipped. Exit handlers still run; nothing is left undone.
+        gc.freeze()

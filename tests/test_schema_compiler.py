@@ -13,6 +13,7 @@ import jsonschema
 import pytest
 from referencing import Registry, Resource
 
+from generator.errors import GenError
 from generator.validation.compiler import Compiler, SchemaCompileError
 from generator.validation.schemas import SchemaStore
 from tests.conftest import PROJECT
@@ -20,6 +21,7 @@ from tests.conftest import PROJECT
 VERSION = "1.33"
 ROOT = files("kubernetes_validate") / "kubernetes-json-schema" / f"v{VERSION}.0-local-strict"
 STORE = SchemaStore(VERSION, PROJECT / "schemas")
+EAGER = SchemaStore(VERSION, PROJECT / "schemas", eager=True)  # every branch compiled up front
 
 
 def reference(api_version: str, kind: str) -> jsonschema.Draft202012Validator:
@@ -93,9 +95,53 @@ def test_unsupported_keywords_are_refused_when_compiling():
 def test_recursive_refs_compile():
     defs = {"node": {"type": "object", "properties": {"child": {"$ref": "#/$defs/node"}}, "additionalProperties": False}}
     check = Compiler(lambda ref: defs[ref.split("/")[-1]]).compile({"$ref": "#/$defs/node"})
-    out: list = []
-    check({"child": {"child": {"chld": {}}}}, (), out)
-    assert out == [(("child", "child", "chld"), "unknown field")]
+    assert check({"child": {"child": {"chld": {}}}}) == [(("child", "child", "chld"), "unknown field")]
+    assert check({"child": {"child": {}}}) is None
+
+
+class Text(str):
+    """A str subclass: a loader other than gen's may hand one over; it is still a JSON string."""
+
+
+@pytest.mark.parametrize(("types", "value", "ok"), [
+    ("integer", 3, True), ("integer", 3.0, True), ("integer", 3.5, False), ("integer", True, False),
+    ("number", 3, True), ("number", 3.5, True), ("number", False, False), ("number", "3", False),
+    ("boolean", True, True), ("boolean", 0, False), ("string", Text("x"), True), ("string", None, False),
+    (["string", "null"], None, True), (["string", "null"], 1, False), (["integer", "string"], 2.0, True),
+    ("object", {}, True), ("object", [], False), ("array", [], True), ("array", (), False), ("null", None, True),
+])
+def test_type_keyword_follows_json_types_not_python_types(types, value, ok):
+    """The compiled `type` test agrees with jsonschema, including Python's bool-is-an-int and a
+    float with no fraction counting as an integer."""
+    schema = {"type": types}
+    check = Compiler(lambda ref: {}).compile(schema)
+    assert (not check(value)) is ok
+    assert jsonschema.Draft202012Validator(schema).is_valid(value) is ok
+
+
+def test_every_kind_the_project_renders_compiles_whole(objects):
+    """Validation compiles a property's schema when an object first uses it; compiled whole, every
+    kind's schema uses only supported keywords, so no object can meet one that fails later."""
+    kinds = sorted({(o["apiVersion"], o["kind"]) for o in objects.values()})
+    assert len(kinds) >= 15
+    for kind in kinds:
+        EAGER.validator(*kind)
+
+
+def test_a_schema_part_that_cannot_compile_is_named_when_an_object_reaches_it(tmp_path):
+    schemas = tmp_path / "schemas" / "example.com" / "v1"
+    schemas.mkdir(parents=True)
+    (schemas / "widget.json").write_text(json.dumps({
+        "type": "object", "additionalProperties": False,
+        "properties": {"apiVersion": {"type": "string"}, "kind": {"type": "string"}, "metadata": {"type": "object"},
+                       "spec": {"type": "object", "unevaluatedProperties": False}},
+    }))
+    validator = SchemaStore(VERSION, tmp_path / "schemas").validator("example.com/v1", "Widget")
+    assert validator.problems({"apiVersion": "example.com/v1", "kind": "Widget"}) == []  # spec not reached
+    with pytest.raises(GenError, match=r"widget\.json: unsupported keyword\(s\) \['unevaluatedProperties'\]"):
+        validator.problems({"apiVersion": "example.com/v1", "kind": "Widget", "spec": {}})
+    with pytest.raises(GenError, match="unevaluatedProperties"):
+        SchemaStore(VERSION, tmp_path / "schemas", eager=True).validator("example.com/v1", "Widget")
 
 
 CUSTOM = sorted((PROJECT / "schemas").glob("*/*/*.json"))
@@ -107,6 +153,7 @@ def test_project_schemas_are_valid_strict_and_compile(path: Path):
     jsonschema.Draft202012Validator.check_schema(schema)
     group, version, kind = path.relative_to(PROJECT / "schemas").with_suffix("").parts
     assert schema["additionalProperties"] is False
+    EAGER.validator(f"{group}/{version}", kind)  # every branch compiles, used or not
     validator = STORE.validator(f"{group}/{version}", kind)
     # the metadata of a custom resource is checked as Kubernetes' ObjectMeta
     problems = validator.problems({"apiVersion": f"{group}/{version}", "kind": kind, "metadata": {"nmae": "x"}, "spc": {}})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Iterable, Iterator
 
 from generator.rendered.parts import Part
@@ -25,21 +26,24 @@ POD_TEMPLATES: dict[str, tuple[tuple[str, ...], bool]] = {
 
 @dataclass(frozen=True)
 class Doc:
-    """One rendered object, the file it is (or will be) in, relative to the project, and its part."""
+    """One rendered object, the file it is (or will be) in, relative to the project, and its part.
+
+    Its kind, name and namespace are read from the object once, on first use (every rule asks;
+    nothing edits an object once it is a Doc)."""
 
     file: str
     obj: dict[str, Any]
     part: Part  # what it is rendered for: the environment's typed profile, the color
 
-    @property
+    @cached_property
     def kind(self) -> str:
         return self.obj.get("kind", "?")
 
-    @property
+    @cached_property
     def name(self) -> str:
         return (self.obj.get("metadata") or {}).get("name", "?")
 
-    @property
+    @cached_property
     def namespace(self) -> str | None:
         return (self.obj.get("metadata") or {}).get("namespace")
 
@@ -56,11 +60,11 @@ class Workload:
     template: dict[str, Any]
     long_running: bool
 
-    @property
+    @cached_property
     def spec(self) -> dict[str, Any]:
         return self.template.get("spec") or {}
 
-    @property
+    @cached_property
     def labels(self) -> dict[str, str]:
         return (self.template.get("metadata") or {}).get("labels") or {}
 
@@ -74,11 +78,17 @@ class Workload:
             return int(spec.get("parallelism", 1))
         return 0 if self.doc.kind == "PodTemplate" else 1  # a PodTemplate runs nothing by itself
 
-    def containers(self, init: bool = True) -> Iterator[dict[str, Any]]:
+    def containers(self, init: bool = True) -> list[dict[str, Any]]:
         """Every container: app containers, then (unless `init=False`) init and ephemeral ones."""
-        keys = ("containers", "initContainers", "ephemeralContainers") if init else ("containers",)
-        for key in keys:
-            yield from self.spec.get(key) or []
+        return self._every_container if init else self._app_containers
+
+    @cached_property
+    def _app_containers(self) -> list[dict[str, Any]]:
+        return list(self.spec.get("containers") or [])
+
+    @cached_property
+    def _every_container(self) -> list[dict[str, Any]]:
+        return [*self._app_containers, *(self.spec.get("initContainers") or []), *(self.spec.get("ephemeralContainers") or [])]
 
 
 def workloads(docs: list[Doc]) -> Iterator[Workload]:

@@ -7,13 +7,14 @@ mapping, is not an object: it is returned as `Unreadable`, for the caller to rep
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Iterable
 
 import yaml
 
-from generator import yamlio, yamlstrict
+from generator import collector, yamlio, yamlstrict
 from generator.rendered.cache import ParseCache
 from generator.rendered.objects import Doc
 from generator.rendered.parts import Part
@@ -34,14 +35,23 @@ class Tree:
     unreadable: list[Unreadable] = field(default_factory=list)
 
 
-def files(project: Path, part: Part) -> dict[PurePosixPath, bytes]:
-    """The committed object files of a part (none when the part is not rendered)."""
+def files(project: Path, part: Part) -> dict[str, bytes]:
+    """The committed object files of a part, by path relative to the project (none when the
+    part is not rendered). os.scandir: the folder's listing says which entries are files."""
     folder = project / part.rendered_dir
-    return {part.rendered_dir / path.name: path.read_bytes()
-            for path in sorted(folder.glob("*.yaml")) if path.is_file()}
+    try:
+        entries = sorted((e.name, e.path) for e in os.scandir(folder) if e.name.endswith(".yaml") and e.is_file())
+    except (FileNotFoundError, NotADirectoryError):
+        return {}
+    prefix = f"{part.rendered_dir}/"
+    contents = {}
+    for name, path in entries:
+        with open(path, "rb") as handle:
+            contents[prefix + name] = handle.read()
+    return contents
 
 
-def parse(part: Part, contents: dict[PurePosixPath, bytes], cache: ParseCache | None = None) -> Tree:
+def parse(part: Part, contents: dict[str, bytes], cache: ParseCache | None = None) -> Tree:
     """A part's files (path -> bytes) to objects; a file `cache` knows by its bytes is not parsed."""
     tree = Tree()
     for path in sorted(contents):
@@ -53,15 +63,15 @@ def parse(part: Part, contents: dict[PurePosixPath, bytes], cache: ParseCache | 
                 # one document per file is the rule: the C loader's single-document call is the fast path
                 found = [yamlio.load(text)] if "\n---" not in text else yamlio.load_all(text)
             except yaml.YAMLError as exc:
-                tree.unreadable.append(Unreadable(str(path), f"not valid YAML: {str(exc).splitlines()[0]}", True))
+                tree.unreadable.append(Unreadable(path, f"not valid YAML: {str(exc).splitlines()[0]}", True))
                 continue
             if cache:
                 cache.put(data, found)
         for obj in found:
             if isinstance(obj, dict):
-                tree.docs.append(Doc(str(path), obj, part))
+                tree.docs.append(Doc(path, obj, part))
             elif obj is not None:
-                tree.unreadable.append(Unreadable(str(path), f"a document is a {type(obj).__name__}, not an object", False))
+                tree.unreadable.append(Unreadable(path, f"a document is a {type(obj).__name__}, not an object", False))
     return tree
 
 
@@ -69,10 +79,11 @@ def read(project: Path, parts: Iterable[Part]) -> Tree:
     """The committed objects of these parts (files unchanged since gen last read them come from
     the parse cache, generator/rendered/cache.py)."""
     tree = Tree()
-    cache = ParseCache.load(project)
-    for part in parts:
-        one = parse(part, files(project, part), cache)
-        tree.docs.extend(one.docs)
-        tree.unreadable.extend(one.unreadable)
-    cache.save()
+    with collector.paused():  # a tree of plain data: no cycles to find
+        cache = ParseCache.load(project)
+        for part in parts:
+            one = parse(part, files(project, part), cache)
+            tree.docs.extend(one.docs)
+            tree.unreadable.extend(one.unreadable)
+        cache.save()
     return tree

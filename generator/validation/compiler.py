@@ -14,7 +14,9 @@ from typing import Any, Callable
 
 # (path, message): path is the tuple of keys and indexes to the offending field
 Problem = tuple[tuple[str | int, ...], str]
-Check = Callable[[Any, tuple, list], None]
+# A check returns the problems of a value, their paths relative to it, or None when it has none:
+# a valid value allocates nothing on its way through, and paths are built only for problems.
+Check = Callable[[Any], "list[Problem] | None"]
 
 ANNOTATIONS = {
     "description", "title", "default", "format", "examples", "example", "$schema", "$id",
@@ -54,29 +56,55 @@ def _accepts(types: frozenset[str], actual: str) -> bool:
     return actual in types or (actual == "integer" and "number" in types)
 
 
-# the common single types, tested directly (json_type names the value only when it is refused)
-_IS: dict[str, Callable[[Any], bool]] = {
-    "string": lambda v: isinstance(v, str),
-    "object": lambda v: isinstance(v, dict),
-    "array": lambda v: isinstance(v, list),
-    "boolean": lambda v: isinstance(v, bool),
+# the Python types a loader makes for each JSON type (a float with no fraction is also an integer)
+_PYTHON: dict[str, tuple[type, ...]] = {
+    "string": (str,), "object": (dict,), "array": (list,), "boolean": (bool,), "null": (type(None),),
+    "integer": (int,), "number": (int, float),
 }
+_PLAIN = frozenset(t for ts in _PYTHON.values() for t in ts)
 
 
 def _type_test(types: frozenset[str]) -> Callable[[Any], bool]:
-    if len(types) == 1:
-        (only,) = types
-        if only in _IS:
-            return _IS[only]
-    return lambda v: _accepts(types, json_type(v))
+    """A test of `types` by the value's exact type; a value of another Python type (a subclass)
+    is named by json_type, as is every test of a type name outside JSON's seven."""
+    if not types <= _PYTHON.keys():
+        return lambda v: _accepts(types, json_type(v))
+    exact = frozenset(t for name in types for t in _PYTHON[name])  # bool is not int here: type() is exact
+    whole_floats = "integer" in types and "number" not in types
+
+    def test(value: Any) -> bool:
+        kind = type(value)
+        if kind in exact:
+            return True
+        if kind in _PLAIN:
+            return whole_floats and kind is float and value.is_integer()
+        return _accepts(types, json_type(value))
+
+    return test
+
+
+def _under(key: str | int, found: list[Problem], out: list[Problem] | None) -> list[Problem]:
+    """`found` (problems of the value at `key`) added to `out`, their paths made relative to its parent."""
+    if out is None:
+        out = []
+    out.extend(((key, *path), message) for path, message in found)
+    return out
 
 
 class Compiler:
-    """Compiles the schemas of one document; `resolve(ref)` returns the schema a `$ref` names."""
+    """Compiles the schemas of one document; `resolve(ref)` returns the schema a `$ref` names.
 
-    def __init__(self, resolve: Callable[[str], dict]) -> None:
+    A property's schema is compiled when a value first has that property (`eager=False`, the
+    default): an object uses a small part of what its kind allows (a Deployment reaches the whole
+    PodSpec), so validating compiles a fifth of the schemas. A schema that cannot be compiled then
+    raises SchemaCompileError from the check; `eager=True` compiles everything up front (the tests
+    compile every schema the project uses that way)."""
+
+    def __init__(self, resolve: Callable[[str], dict], eager: bool = False) -> None:
         self._resolve = resolve
+        self._eager = eager
         self._refs: dict[str, Check] = {}
+        self._pending: dict[str, list[Check]] = {}  # refs being compiled: a recursive one waits for itself
 
     def compile(self, schema: dict | bool) -> Check:
         if schema is True or schema == {}:
@@ -104,6 +132,7 @@ class Compiler:
                 checks.append(_combine(keyword, [self.compile(s) for s in schema[keyword]]))
         if "not" in schema:
             checks.append(_negate(self.compile(schema["not"])))
+        checks = [c for c in checks if c is not _anything]
         if not checks:
             return _anything
         if len(checks) == 1:
@@ -111,110 +140,151 @@ class Compiler:
         return _all_of(checks)
 
     def _ref(self, ref: str) -> Check:
-        if ref not in self._refs:
-            # a placeholder first: recursive schemas refer to themselves
-            holder: list[Check] = []
-            self._refs[ref] = lambda v, p, out: holder[0](v, p, out)
-            holder.append(self.compile(self._resolve(ref)))
-        return self._refs[ref]
+        if ref in self._refs:
+            return self._refs[ref]
+        if ref in self._pending:  # a schema that contains itself: its check is found when it runs
+            holder = self._pending[ref]
+            return lambda value: holder[0](value)
+        holder = self._pending[ref] = []
+        try:
+            compiled = self.compile(self._resolve(ref))
+        finally:
+            del self._pending[ref]
+        holder.append(compiled)
+        self._refs[ref] = compiled
+        return compiled
 
     def _typed(self, schema: dict) -> Check:
         declared = schema.get("type")
         types = frozenset([declared] if isinstance(declared, str) else declared or ())
-        properties = {name: self.compile(sub) for name, sub in schema.get("properties", {}).items()}
+        schemas = schema.get("properties", {})
+        known = frozenset(schemas)
+        # a property's check, compiled on first use (all of them now when eager)
+        properties = {name: self.compile(sub) for name, sub in schemas.items()} if self._eager else {}
+        compile_ = self.compile
         required = tuple(schema.get("required", ()))
         extra = schema.get("additionalProperties", True)
         extra_check = None if extra is True or extra is False else self.compile(extra)
+        if extra_check is _anything:
+            extra_check = None
         closed = extra is False
-        is_object = bool(properties) or bool(required) or "additionalProperties" in schema or "object" in types
+        is_object = bool(known) or bool(required) or "additionalProperties" in schema or "object" in types
         accepts = _type_test(types) if types else None
+        expected = " or ".join(sorted(types - {"null"}) or types)
 
-        def check(value: Any, path: tuple, out: list) -> None:
+        def check(value: Any) -> list[Problem] | None:
             if accepts is not None and not accepts(value):
-                expected = ' or '.join(sorted(types - {'null'}) or types)
-                out.append((path, f"expected {expected}, got {json_type(value)}"))
-                return
-            if is_object and isinstance(value, dict):
-                for name in required:
-                    if name not in value:
-                        out.append((path + (name,), "missing required field"))
-                for key, item in value.items():
-                    sub = properties.get(key)
-                    if sub is not None:
-                        sub(item, path + (key,), out)
-                    elif closed:
-                        out.append((path + (key,), "unknown field"))
-                    elif extra_check is not None:
-                        extra_check(item, path + (key,), out)
+                return [((), f"expected {expected}, got {json_type(value)}")]
+            if not is_object or not isinstance(value, dict):
+                return None
+            out = None
+            for name in required:
+                if name not in value:
+                    out = _under(name, [((), "missing required field")], out)
+            for key, item in value.items():
+                sub = properties.get(key)
+                if sub is None and key in known:
+                    sub = properties[key] = compile_(schemas[key])
+                if sub is not None:
+                    if sub is not _anything:
+                        found = sub(item)
+                        if found:
+                            out = _under(key, found, out)
+                elif closed:
+                    out = _under(key, [((), "unknown field")], out)
+                elif extra_check is not None:
+                    found = extra_check(item)
+                    if found:
+                        out = _under(key, found, out)
+            return out
 
         return check
 
     @staticmethod
     def _items(item_check: Check) -> Check:
-        def check(value: Any, path: tuple, out: list) -> None:
-            if isinstance(value, list):
-                for index, item in enumerate(value):
-                    item_check(item, path + (index,), out)
+        if item_check is _anything:
+            return _anything
+
+        def check(value: Any) -> list[Problem] | None:
+            if not isinstance(value, list):
+                return None
+            out = None
+            for index, item in enumerate(value):
+                found = item_check(item)
+                if found:
+                    out = _under(index, found, out)
+            return out
 
         return check
 
 
-def _anything(value: Any, path: tuple, out: list) -> None:
+def _anything(value: Any) -> None:
     return None
 
 
-def _nothing(value: Any, path: tuple, out: list) -> None:
-    out.append((path, "no value is allowed here"))
+def _nothing(value: Any) -> list[Problem]:
+    return [((), "no value is allowed here")]
 
 
 def _all_of(checks: list[Check]) -> Check:
-    def check(value: Any, path: tuple, out: list) -> None:
+    def check(value: Any) -> list[Problem] | None:
+        out = None
         for each in checks:
-            each(value, path, out)
+            found = each(value)
+            if found:
+                out = found if out is None else out + found
+        return out
 
     return check
 
 
 def _combine(keyword: str, checks: list[Check]) -> Check:
-    def passing(value: Any, path: tuple) -> int:
-        count = 0
-        for each in checks:
-            trial: list = []
-            each(value, path, trial)
-            count += not trial
-        return count
+    def passing(value: Any) -> int:
+        return sum(not each(value) for each in checks)
 
     if keyword == "allOf":
         return _all_of(checks)
     if keyword == "anyOf":
-        def any_of(value: Any, path: tuple, out: list) -> None:
-            if not passing(value, path):
-                out.append((path, f"matches none of the {len(checks)} allowed forms (got {json_type(value)})"))
+        def any_of(value: Any) -> list[Problem] | None:
+            if any(not each(value) for each in checks):
+                return None
+            return [((), f"matches none of the {len(checks)} allowed forms (got {json_type(value)})")]
         return any_of
 
-    def one_of(value: Any, path: tuple, out: list) -> None:
-        count = passing(value, path)
-        if count != 1:
-            out.append((path, f"must match exactly one of {len(checks)} forms, matches {count} (got {json_type(value)})"))
+    def one_of(value: Any) -> list[Problem] | None:
+        count = passing(value)
+        if count == 1:
+            return None
+        return [((), f"must match exactly one of {len(checks)} forms, matches {count} (got {json_type(value)})")]
     return one_of
 
 
 def _negate(inner: Check) -> Check:
-    def check(value: Any, path: tuple, out: list) -> None:
-        trial: list = []
-        inner(value, path, trial)
-        if not trial:
-            out.append((path, "matches a form that is not allowed"))
+    def check(value: Any) -> list[Problem] | None:
+        if inner(value):
+            return None
+        return [((), "matches a form that is not allowed")]
 
     return check
 
 
 def _enum(allowed: list) -> Check:
     keyed = [(json_type(a), a) for a in allowed]
+    try:
+        hashed = frozenset(keyed)
+    except TypeError:  # an allowed list or object: compared one by one
+        hashed = None
 
-    def check(value: Any, path: tuple, out: list) -> None:
-        if (json_type(value), value) not in keyed:
-            out.append((path, f"{value!r} is not one of {allowed}"))
+    def check(value: Any) -> list[Problem] | None:
+        key = (json_type(value), value)
+        try:
+            if hashed is not None and key in hashed:
+                return None
+        except TypeError:  # an unhashable value: compared one by one
+            pass
+        if key in keyed:
+            return None
+        return [((), f"{value!r} is not one of {allowed}")]
 
     return check
 
@@ -226,18 +296,20 @@ def _const(expected: Any) -> Check:
 def _pattern(regex: str) -> Check:
     compiled = re.compile(regex)
 
-    def check(value: Any, path: tuple, out: list) -> None:
+    def check(value: Any) -> list[Problem] | None:
         if isinstance(value, str) and not compiled.search(value):
-            out.append((path, f"{value!r} does not match {regex!r}"))
+            return [((), f"{value!r} does not match {regex!r}")]
+        return None
 
     return check
 
 
 def _bound(kind: type, measure: Callable[[Any], Any], test: Callable[[Any, Any], bool], words: str) -> Callable[[Any], Check]:
     def make(limit: Any) -> Check:
-        def check(value: Any, path: tuple, out: list) -> None:
+        def check(value: Any) -> list[Problem] | None:
             if isinstance(value, kind) and not isinstance(value, bool) and not test(measure(value), limit):
-                out.append((path, f"{words} {limit}"))
+                return [((), f"{words} {limit}")]
+            return None
 
         return check
 
@@ -245,11 +317,12 @@ def _bound(kind: type, measure: Callable[[Any], Any], test: Callable[[Any, Any],
 
 
 def _unique(flag: bool) -> Check:
-    def check(value: Any, path: tuple, out: list) -> None:
+    def check(value: Any) -> list[Problem] | None:
         if flag and isinstance(value, list):
             seen = [repr(v) for v in value]
             if len(seen) != len(set(seen)):
-                out.append((path, "items must be unique"))
+                return [((), "items must be unique")]
+        return None
 
     return check
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from blueprints.model import Catalog, Environment
+from generator import collector
 from generator.catalog import ENVIRONMENTS_FILE, located
 from generator.errors import CatalogError, GenError
 from generator.fieldpath import dotted
@@ -121,10 +122,11 @@ def validate(project: Path, catalog: Catalog, envs: list[Environment], kubernete
             f"{located(project, ENVIRONMENTS_FILE, ('kubernetes_version',))}: kubernetes_version"
         raise CatalogError(f"{where}: {exc}") from None
     report = Report(version)
-    for number, env in enumerate(envs, 1):
-        progress(f"gen: validating {env.name} ({number}/{len(envs)})")
-        tree = environment_tree(project, catalog, env, [doc for doc in fresh if doc.part.environment.name == env.name])
-        report.envs.append(validate_docs(catalog, env, tree.docs, store, unreadable_findings(tree)))
+    with collector.paused():  # each environment's tree is made, checked and freed inside
+        for number, env in enumerate(envs, 1):
+            progress(f"gen: validating {env.name} ({number}/{len(envs)})")
+            tree = environment_tree(project, catalog, env, [doc for doc in fresh if doc.part.environment.name == env.name])
+            report.envs.append(validate_docs(catalog, env, tree.docs, store, unreadable_findings(tree)))
     return report
 
 

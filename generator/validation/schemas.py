@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import GenError
-from generator.validation.compiler import Check, Compiler, SchemaCompileError
+from generator.validation.compiler import Check, Compiler, Problem, SchemaCompileError
 
 OBJECT_META = "#/$defs/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
 
@@ -71,19 +71,24 @@ def available_versions() -> list[str]:
 class Validator:
     check: Check
     meta: Check | None  # ObjectMeta, for custom resources whose schema leaves metadata open
+    source: str  # the schema's file, named when a part of it compiled on first use cannot be
 
-    def problems(self, obj: dict) -> list[tuple[tuple, str]]:
-        out: list = []
-        self.check(obj, (), out)
-        if self.meta is not None and "metadata" in obj:
-            self.meta(obj["metadata"], ("metadata",), out)
+    def problems(self, obj: dict) -> list[Problem]:
+        try:
+            out = list(self.check(obj) or ())
+            if self.meta is not None and "metadata" in obj:
+                out.extend((("metadata", *path), message) for path, message in self.meta(obj["metadata"]) or ())
+        except SchemaCompileError as exc:
+            raise GenError(f"{self.source}: {exc}") from None
         return out
 
 
 class SchemaStore:
     """Validators for one Kubernetes version and one project, compiled on first use and kept."""
 
-    def __init__(self, kubernetes_version: str, project_schemas: Path) -> None:
+    def __init__(self, kubernetes_version: str, project_schemas: Path, eager: bool = False) -> None:
+        """`eager`: compile each schema whole when its kind is first met (see Compiler)."""
+        self.eager = eager
         versions = available_versions()
         if kubernetes_version not in versions:
             raise GenError(
@@ -102,7 +107,7 @@ class SchemaStore:
     @cached_property
     def _core(self) -> Compiler:
         # one compiler for every core kind: shared definitions (PodSpec, ...) compile once
-        return Compiler(lambda ref: self._definitions[ref.split("/$defs/", 1)[1]])
+        return Compiler(lambda ref: self._definitions[ref.split("/$defs/", 1)[1]], self.eager)
 
     def validator(self, api_version: str, kind: str) -> Validator:
         key = (api_version, kind)
@@ -125,12 +130,15 @@ class SchemaStore:
                 "SCHEMA-UNKNOWN-KIND",
                 f"no schema for {kind} in {api_version}: not a Kubernetes {self.version} kind, and {where} does not exist",
             )
-        return Validator(self._core.compile(core), None)
+        return Validator(self._core.compile(core), None, str(self.root / self._core_file(group, version, kind)))
+
+    @staticmethod
+    def _core_file(group: str, version: str, kind: str) -> str:
+        short_group = group.split(".", 1)[0]
+        return f"{kind.lower()}-{short_group}-{version}.json" if group else f"{kind.lower()}-{version}.json"
 
     def _core_schema(self, group: str, version: str, kind: str) -> dict | None:
-        short_group = group.split(".", 1)[0]
-        name = f"{kind.lower()}-{short_group}-{version}.json" if group else f"{kind.lower()}-{version}.json"
-        path = self.root / name
+        path = self.root / self._core_file(group, version, kind)
         if not path.is_file():
             return None
         schema = json.loads(path.read_text(encoding="utf-8"))
@@ -146,11 +154,11 @@ class SchemaStore:
 
         def resolve(ref: str) -> dict:
             if not ref.startswith("#/$defs/") or ref[8:] not in defs:
-                raise SchemaCompileError(f"{path}: $ref {ref!r} is not a #/$defs/ entry of the file")
+                raise SchemaCompileError(f"$ref {ref!r} is not a #/$defs/ entry of the file")
             return defs[ref[8:]]
 
         try:
-            check = Compiler(resolve).compile(schema)
+            check = Compiler(resolve, self.eager).compile(schema)
         except SchemaCompileError as exc:
             raise GenError(f"{path}: {exc}") from None
-        return Validator(check, self._core._ref(OBJECT_META))
+        return Validator(check, self._core._ref(OBJECT_META), str(path))
