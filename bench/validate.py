@@ -31,7 +31,7 @@ For each corpus, besides the command:
   - engine only: in THIS process, pinned to the same one core, after one untimed warm-up,
     generator.validation.validate(project, catalog, envs) (read the files, parse the YAML,
     compile the schemas, run schema, policy and capacity checks) with N timed calls; and, to
-    show where the time goes, its two halves: generator.rendered.read (files to objects),
+    show where the time goes, its two halves: generator.rendered.read (files to objects, generator/rendered/reader.py),
     and run.validate_docs on the already parsed objects with a warm SchemaStore (checks only).
     These exclude interpreter start-up, imports, the catalog load and printing the report.
   - parse-only floor: the parser gen uses (generator/yamlio.load: libyaml's C parser, a lean

@@ -513,11 +513,26 @@ def diff_command(project: Path, targets: tuple[str, ...], output: str, old_tree:
 @cli.command(name="list")
 @click.pass_obj
 def list_command(project: Path) -> None:
-    """Environments, their parts, and the services with their replicas in each environment."""
-    from generator.catalog import load_catalog
+    """Environments, their parts, and the services with their replicas in each environment.
+
+    The table is remembered with the catalog and gen's code it was made from, and printed again
+    while neither changes (generator/memo.py; GEN_CACHE=off turns that off)."""
+    from generator import memo
+
+    made_of = memo.key(project)
+    text = memo.recall(project, "list", made_of)
+    if text is None:
+        from generator.catalog import load_catalog
+
+        text = listing(load_catalog(project))
+        memo.keep(project, "list", made_of, text)
+    click.echo(text)
+
+
+def listing(catalog: Catalog) -> str:
+    """`gen list`'s output for a catalog."""
     from generator.rendered import parts
 
-    catalog = load_catalog(project)
     envs = catalog.environments.environments
     rows = [["ENVIRONMENT", "COMPLIANCE", "DATA", "BLUE-GREEN", "PARTS", "GPU HOSTS", "CLUSTER"]]
     for e in envs:
@@ -526,13 +541,11 @@ def list_command(project: Path) -> None:
             cluster += f", {e.cluster.gpus} GPUs"
         rows.append([e.name, e.compliance, e.data_class, "yes" if e.blue_green else "no",
                      ",".join(p.name for p in parts(catalog, e)), e.gpu_hosts.value, cluster])
-    click.echo(table(rows))
-    click.echo()
-    rows = [["SERVICE", "TIER", "PORT", *(f"{e.name.upper()}" for e in envs), "ROLE"]]
+    services = [["SERVICE", "TIER", "PORT", *(f"{e.name.upper()}" for e in envs), "ROLE"]]
     for s in catalog.services.services:
-        rows.append([s.name, s.tier.value, str(s.port), *(str(e.replicas_for(s)) for e in envs), s.role])
-    click.echo(table(rows))
-    click.echo(f"gen list: {len(envs)} environments, {len(catalog.services.services)} services")
+        services.append([s.name, s.tier.value, str(s.port), *(str(e.replicas_for(s)) for e in envs), s.role])
+    return "\n".join([table(rows), "", table(services),
+                      f"gen list: {len(envs)} environments, {len(catalog.services.services)} services"])
 
 
 def table(rows: list[list[str]]) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from blueprints.layout import SERVICES_FILE
 from blueprints.types import BlueprintError, CatalogProblem
 from tests.conftest import edit, gen, refuses_bad_input, snapshot_tree
 
@@ -210,6 +211,22 @@ def test_list_shows_environments_parts_and_services(scratch):
     api = next(line for line in lines if line.startswith("api-gateway "))
     assert api.split()[:7] == ["api-gateway", "go", "8090", "1", "1", "2", "5"]
     assert lines[-1] == "gen list: 4 environments, 20 services"
+
+
+def test_list_follows_every_catalog_edit_although_it_remembers_its_table(scratch):
+    """`gen list` prints a remembered table only while the catalog's bytes are the same: an edit
+    shows at once, and a broken catalog is refused every time, not hidden by the last good table."""
+    first = gen(scratch, "list")
+    assert first.exit_code == 0 and gen(scratch, "list").output == first.output
+    edit(scratch, SERVICES_FILE, "role: AI orchestration", "role: AI orchestration, edited")
+    edited = gen(scratch, "list")
+    assert "AI orchestration, edited" in edited.output and edited.output != first.output
+    edit(scratch, SERVICES_FILE, "role: AI orchestration, edited", "role: [AI orchestration")
+    for _ in range(2):
+        broken = gen(scratch, "list")
+        assert broken.exit_code == 2 and broken.output.startswith(f"gen: error: {SERVICES_FILE}:")
+    edit(scratch, SERVICES_FILE, "role: [AI orchestration", "role: AI orchestration")
+    assert gen(scratch, "list").output == first.output
 
 
 def test_a_color_tag_renders_only_that_color_with_the_new_release(project):

@@ -32,7 +32,7 @@ from generator.release.migrations import refuse_contract
 from generator.render.pipeline import Plan, Rendered, changes as diff, plan, write_plan
 from generator.render.select import Selection
 from generator.rendered import ARGOCD, SHARED, Part
-from generator.rendered.read import files as committed_files
+from generator.rendered.reader import files as committed_files
 
 
 @dataclass(frozen=True)

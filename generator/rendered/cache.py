@@ -2,7 +2,7 @@
 bytes are unchanged (`gen validate` after another `gen validate`, a render's validation, a diff).
 
 An entry is the JSON of the documents the reader made of one file's exact bytes, found by their
-sha256, in a cache made by this very reader (the digest of yamlio.py, yamlstrict.py, read.py and
+sha256, in a cache made by this very reader (the digest of yamlio.py, yamlstrict.py, reader.py and
 this file, and PyYAML's version: a change to any empties it). So a hit returns what parsing would: only files the
 reader accepted are kept, and only documents that JSON carries exactly (every other file is
 parsed each time). JSON is read back ten times faster than YAML is parsed (bench/validate.py).
@@ -23,23 +23,14 @@ from typing import Any
 
 import yaml
 
-OFF = "off"
+from generator.cachedir import OFF, folder  # noqa: F401  (OFF: callers name it here)
+
 KEEP = 2_000  # at least this many entries of earlier runs are kept beside those this run used
-
-
-def folder() -> Path | None:
-    chosen = os.environ.get("GEN_CACHE")
-    if chosen == OFF:
-        return None
-    if chosen:
-        return Path(chosen)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "gen"
 
 
 # the reader: what made the entries, and this file, which stores them
 READER = (Path(__file__).parent.parent / "yamlio.py", Path(__file__).parent.parent / "yamlstrict.py",
-          Path(__file__).with_name("read.py"), Path(__file__))
+          Path(__file__).with_name("reader.py"), Path(__file__))
 
 
 def reader_version() -> str:

@@ -27,23 +27,21 @@ POD_TEMPLATES: dict[str, tuple[tuple[str, ...], bool]] = {
 @dataclass(frozen=True)
 class Doc:
     """One rendered object, the file it is (or will be) in, relative to the project, and its part.
-
-    Its kind, name and namespace are read from the object once, on first use (every rule asks;
-    nothing edits an object once it is a Doc)."""
+    Kind, name and namespace are read from the object each time: a caller may edit it."""
 
     file: str
     obj: dict[str, Any]
     part: Part  # what it is rendered for: the environment's typed profile, the color
 
-    @cached_property
+    @property
     def kind(self) -> str:
         return self.obj.get("kind", "?")
 
-    @cached_property
+    @property
     def name(self) -> str:
         return (self.obj.get("metadata") or {}).get("name", "?")
 
-    @cached_property
+    @property
     def namespace(self) -> str | None:
         return (self.obj.get("metadata") or {}).get("namespace")
 
@@ -54,7 +52,8 @@ class Doc:
 
 @dataclass(frozen=True)
 class Workload:
-    """An object that runs pods, with its pod template."""
+    """An object that runs pods, with its pod template. Made for one validation (Context), which
+    reads its spec, labels and containers many times: each is read from the object once."""
 
     doc: Doc
     template: dict[str, Any]

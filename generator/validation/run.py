@@ -1,6 +1,6 @@
 """Validation of an environment's rendered objects: schema, then policy rules, then capacity.
 
-Objects come from the committed tree (`generator.rendered.read`) or, right after a render, from
+Objects come from the committed tree (`generator.rendered.reader`) or, right after a render, from
 the files the render is about to write, with the environment's other parts as committed.
 """
 
