@@ -38,7 +38,8 @@ SCHEMAS = "schemas"
 PROJECT_FOLDERS = ("blueprints", "overlays", "rendered", SCHEMAS)
 GEN = [sys.executable, "-m", "generator"]
 ENV = {**os.environ, "LC_ALL": "C"}
-CACHE = "GEN_CACHE"  # gen's parse cache folder; "off" turns it off
+CACHE = "GEN_CACHE"  # gen's cache folder (parsed files, remembered outputs)
+OFF = "off"  # GEN_CACHE=off: nothing kept, nothing found
 
 FIRST_PORT = 10000  # the synthetic services' ports: FIRST_PORT, FIRST_PORT + 1, ...
 # The declared cluster of a synthetic project (see roomy_cluster). 1,000 synthetic services
@@ -100,20 +101,21 @@ def execute(
                           preexec_fn=preexec_fn)
 
 
-def run(argv: list[str], preexec_fn: Callable[[], None] | None = None) -> str:
+def run(argv: list[str], preexec_fn: Callable[[], None] | None = None, env: dict[str, str] | None = None) -> str:
     """A command that must succeed: its stdout, or CommandFailed with its stdout and stderr."""
-    result = execute(argv, preexec_fn=preexec_fn)
+    result = execute(argv, preexec_fn=preexec_fn, env=env)
     if result.returncode != 0:
         raise CommandFailed(argv, result.returncode, result.stdout + result.stderr)
     return result.stdout
 
 
-def in_turn(commands: list[list[str]]) -> Callable[[], None]:
-    """The commands, one fresh process each, one after another, as one call."""
+def in_turn(commands: list[list[str]], env: dict[str, str] | None = None) -> Callable[[], None]:
+    """The commands, one fresh process each, one after another, as one call; `env`: variables
+    set for them beside ENV."""
 
     def once() -> None:
         for argv in commands:
-            run(argv)
+            run(argv, env=env)
 
     return once
 

@@ -188,7 +188,7 @@ def engine_timings(corpus: Corpus, runs: int) -> list[Timing]:
     def cache_off(call):
         def once() -> object:
             was = os.environ.get(common.CACHE)
-            os.environ[common.CACHE] = "off"
+            os.environ[common.CACHE] = common.OFF
             try:
                 return call()
             finally:
@@ -235,7 +235,7 @@ def command_timing(corpus: Corpus, runs: int) -> tuple[Timing, Timing, str]:
     warm, cold = common.interleaved([
         (f"gen validate {' '.join(corpus.args)}", lambda: run_gen_validate(argv), None),
         (f"gen validate {' '.join(corpus.args)}, parse cache off",
-         lambda: run_gen_validate(argv, {common.CACHE: "off"}), None),
+         lambda: run_gen_validate(argv, {common.CACHE: common.OFF}), None),
     ], runs)
     with_objects = lambda t: Timing(t.name, t.seconds, corpus.objects)  # noqa: E731
     return with_objects(warm), with_objects(cold), f"exit {first.returncode}"

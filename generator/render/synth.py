@@ -27,7 +27,7 @@ from blueprints.types import CatalogProblem
 from generator.errors import RenderError
 from generator.fieldpath import dotted
 from generator.rendered import Part
-from generator.runtime import ensure_node
+from generator.runtime import cdk8s_app, ensure_node
 
 
 @dataclass(frozen=True)
@@ -86,9 +86,7 @@ def synthesize(catalog: Catalog, parts: tuple[Part, ...], workers: int | None = 
 
 
 def in_process(catalog: Catalog, firsts: dict[Hashable, Part]) -> Iterator[Chart]:
-    from cdk8s import App  # imported late: importing cdk8s starts the jsii runtime
-
-    app = App()
+    app = cdk8s_app()  # importing cdk8s starts the jsii runtime: late, or early on a thread (runtime.py)
     for part in firsts.values():
         yield chart(app, catalog, part)
 
