@@ -48,7 +48,6 @@ def open_rules(policy: dict[str, Any]) -> Iterator[str]:
 @rule("GEN-NETWORK-OPEN", "no NetworkPolicy rule admits every source or destination (no from/to, an empty peer, "
       "namespaceSelector {}, an ipBlock of /0)")
 def _network_open(ctx: Context) -> Iterator[Finding]:
-    for doc in ctx.docs:
-        if doc.kind == "NetworkPolicy":
-            for message in open_rules(doc.obj):
-                yield found("GEN-NETWORK-OPEN", doc, message)
+    for doc in ctx.of_kind("NetworkPolicy"):
+        for message in open_rules(doc.obj):
+            yield found("GEN-NETWORK-OPEN", doc, message)

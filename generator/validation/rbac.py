@@ -60,9 +60,8 @@ def role_problems(doc: Doc) -> Iterator[tuple[str, str]]:
 def roles_rule(check: str, summary: str) -> None:
     @rule(check, summary)
     def _check(ctx: Context) -> Iterator[Finding]:
-        for doc in ctx.docs:
-            if doc.kind in ROLES:
-                yield from (found(check, doc, message) for rule_id, message in role_problems(doc) if rule_id == check)
+        for doc in ctx.of_kind(*ROLES):
+            yield from (found(check, doc, message) for rule_id, message in role_problems(doc) if rule_id == check)
 
 
 roles_rule("GEN-RBAC-WILDCARD", "no RBAC rule grants '*' (verbs, resources, API groups or resource names)")
@@ -74,10 +73,8 @@ roles_rule("GEN-RBAC-SECRETS", "no ClusterRole reads (get, list, watch) Secrets"
       "that breaks a GEN-RBAC rule")
 def _binding(ctx: Context) -> Iterator[Finding]:
     dangerous = {(doc.kind, doc.namespace if doc.kind == "Role" else None, doc.name)
-                 for doc in ctx.docs if doc.kind in ROLES and any(role_problems(doc))}
-    for doc in ctx.docs:
-        if doc.kind not in BINDINGS:
-            continue
+                 for doc in ctx.of_kind(*ROLES) if any(role_problems(doc))}
+    for doc in ctx.of_kind(*BINDINGS):
         ref = doc.obj.get("roleRef") if isinstance(doc.obj.get("roleRef"), dict) else {}
         kind, name = ref.get("kind"), ref.get("name")
         if kind == "ClusterRole" and name in BUILT_IN_ROLES:
