@@ -56,10 +56,16 @@ def kubectl() -> str:
 _early: Future | None = None
 
 
+def cdk8s_started() -> bool:
+    """Has this process a jsii runtime, or one starting? Then it must not fork synthesis workers
+    (a child would share the runtime's pipe, or inherit a half-done import's locks)."""
+    return _early is not None or "jsii" in sys.modules
+
+
 def start_cdk8s() -> None:
     """Begin importing cdk8s and making its App on a background thread (once per process)."""
     global _early
-    if _early is not None or "jsii" in sys.modules:
+    if cdk8s_started():
         return
     future: Future = Future()
 

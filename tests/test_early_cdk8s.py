@@ -59,3 +59,19 @@ def test_bad_input_while_the_runtime_starts_is_one_line_exit_2(project: Path, tm
     assert result.stderr.startswith(f"gen: error: {SERVICES}:") and len(result.stderr.splitlines()) == 1, result.stderr
     assert "Traceback" not in result.stderr and result.stdout == ""
     assert tree_state(tmp_path) == before
+
+
+def test_a_starting_runtime_forbids_forking_synthesis_workers():
+    """A fork while a thread is importing cdk8s would hand the child the import's locks (or the
+    runtime's pipe): once the early start began, and after, synthesis stays in this process."""
+    script = ("from generator import runtime\n"
+              "from generator.render.synth import workers_for\n"
+              "before = workers_for(4)\n"
+              "runtime.start_cdk8s()\n"
+              "during = workers_for(4)\n"
+              "runtime.settle_cdk8s()\n"
+              "print(before, during, workers_for(4))\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    cores = len(os.sched_getaffinity(0))
+    assert result.stdout.split() == [str(min(cores, 4) if cores > 1 else 0), "0", "0"]

@@ -15,7 +15,6 @@ from __future__ import annotations
 import copy
 import multiprocessing
 import os
-import sys
 import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -27,7 +26,7 @@ from blueprints.types import CatalogProblem
 from generator.errors import RenderError
 from generator.fieldpath import dotted
 from generator.rendered import Part
-from generator.runtime import cdk8s_app, ensure_node
+from generator.runtime import cdk8s_app, cdk8s_started, ensure_node
 
 
 @dataclass(frozen=True)
@@ -54,9 +53,10 @@ def chart_key(part: Part) -> Hashable:
 
 def workers_for(charts: int) -> int:
     """Worker processes for `charts` charts: one per usable core, none (this process) when
-    there is one chart or one core, or when this process already runs a jsii runtime."""
+    there is one chart or one core, or when this process already runs a jsii runtime (or is
+    starting one: runtime.start_cdk8s)."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    forkable = "fork" in multiprocessing.get_all_start_methods() and "jsii" not in sys.modules  # cdk8s, constructs
+    forkable = "fork" in multiprocessing.get_all_start_methods() and not cdk8s_started()
     return min(cores, charts) if forkable and charts > 1 and cores > 1 else 0
 
 
