@@ -41,6 +41,8 @@ def name_problem(kind: str, name: Any) -> str | None:
     """What is wrong with `name` as the metadata.name of a `kind`, or None."""
     if not isinstance(name, str) or not name:
         return "missing" if name in (None, "") else f"{name!r} is not a string"
+    if not isinstance(kind, str):  # kind_problem names it; judge the name as most kinds do
+        kind = ""
     if kind in PATH_SEGMENT_KINDS:
         if name in (".", "..") or "/" in name or "%" in name:
             return f"{name!r} may not be '.' or '..' nor hold '/' or '%'"

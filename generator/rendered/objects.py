@@ -27,7 +27,10 @@ POD_TEMPLATES: dict[str, tuple[tuple[str, ...], bool]] = {
 @dataclass(frozen=True)
 class Doc:
     """One rendered object, the file it is (or will be) in, relative to the project, and its part.
-    Kind, name and namespace are read from the object each time: a caller may edit it."""
+    Kind, name and namespace are read from the object each time: a caller may edit it. They are
+    always strings (or no namespace), whatever a hand-edited file holds: a list or a mapping
+    where a kind should be reads as its repr here, so the rules can index and compare it, and
+    the schema and GEN-NAME checks, which read the object itself, report it."""
 
     file: str
     obj: dict[str, Any]
@@ -35,19 +38,29 @@ class Doc:
 
     @property
     def kind(self) -> str:
-        return self.obj.get("kind", "?")
+        return _text(self.obj.get("kind", "?"))
 
     @property
     def name(self) -> str:
-        return (self.obj.get("metadata") or {}).get("name", "?")
+        return _text(self._metadata.get("name", "?"))
 
     @property
     def namespace(self) -> str | None:
-        return (self.obj.get("metadata") or {}).get("namespace")
+        value = self._metadata.get("namespace")
+        return None if value is None else _text(value)
+
+    @property
+    def _metadata(self) -> dict[str, Any]:
+        metadata = self.obj.get("metadata")
+        return metadata if isinstance(metadata, dict) else {}
 
     @property
     def ref(self) -> str:
         return f"{self.kind}/{self.name}"
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else repr(value)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ def meta(obj: Any) -> dict[str, Any]:
       "label or path segment; lengths)")
 def _name(ctx: Context) -> Iterator[Finding]:
     for doc in ctx.docs:
-        problem = names.object_problem(doc.obj.get("kind"), meta(doc.obj).get("name"), doc.namespace)
+        problem = names.object_problem(doc.obj.get("kind"), meta(doc.obj).get("name"), meta(doc.obj).get("namespace"))
         if problem:
             yield found("GEN-NAME", doc, ": ".join(problem))
 

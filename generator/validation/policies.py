@@ -89,8 +89,31 @@ def rules_table() -> list[list[str]]:
     return [["CHECK", "RULE"], *([check, summary] for check, (summary, _) in RULES.items())]
 
 
-def run_rules(ctx: Context) -> list[Finding]:
-    return [finding for _, fn in RULES.values() for finding in fn(ctx)]
+# what a rule raises when an object holds a value of the wrong type (a list for a mapping, ...)
+MALFORMED = (TypeError, AttributeError, ValueError, KeyError, IndexError)
+
+
+def run_rules(ctx: Context, malformed: bool = False) -> list[Finding]:
+    """Every rule's findings. `malformed`: the schema check has refused some of these objects, so
+    a rule may meet a value of the wrong type where it reads one; it is then reported as not
+    checked (the SCHEMA findings name the file and field) instead of ending the run. Without
+    schema findings such an error is gen's own and is raised."""
+    findings: list[Finding] = []
+    for check, (_, fn) in RULES.items():
+        try:
+            for finding in fn(ctx):
+                findings.append(finding)
+        except MALFORMED as exc:
+            if not malformed:
+                raise
+            findings.append(not_checked(ctx, check, exc))
+    return findings
+
+
+def not_checked(ctx: Context, check: str, exc: Exception) -> Finding:
+    return Finding(f"rendered/{ctx.env.name}", f"Environment/{ctx.env.name}", check,
+                   f"not checked: an object the schema refuses holds a value of the wrong type "
+                   f"({type(exc).__name__}: {exc}); fix the SCHEMA findings first")
 
 
 def found(check: str, doc: Doc, message: str, severity: str = "error") -> Finding:

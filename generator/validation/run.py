@@ -17,7 +17,7 @@ from generator.fieldpath import dotted
 from generator.progress import Callback, silent
 from generator.rendered import Doc, Tree, parts, read
 from generator.validation.capacity import Capacity, amount, capacity
-from generator.validation.policies import Context, Finding, run_rules
+from generator.validation.policies import MALFORMED, Context, Finding, not_checked, run_rules
 from generator.validation import exposure, metadata, rbac  # noqa: F401  (their rules register on import)
 from generator.validation.schemas import SchemaProblem, SchemaStore
 
@@ -79,6 +79,9 @@ def schema_findings(store: SchemaStore, docs: list[Doc]) -> list[Finding]:
         if not obj.get("apiVersion") or not obj.get("kind"):
             findings.append(Finding(doc.file, doc.ref, "SCHEMA", "apiVersion and kind are required"))
             continue
+        if not isinstance(obj["apiVersion"], str) or not isinstance(obj["kind"], str):
+            findings.append(Finding(doc.file, doc.ref, "SCHEMA", "apiVersion and kind must be strings"))
+            continue
         try:
             validator = store.validator(obj["apiVersion"], obj["kind"])
         except SchemaProblem as problem:
@@ -103,9 +106,17 @@ def validate_docs(catalog: Catalog, env: Environment, docs: list[Doc], store: Sc
                   unreadable: list[Finding] = (), own_namespaces: tuple[str, ...] = ()) -> EnvReport:
     """`own_namespaces`: Namespaces the docs create for themselves (an on-demand plan's scratch),
     which GEN-NAMESPACE then admits beside the environment's."""
-    findings = list(unreadable) + schema_findings(store, docs)
-    findings += run_rules(Context(catalog, env, docs, tuple(own_namespaces)))
-    result = capacity(env, docs)
+    schema = schema_findings(store, docs)
+    findings = list(unreadable) + schema
+    context = Context(catalog, env, docs, tuple(own_namespaces))
+    findings += run_rules(context, malformed=bool(schema))
+    try:
+        result = capacity(env, docs)
+    except MALFORMED as exc:
+        if not schema:
+            raise
+        findings.append(not_checked(context, "GEN-CAPACITY", exc))
+        result = Capacity(env.name, ())
     findings += capacity_findings(env, result)
     return EnvReport(env.name, len(docs), sorted(findings), result)
 

@@ -158,6 +158,18 @@ def test_the_cases_are_many_and_distinct() -> None:
     assert len({c.id for c in CASES}) == len(CASES)
 
 
+def spoiled(tmp_path: Path, relative: str, spoil) -> tuple[Path, str, str]:
+    """A copy of the project whose committed file `relative` is edited by `spoil` (text -> text,
+    which must change it): the project, the old text and the new."""
+    project = copy_project(tmp_path)
+    path = project / relative
+    old = path.read_text(encoding="utf-8")
+    new = spoil(old)
+    assert new != old
+    path.write_text(new, encoding="utf-8")
+    return project, old, new
+
+
 LIVE = "rendered/production/shared/service-api-gateway.yaml"
 DEPLOYMENT = "rendered/production/blue/deployment-api-gateway-blue.yaml"
 
@@ -169,18 +181,70 @@ DEPLOYMENT = "rendered/production/blue/deployment-api-gateway-blue.yaml"
     (DEPLOYMENT, lambda text: text.replace("  replicas: 5\n", "  replicas: 0x5\n", 1), "'0x5': YAML readers disagree"),
 ], ids=["duplicate selector key", "replicas: yes", "hex replicas"])
 def test_a_committed_rendered_file_the_reader_refuses_is_a_finding(tmp_path, relative, spoil, finding):
-    project = copy_project(tmp_path)
-    path = project / relative
-    old = path.read_text(encoding="utf-8")
-    new = spoil(old)
-    assert new != old
-    path.write_text(new, encoding="utf-8")
+    project, old, new = spoiled(tmp_path, relative, spoil)
     line = next(n for n, (a, b) in enumerate(zip(old.splitlines() + [""], new.splitlines()), 1) if a != b)
     result = run_gen(project, "validate", "production")
     assert result.exit_code == 1, result.output + result.stderr
     assert "Traceback" not in result.output + result.stderr
     hits = [l for l in result.output.splitlines() if relative in l and "SCHEMA-YAML" in l]
     assert len(hits) == 1 and finding.format(line=line) in hits[0], result.output
+
+
+def _replace_block(text: str, key: str, value: str) -> str:
+    """The top-level `key:` and its indented block replaced by `key: value`."""
+    lines, out, skipping = text.splitlines(), [], False
+    for line in lines:
+        if line.startswith(f"{key}:"):
+            out.append(f"{key}: {value}")
+            skipping = True
+        elif skipping and line.startswith(" "):
+            continue
+        else:
+            skipping = False
+            out.append(line)
+    return "\n".join(out) + "\n"
+
+
+@pytest.mark.parametrize("spoil,schema", [
+    (lambda t: t.replace("\nkind: Deployment\n", "\nkind: [Deployment]\n", 1), "apiVersion and kind must be strings"),
+    (lambda t: t.replace("\napiVersion: apps/v1\n", "\napiVersion: {apps: v1}\n", 1), "apiVersion and kind must be strings"),
+    (lambda t: _replace_block(t, "metadata", "[1]"), "metadata: expected object, got array"),
+    (lambda t: t.replace("  name: api-gateway-blue\n", "  name: [api-gateway-blue]\n", 1), "metadata.name: expected string"),
+    (lambda t: t.replace("  namespace: therapeutic-ai\n", "  namespace: {a: b}\n", 1), "metadata.namespace: expected string"),
+    (lambda t: _replace_block(t, "spec", "[1]"), "spec: expected object, got array"),
+    (lambda t: t.replace("      containers:\n", "      containers: {a: b}\n      x-containers:\n", 1), "containers: expected array"),
+], ids=["kind a list", "apiVersion a mapping", "metadata a list", "name a list", "namespace a mapping", "spec a list",
+        "containers a mapping"])
+def test_a_committed_object_of_the_wrong_shape_is_a_finding_not_a_crash(tmp_path, spoil, schema):
+    """A hand edit that puts a list where a mapping belongs (or the like) reaches rules written for
+    well-formed objects: validate reports the SCHEMA finding naming the file and field, and a
+    rule that could not read the object says so, instead of a traceback."""
+    project, _, _ = spoiled(tmp_path, DEPLOYMENT, spoil)
+    result = run_gen(project, "validate", "production")
+    assert "Traceback" not in result.output + result.stderr, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code == 1, result.output + result.stderr
+    assert any(DEPLOYMENT in line and "SCHEMA" in line and schema in line for line in result.output.splitlines()), \
+        result.output
+
+
+def test_a_rule_that_fails_on_well_formed_objects_is_gens_error_not_a_finding(monkeypatch):
+    """Only objects the schema refused excuse a rule's TypeError: on a clean tree it is raised."""
+    from generator.catalog import load_catalog
+    from generator.validation import policies
+    from tests.conftest import PROJECT
+
+    def broken(ctx):
+        raise TypeError("a bug in a rule")
+        yield  # a generator, as rules are
+
+    monkeypatch.setitem(policies.RULES, "GEN-BROKEN", ("a rule with a bug", broken))
+    catalog = load_catalog(PROJECT)
+    context = policies.Context(catalog, catalog.env_by_name["local"], [])
+    with pytest.raises(TypeError, match="a bug in a rule"):
+        policies.run_rules(context)
+    [finding] = [f for f in policies.run_rules(context, malformed=True) if f.check == "GEN-BROKEN"]
+    assert finding.message.startswith("not checked: ") and "a bug in a rule" in finding.message
 
 
 def test_a_committed_rendered_file_that_is_not_utf8_is_a_finding(tmp_path):
