@@ -4,8 +4,12 @@ commands that must start fast import it without the rest of gen."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import tempfile
 from pathlib import Path
+from typing import Any
 
 OFF = "off"
 
@@ -18,3 +22,35 @@ def folder() -> Path | None:
         return Path(chosen)
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "gen"
+
+
+def project_file(project: Path, suffix: str = "") -> Path | None:
+    """The cache file of one project (and `suffix`: what it holds), or None when caching is off."""
+    base = folder()
+    if base is None:
+        return None
+    return base / f"{hashlib.sha256(str(project.resolve()).encode()).hexdigest()[:32]}{suffix}.json"
+
+
+def read_json(path: Path) -> Any:
+    """A cache file's JSON, or None when it cannot be read or parsed (a miss, never an error)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write a cache file atomically (a concurrent gen wins or loses whole); a failure to write
+    is ignored: the cache only ever saves time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False,
+                                         prefix=".tmp-", suffix=".json") as out:
+            json.dump(data, out, ensure_ascii=False, separators=(",", ":"))
+        os.replace(out.name, path)
+    except OSError:
+        try:
+            os.unlink(out.name)
+        except (OSError, NameError):
+            pass

@@ -20,14 +20,12 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from blueprints.layout import CATALOG
-from generator.cachedir import folder
+from generator.cachedir import project_file, read_json, write_json
 
 CODE = ("generator", "blueprints", "pydantic", "pydantic_core")  # packages whose code makes the output
 
@@ -66,22 +64,10 @@ def key(project: Path) -> str:
     return digest.hexdigest()
 
 
-def _place(project: Path, command: str) -> Path | None:
-    base = folder()
-    if base is None:
-        return None
-    return base / f"{hashlib.sha256(str(project.resolve()).encode()).hexdigest()[:32]}-{command}.json"
-
-
 def recall(project: Path, command: str, made_of: str) -> str | None:
     """The output kept for `command` if it was made of `made_of` (a key()), else None."""
-    place = _place(project, command)
-    if place is None:
-        return None
-    try:
-        kept = json.loads(place.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    place = project_file(project, f"-{command}")
+    kept = read_json(place) if place is not None else None
     if not isinstance(kept, dict) or kept.get("key") != made_of or not isinstance(kept.get("output"), str):
         return None
     return kept["output"]
@@ -89,17 +75,6 @@ def recall(project: Path, command: str, made_of: str) -> str | None:
 
 def keep(project: Path, command: str, made_of: str, output: str) -> None:
     """Remember `output` of `command`, made of `made_of`."""
-    place = _place(project, command)
-    if place is None:
-        return
-    try:
-        place.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=place.parent, delete=False,
-                                         prefix=".tmp-", suffix=".json") as out:
-            json.dump({"key": made_of, "output": output}, out, ensure_ascii=False)
-        os.replace(out.name, place)
-    except OSError:
-        try:
-            os.unlink(out.name)
-        except (OSError, NameError):
-            pass
+    place = project_file(project, f"-{command}")
+    if place is not None:
+        write_json(place, {"key": made_of, "output": output})

@@ -71,10 +71,7 @@ def start_cdk8s() -> None:
 
     def start() -> None:
         try:
-            ensure_node()
-            from cdk8s import App
-
-            future.set_result(App())
+            future.set_result(_new_app())
         except BaseException as exc:  # noqa: BLE001 - handed to whoever waits for it
             future.set_exception(exc)
 
@@ -85,20 +82,26 @@ def start_cdk8s() -> None:
 def cdk8s_app() -> Any:
     """A new cdk8s App: the one started early, if there is one not yet taken (its failure, such
     as an unusable TMPDIR, is raised here as it would have been), else one made now."""
-    global _early
-    started, _early = _early, None
-    if started is not None:
-        return started.result()
-    ensure_node()
-    from cdk8s import App
-
-    return App()
+    started = _take_early()
+    return started.result() if started is not None else _new_app()
 
 
 def settle_cdk8s() -> None:
     """Wait for an early start that nothing took (a render refused before synthesis), so that the
     process never leaves while it is half done."""
-    global _early
-    started, _early = _early, None
+    started = _take_early()
     if started is not None:
         started.exception()
+
+
+def _new_app() -> Any:
+    ensure_node()
+    from cdk8s import App  # importing cdk8s starts the jsii runtime
+
+    return App()
+
+
+def _take_early() -> Future | None:
+    global _early
+    started, _early = _early, None
+    return started

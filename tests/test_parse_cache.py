@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import yamlio
+from generator import cachedir, yamlio
 from generator.catalog import load_catalog
 from generator.rendered import cache, parts, read
 from tests.conftest import snapshot_tree
@@ -73,7 +73,7 @@ def test_documents_json_cannot_carry_are_parsed_each_time(tmp_path, monkeypatch)
 def test_another_reader_finds_nothing(tree, monkeypatch):
     project, production = tree
     read(project, production)
-    [stored] = (Path(cache.folder())).glob("*.json")
+    [stored] = (Path(cachedir.folder())).glob("*.json")
     content = json.loads(stored.read_text())
     assert len(content["entries"]) > 50
     monkeypatch.setattr(cache, "reader_version", lambda: "a changed reader")

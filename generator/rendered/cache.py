@@ -16,14 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from generator.cachedir import OFF, folder  # noqa: F401  (OFF: callers name it here)
+from generator.cachedir import project_file, read_json, write_json
 
 KEEP = 2_000  # at least this many entries of earlier runs are kept beside those this run used
 
@@ -50,16 +48,12 @@ class ParseCache:
 
     @classmethod
     def load(cls, project: Path) -> ParseCache:
-        place = folder()
-        if place is None:
+        path = project_file(project)
+        if path is None:
             return cls(None, "", {})
-        path = place / (hashlib.sha256(str(project.resolve()).encode()).hexdigest()[:32] + ".json")
         version = reader_version()
-        try:
-            stored = json.loads(path.read_text(encoding="utf-8"))
-            entries = stored["entries"] if stored.get("reader") == version else {}
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            entries = {}
+        stored = read_json(path)
+        entries = stored.get("entries") if isinstance(stored, dict) and stored.get("reader") == version else {}
         return cls(path, version, entries if isinstance(entries, dict) else {})
 
     def get(self, data: bytes) -> list[Any] | None:
@@ -96,14 +90,4 @@ class ParseCache:
         for key in self.used:  # most recently used last, so the oldest go first
             entries.pop(key, None)
         entries.update(self.used)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=self.path.parent, delete=False,
-                                             prefix=".tmp-", suffix=".json") as out:
-                json.dump({"reader": self.version, "entries": entries}, out, ensure_ascii=False, separators=(",", ":"))
-            os.replace(out.name, self.path)
-        except OSError:
-            try:
-                os.unlink(out.name)
-            except (OSError, NameError):
-                pass
+        write_json(self.path, {"reader": self.version, "entries": entries})

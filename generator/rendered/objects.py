@@ -42,21 +42,22 @@ class Doc:
 
     @property
     def name(self) -> str:
-        return _text(self._metadata.get("name", "?"))
+        return _text(metadata_of(self.obj).get("name", "?"))
 
     @property
     def namespace(self) -> str | None:
-        value = self._metadata.get("namespace")
+        value = metadata_of(self.obj).get("namespace")
         return None if value is None else _text(value)
-
-    @property
-    def _metadata(self) -> dict[str, Any]:
-        metadata = self.obj.get("metadata")
-        return metadata if isinstance(metadata, dict) else {}
 
     @property
     def ref(self) -> str:
         return f"{self.kind}/{self.name}"
+
+
+def metadata_of(obj: Any) -> dict[str, Any]:
+    """An object's (or pod template's) metadata; empty when it is missing or not a mapping."""
+    value = obj.get("metadata") if isinstance(obj, dict) else None
+    return value if isinstance(value, dict) else {}
 
 
 def _text(value: Any) -> str:
@@ -78,7 +79,7 @@ class Workload:
 
     @cached_property
     def labels(self) -> dict[str, str]:
-        return (self.template.get("metadata") or {}).get("labels") or {}
+        return metadata_of(self.template).get("labels") or {}
 
     @property
     def replicas(self) -> int:

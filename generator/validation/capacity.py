@@ -18,6 +18,7 @@ from blueprints.model import Environment
 from blueprints.quantity import GPU_RESOURCE as GPU, gib, parse_bytes, parse_cpu, plain
 from generator.errors import GenError
 from generator.rendered import Doc, workloads
+from generator.rendered.objects import metadata_of
 
 RESOURCES = ("cpu", "memory", "gpu", "storage")
 REQUESTS = labels.REQUESTS
@@ -113,7 +114,7 @@ def capacity(env: Environment, docs: list[Doc]) -> Capacity:
     for doc in docs:
         if doc.kind == "PersistentVolumeClaim":
             requested["storage"] += claim_size(doc.obj.get("spec") or {})
-        claimed = ((doc.obj.get("metadata") or {}).get("annotations") or {}).get(REQUESTS)
+        claimed = (metadata_of(doc.obj).get("annotations") or {}).get(REQUESTS)
         if claimed:
             try:
                 amounts = annotated(claimed)

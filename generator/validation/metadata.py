@@ -9,28 +9,26 @@ from typing import Any, Iterator
 from blueprints import argocd
 from generator import names
 from generator.rendered import Doc
+from generator.rendered.objects import metadata_of
 from generator.validation.policies import Context, Finding, found, rule
 
 ARGOCD_KINDS = ("Application", "AppProject", "ApplicationSet")  # the only kinds in Argo CD's namespace
 
 
-def meta(obj: Any) -> dict[str, Any]:
-    value = obj.get("metadata") if isinstance(obj, dict) else None
-    return value if isinstance(value, dict) else {}
 
 
 @rule("GEN-NAME", "kind, metadata.name and metadata.namespace follow Kubernetes' rules for the kind (DNS-1123 subdomain, "
       "label or path segment; lengths)")
 def _name(ctx: Context) -> Iterator[Finding]:
     for doc in ctx.docs:
-        problem = names.object_problem(doc.obj.get("kind"), meta(doc.obj).get("name"), meta(doc.obj).get("namespace"))
+        problem = names.object_problem(doc.obj.get("kind"), metadata_of(doc.obj).get("name"), metadata_of(doc.obj).get("namespace"))
         if problem:
             yield found("GEN-NAME", doc, ": ".join(problem))
 
 
 def label_maps(doc: Doc) -> Iterator[tuple[str, Any]]:
     """Every label map of an object that the API server validates: its own, its pods', its selector's."""
-    yield "metadata.labels", meta(doc.obj).get("labels")
+    yield "metadata.labels", metadata_of(doc.obj).get("labels")
     spec = doc.obj.get("spec") if isinstance(doc.obj.get("spec"), dict) else {}
     selector = spec.get("selector")
     if doc.kind in ("Service", "ReplicationController"):
@@ -55,11 +53,11 @@ def _labels(ctx: Context) -> Iterator[Finding]:
 @rule("GEN-ANNOTATIONS", "annotation keys are qualified names; an object's annotations total at most 256 KiB")
 def _annotations(ctx: Context) -> Iterator[Finding]:
     for doc in ctx.docs:
-        for problem in names.annotations_problems(meta(doc.obj).get("annotations")):
+        for problem in names.annotations_problems(metadata_of(doc.obj).get("annotations")):
             yield found("GEN-ANNOTATIONS", doc, f"metadata.annotations: {problem}")
     for w in ctx.workloads:
         if w.template is not w.doc.obj:
-            for problem in names.annotations_problems(meta(w.template).get("annotations")):
+            for problem in names.annotations_problems(metadata_of(w.template).get("annotations")):
                 yield found("GEN-ANNOTATIONS", w.doc, f"pod template annotations: {problem}")
 
 

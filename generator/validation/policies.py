@@ -7,6 +7,7 @@ the GEN-* rules are this project's.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Callable, Iterator
@@ -15,6 +16,7 @@ from blueprints.enums import PHI_BEARING, GpuMode, Tier
 from blueprints import argocd, labels, layout
 from blueprints.quantity import GPU_RESOURCE as GPU
 from generator.rendered import Doc, LabelIndex, Workload, workloads
+from generator.rendered.objects import metadata_of
 from generator.validation.secrets import secret_literal
 from generator.validation.transit import plaintext_listeners, unverified
 
@@ -94,26 +96,29 @@ MALFORMED = (TypeError, AttributeError, ValueError, KeyError, IndexError)
 
 
 def run_rules(ctx: Context, malformed: bool = False) -> list[Finding]:
-    """Every rule's findings. `malformed`: the schema check has refused some of these objects, so
-    a rule may meet a value of the wrong type where it reads one; it is then reported as not
-    checked (the SCHEMA findings name the file and field) instead of ending the run. Without
-    schema findings such an error is gen's own and is raised."""
+    """Every rule's findings. `malformed`: the schema check has refused some of these objects
+    (see not_checked)."""
     findings: list[Finding] = []
     for check, (_, fn) in RULES.items():
-        try:
+        with not_checked(ctx, check, malformed, findings):
             for finding in fn(ctx):
                 findings.append(finding)
-        except MALFORMED as exc:
-            if not malformed:
-                raise
-            findings.append(not_checked(ctx, check, exc))
     return findings
 
 
-def not_checked(ctx: Context, check: str, exc: Exception) -> Finding:
-    return Finding(f"rendered/{ctx.env.name}", f"Environment/{ctx.env.name}", check,
-                   f"not checked: an object the schema refuses holds a value of the wrong type "
-                   f"({type(exc).__name__}: {exc}); fix the SCHEMA findings first")
+@contextmanager
+def not_checked(ctx: Context, check: str, malformed: bool, findings: list[Finding]) -> Iterator[None]:
+    """Where a check reads objects the schema refused (`malformed`), a value of the wrong type (a
+    list for a mapping, ...) is reported as `check` not checked, and the run goes on: the SCHEMA
+    findings name the file and field. Without schema findings such an error is gen's own: raised."""
+    try:
+        yield
+    except MALFORMED as exc:
+        if not malformed:
+            raise
+        findings.append(Finding(f"rendered/{ctx.env.name}", f"Environment/{ctx.env.name}", check,
+                                f"not checked: an object the schema refuses holds a value of the wrong type "
+                                f"({type(exc).__name__}: {exc}); fix the SCHEMA findings first"))
 
 
 def found(check: str, doc: Doc, message: str, severity: str = "error") -> Finding:
@@ -208,7 +213,7 @@ def _apparmor(ctx: Context) -> Iterator[Finding]:
     for w in ctx.workloads:
         if (pod_security(w).get("appArmorProfile") or {}).get("type") not in allowed:
             yield found("PSS-APPARMOR", w.doc, "pod appArmorProfile.type must be RuntimeDefault or Localhost")
-        annotations = (w.template.get("metadata") or {}).get("annotations") or {}
+        annotations = metadata_of(w.template).get("annotations") or {}
         for key, value in annotations.items():
             if key.startswith("container.apparmor.security.beta.kubernetes.io/") and not (
                 value == "runtime/default" or value.startswith("localhost/")

@@ -17,7 +17,7 @@ from generator.fieldpath import dotted
 from generator.progress import Callback, silent
 from generator.rendered import Doc, Tree, parts, read
 from generator.validation.capacity import Capacity, amount, capacity
-from generator.validation.policies import MALFORMED, Context, Finding, not_checked, run_rules
+from generator.validation.policies import Context, Finding, not_checked, run_rules
 from generator.validation import exposure, metadata, rbac  # noqa: F401  (their rules register on import)
 from generator.validation.schemas import SchemaProblem, SchemaStore
 
@@ -110,13 +110,9 @@ def validate_docs(catalog: Catalog, env: Environment, docs: list[Doc], store: Sc
     findings = list(unreadable) + schema
     context = Context(catalog, env, docs, tuple(own_namespaces))
     findings += run_rules(context, malformed=bool(schema))
-    try:
+    result = Capacity(env.name, ())
+    with not_checked(context, "GEN-CAPACITY", bool(schema), findings):
         result = capacity(env, docs)
-    except MALFORMED as exc:
-        if not schema:
-            raise
-        findings.append(not_checked(context, "GEN-CAPACITY", exc))
-        result = Capacity(env.name, ())
     findings += capacity_findings(env, result)
     return EnvReport(env.name, len(docs), sorted(findings), result)
 
