@@ -28,7 +28,7 @@ from typing import Any
 
 from pydantic import Field
 
-from blueprints import argocd
+from blueprints import argocd, labels
 from blueprints.databases.backup import Backups
 from blueprints.databases.bitnami import Amounts, Resources
 from blueprints.databases.container import env, probes, tcp_probe
@@ -194,6 +194,7 @@ class ScyllaDB(Store[ScyllaSpec]):
     name = NAME
     port = PORT
     port_name = "cql"
+    extra_peer_ports = (7000, 7001)  # inter-node (gossip, streaming), plain and TLS: each datacenter with the others
     config_prefix = "scylla"
     many_hosts = True
     charts = ("scylla",)
@@ -221,6 +222,13 @@ class ScyllaDB(Store[ScyllaSpec]):
     def client_credentials(self) -> dict[str, str]:
         """The services' CQL login (PasswordAuthenticator is on), from Vault like the others' passwords."""
         return {"scylla-username": "scylla_username", "scylla-password": "scylla_password"}
+
+    def pods(self) -> dict[str, Any]:
+        """scylla-operator labels the pods it makes with the application's name, not the Helm
+        release; each datacenter's namespace holds its ScyllaCluster's pods alone."""
+        if self.placement.charts:
+            return {"matchLabels": {labels.NAME: "scylla"}}
+        return super().pods()
 
     def own_namespaces(self) -> list[str]:
         return [self.namespace(dc) for dc in self.datacenters] if self.placement.charts else []
