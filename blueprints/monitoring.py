@@ -29,7 +29,8 @@ from blueprints import labels
 from blueprints.k8s import Manifest, api_objects
 from blueprints.exporters import EXPORTERS
 from blueprints.model import Catalog, Color, Environment, Release, Service
-from blueprints.monitoring_spec import HTTP, Alert, MonitoringCatalog, selector_parts
+from blueprints.identities import metrics_port, monitored  # noqa: F401  (the blueprints import them from here too)
+from blueprints.monitoring_spec import Alert, selector_parts
 
 API_VERSION = "monitoring.coreos.com/v1"
 COMPONENT = "monitoring"
@@ -44,17 +45,6 @@ HUMANIZE = {
     "percent": '{{ $value | printf "%.1f" }}%',
     "count": '{{ $value | printf "%.0f" }}',
 }
-
-
-def monitored(env: Environment) -> bool:
-    """Whether the environment has a Prometheus Operator (CRDs and a Prometheus): those Argo CD syncs."""
-    return env.argocd
-
-
-def metrics_port(monitoring: MonitoringCatalog, service: Service) -> tuple[str, int]:
-    """(name, number) of the port a service serves its metrics on."""
-    scrape = monitoring.scrape.for_service(service.name)
-    return scrape.port, service.port if scrape.port == HTTP else scrape.number  # type: ignore[return-value]
 
 
 # --- ServiceMonitors --------------------------------------------------------------------------

@@ -48,6 +48,7 @@ from constructs import Construct
 
 from blueprints import argocd, labels
 from blueprints.k8s import Manifest, api_objects
+from blueprints.identities import secret_store_name
 from blueprints.model import Environment
 from blueprints.tls_files import MOUNT_ROOT, TLS_DIR, TLS_VOLUME, service_certificate
 
@@ -131,8 +132,7 @@ def api_keys_vault_key(env: Environment) -> str:
     return f"{vault_key(env)}/api-keys"
 
 
-def store_name(env: Environment) -> str:
-    return f"vault-{env.name}"
+store_name = secret_store_name
 
 
 # --- the objects ----------------------------------------------------------------------------------

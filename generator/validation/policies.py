@@ -22,6 +22,8 @@ from generator.validation.transit import plaintext_listeners, unverified
 
 if TYPE_CHECKING:  # `gen rules` lists the rules without importing the typed models: start-up
     from blueprints.model import Catalog, Environment
+    from generator.posture.declared import Posture
+    from generator.posture.flows import Admitted, Pod
 
 
 @dataclass(frozen=True, order=True)
@@ -31,6 +33,13 @@ class Finding:
     check: str
     message: str
     severity: str = "error"  # or "warning": reported, does not fail
+
+
+@dataclass(frozen=True)
+class Network:
+    pods: list[Pod]
+    strays: list[Workload]  # rendered workloads that run no declared pod
+    admitted: Admitted
 
 
 @dataclass(frozen=True)
@@ -69,6 +78,32 @@ class Context:
             chosen.sort(key=lambda entry: entry[0])
         return [doc for _, doc in chosen]
 
+    @cached_property
+    def rendered_parts(self) -> frozenset[str]:
+        """The parts Argo CD syncs (not an on-demand plan's)."""
+        return frozenset(self.catalog.parts(self.env.name)) if self.env.name in self.catalog.env_by_name else frozenset()
+
+    @cached_property
+    def posture(self) -> Posture:
+        """What the catalog declares this environment may run (generator/posture/declared.py)."""
+        from generator.posture.declared import derive
+
+        return derive(self.catalog, self.env)
+
+    @cached_property
+    def network(self) -> Network:
+        """The NetworkPolicies of the rendered parts, evaluated over the posture's pods."""
+        from generator.posture.flows import evaluate, universe
+
+        rendered = [w for w in self.workloads if w.doc.part.name in self.rendered_parts]
+        pods, strays = universe(self.posture.endpoints, rendered)
+        policies = [(d.ref, d.obj) for d in self.of_kind("NetworkPolicy") if d.part.name in self.rendered_parts]
+        return Network(pods, strays, evaluate(policies, pods))
+
+    def by_ref(self, ref: str) -> Doc | None:
+        kind, _, name = ref.partition("/")
+        return next((d for d in self.of_kind(kind) if d.name == name), None)
+
     def selected(self, kind: str, selector_of: Callable[[dict], dict | None]) -> set[int]:
         """ids of the workloads that some object of `kind` selects (in its own namespace)."""
         return {id(w) for d in self.of_kind(kind) for w in self.pods.selected(d.namespace, selector_of(d.obj))}
@@ -76,19 +111,33 @@ class Context:
 
 Rule = Callable[[Context], Iterator[Finding]]
 RULES: dict[str, tuple[str, Rule]] = {}
+# rules no waiver may silence: the network, RBAC, namespaces, admission, Argo CD's sources, secret
+# material, and the Pod Security baseline's hard rules
+NEVER_WAIVED: set[str] = set()
 
 
-def rule(check: str, summary: str) -> Callable[[Rule], Rule]:
+def rule(check: str, summary: str, waivable: bool = True) -> Callable[[Rule], Rule]:
     def register(fn: Rule) -> Rule:
         RULES[check] = (summary, fn)
+        if not waivable:
+            NEVER_WAIVED.add(check)
         return fn
 
     return register
 
 
+def load_rules() -> dict[str, tuple[str, Rule]]:
+    """Every rule gen validate runs: this module's and those of the rule modules beside it,
+    which register on import. `gen rules` and `run_rules` both read this one table."""
+    from generator.validation import exposure, gate, metadata, rbac  # noqa: F401
+
+    return RULES
+
+
 def rules_table() -> list[list[str]]:
-    """`gen rules`: every rule's id and summary, in the order they run."""
-    return [["CHECK", "RULE"], *([check, summary] for check, (summary, _) in RULES.items())]
+    """`gen rules`: every rule's id, whether a waiver may cover it, and its summary, in the order they run."""
+    return [["CHECK", "WAIVABLE", "RULE"],
+            *([check, "no" if check in NEVER_WAIVED else "yes", summary] for check, (summary, _) in load_rules().items())]
 
 
 # what a rule raises when an object holds a value of the wrong type (a list for a mapping, ...)
@@ -99,7 +148,7 @@ def run_rules(ctx: Context, malformed: bool = False) -> list[Finding]:
     """Every rule's findings. `malformed`: the schema check has refused some of these objects
     (see not_checked)."""
     findings: list[Finding] = []
-    for check, (_, fn) in RULES.items():
+    for check, (_, fn) in load_rules().items():
         with not_checked(ctx, check, malformed, findings):
             for finding in fn(ctx):
                 findings.append(finding)
@@ -152,7 +201,7 @@ def effective(w: Workload, c: dict[str, Any], field: str) -> Any:
 
 # --- Pod Security Standards: baseline ---------------------------------------------------------
 
-@rule("PSS-HOST-PROCESS", "baseline: Windows HostProcess containers are not allowed")
+@rule("PSS-HOST-PROCESS", "baseline: Windows HostProcess containers are not allowed", waivable=False)
 def _host_process(ctx: Context) -> Iterator[Finding]:
     def test(w: Workload, c: dict[str, Any]) -> str | None:
         host_process = (effective(w, c, "windowsOptions") or {}).get("hostProcess")
@@ -161,7 +210,7 @@ def _host_process(ctx: Context) -> Iterator[Finding]:
     yield from per_container(ctx, test, "PSS-HOST-PROCESS")
 
 
-@rule("PSS-HOST-NAMESPACES", "baseline: hostNetwork, hostPID and hostIPC must not be true")
+@rule("PSS-HOST-NAMESPACES", "baseline: hostNetwork, hostPID and hostIPC must not be true", waivable=False)
 def _host_namespaces(ctx: Context) -> Iterator[Finding]:
     for w in ctx.workloads:
         for field in ("hostNetwork", "hostPID", "hostIPC"):
@@ -169,7 +218,7 @@ def _host_namespaces(ctx: Context) -> Iterator[Finding]:
                 yield found("PSS-HOST-NAMESPACES", w.doc, f"{field} must not be true")
 
 
-@rule("PSS-PRIVILEGED", "baseline: privileged containers are not allowed")
+@rule("PSS-PRIVILEGED", "baseline: privileged containers are not allowed", waivable=False)
 def _privileged(ctx: Context) -> Iterator[Finding]:
     yield from per_container(ctx, lambda w, c: "privileged must not be true" if security(c).get("privileged") else None,
                              "PSS-PRIVILEGED")
@@ -190,7 +239,7 @@ def _capabilities_baseline(ctx: Context) -> Iterator[Finding]:
     yield from per_container(ctx, test, "PSS-CAPABILITIES-BASELINE")
 
 
-@rule("PSS-HOST-PATH", "baseline: hostPath volumes are not allowed")
+@rule("PSS-HOST-PATH", "baseline: hostPath volumes are not allowed", waivable=False)
 def _host_path(ctx: Context) -> Iterator[Finding]:
     for w in ctx.workloads:
         for volume in w.spec.get("volumes") or []:
@@ -381,23 +430,14 @@ def _image_tag(ctx: Context) -> Iterator[Finding]:
     yield from per_container(ctx, test, "GEN-IMAGE-TAG")
 
 
-@rule("GEN-NETWORK-POLICY", "every pod is selected by a NetworkPolicy in its namespace (a warning while the environment has none)")
-def _network_policy(ctx: Context) -> Iterator[Finding]:
-    severity = "error" if ctx.of_kind("NetworkPolicy") else "warning"
-    covered = ctx.selected("NetworkPolicy", lambda o: (o.get("spec") or {}).get("podSelector"))
-    for w in ctx.workloads:
-        if id(w) not in covered:
-            yield found("GEN-NETWORK-POLICY", w.doc, "its pods are selected by no NetworkPolicy", severity)
-
-
-@rule("GEN-SECRET-DATA", "no Secret with data or stringData in rendered/")
+@rule("GEN-SECRET-DATA", "no Secret with data or stringData in rendered/", waivable=False)
 def _secret_data(ctx: Context) -> Iterator[Finding]:
     for doc in ctx.of_kind("Secret"):
         if doc.obj.get("data") or doc.obj.get("stringData"):
             yield found("GEN-SECRET-DATA", doc, "a Secret carries values in git; reference them (External Secrets) instead")
 
 
-@rule("GEN-SECRET-LITERAL", "no secret-looking literal in env values or ConfigMap data")
+@rule("GEN-SECRET-LITERAL", "no secret-looking literal in env values or ConfigMap data", waivable=False)
 def _secret_literal(ctx: Context) -> Iterator[Finding]:
     for w in ctx.workloads:
         for c in w.containers():
@@ -464,7 +504,7 @@ def _pdb(ctx: Context) -> Iterator[Finding]:
 
 
 @rule("GEN-ARGOCD-PROJECT", "Argo CD objects stay in the platform's projects: the root Application (syncing "
-      "rendered/<env>/argocd) in the delivery project, every other Application in the platform's, no other AppProject")
+      "rendered/<env>/argocd) in the delivery project, every other Application in the platform's, no other AppProject", waivable=False)
 def _argocd_project(ctx: Context) -> Iterator[Finding]:
     projects = (argocd.PROJECT, argocd.DELIVERY_PROJECT)
     root = str(layout.rendered_dir(ctx.env.name, "argocd"))

@@ -58,7 +58,7 @@ def role_problems(doc: Doc) -> Iterator[tuple[str, str]]:
 
 
 def roles_rule(check: str, summary: str) -> None:
-    @rule(check, summary)
+    @rule(check, summary, waivable=False)
     def _check(ctx: Context) -> Iterator[Finding]:
         for doc in ctx.of_kind(*ROLES):
             yield from (found(check, doc, message) for rule_id, message in role_problems(doc) if rule_id == check)
@@ -70,7 +70,7 @@ roles_rule("GEN-RBAC-SECRETS", "no ClusterRole reads (get, list, watch) Secrets"
 
 
 @rule("GEN-RBAC-BINDING", "no RoleBinding or ClusterRoleBinding hands out cluster-admin, admin, edit, or a role "
-      "that breaks a GEN-RBAC rule")
+      "that breaks a GEN-RBAC rule", waivable=False)
 def _binding(ctx: Context) -> Iterator[Finding]:
     dangerous = {(doc.kind, doc.namespace if doc.kind == "Role" else None, doc.name)
                  for doc in ctx.of_kind(*ROLES) if any(role_problems(doc))}

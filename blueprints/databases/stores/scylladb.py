@@ -154,7 +154,7 @@ def values(spec: ScyllaSpec, chart: Chart, storage_class: str | None, datacenter
 def datacenter_namespace(namespace: str, config: str) -> list[Manifest]:
     """A datacenter's namespace, and its `scylla.yaml` turning on password authentication.
     scylla-operator runs Scylla as root with SYS_NICE: Pod Security `privileged`, on purpose."""
-    psa = {f"pod-security.kubernetes.io/{mode}": "privileged" for mode in ("enforce", "audit", "warn")}
+    psa = {f"pod-security.kubernetes.io/{mode}": ScyllaDB.pod_security for mode in ("enforce", "audit", "warn")}
     return [
         {
             "apiVersion": "v1",
@@ -194,6 +194,7 @@ class ScyllaDB(Store[ScyllaSpec]):
     name = NAME
     port = PORT
     port_name = "cql"
+    pod_security = "privileged"  # of its own namespaces: scylla-operator runs Scylla as root with SYS_NICE
     extra_peer_ports = (7000, 7001)  # inter-node (gossip, streaming), plain and TLS: each datacenter with the others
     config_prefix = "scylla"
     many_hosts = True

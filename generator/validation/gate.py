@@ -1,0 +1,247 @@
+"""The posture gate: the rendered tree held to the environment's declared posture
+(generator/posture/declared.py), default deny. An object, a flow, a subject, an image or a source
+the posture does not admit is a finding, whatever its shape.
+
+These rules judge the parts Argo CD syncs (rendered/<env>/<part>/); an on-demand plan (a restore
+drill, a downgrade) is gen's own output from the catalog and is held to the shape rules alone.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from blueprints import argocd, layout
+from generator.posture.declared import CLUSTER_KINDS, POD_SECURITY_MODES, Flow
+from generator.posture.flows import ports_of
+from generator.rendered import Doc
+from generator.rendered.objects import metadata_of
+from generator.validation.policies import Context, Finding, found, rule
+
+MOST = 6  # flows named in one finding; the rest are counted
+
+
+def rendered(ctx: Context) -> list[Doc]:
+    return [doc for doc in ctx.docs if doc.part.name in ctx.rendered_parts]
+
+
+def _part_role(part: str) -> str:
+    return part if part in ("shared", "argocd") else "services"
+
+
+@rule("GEN-KIND", "each part holds only the kinds the platform declares for it; cluster-scoped objects only the "
+      "environment's Namespaces and ClusterSecretStore (no webhook, CRD, ClusterRole, ...)", waivable=False)
+def _kind(ctx: Context) -> Iterator[Finding]:
+    posture = ctx.posture
+    for doc in rendered(ctx):
+        allowed = posture.kinds_of(_part_role(doc.part.name))
+        if doc.kind not in allowed:
+            yield found("GEN-KIND", doc, f"the posture admits no {doc.kind} in {doc.part.name} "
+                        f"(it admits {', '.join(allowed)})")
+        elif doc.kind in CLUSTER_KINDS and (doc.kind, doc.name) not in posture.cluster_objects:
+            yield found("GEN-KIND", doc, f"cluster-scoped {doc.kind} {doc.name!r} is not one {ctx.env.name} declares "
+                        f"({', '.join(n for k, n in posture.cluster_objects if k == doc.kind) or 'none'})")
+
+
+@rule("GEN-WORKLOAD", "every pod runs a workload the catalog declares (a service of a color, the health check, a "
+      "migration, a store)", waivable=False)
+def _workload(ctx: Context) -> Iterator[Finding]:
+    for w in ctx.network.strays:
+        yield found("GEN-WORKLOAD", w.doc, f"runs pods the catalog does not declare (labels {dict(sorted(w.labels.items()))})")
+
+
+def _ports_text(ranges: dict[str, list[tuple[int, int]]]) -> str:
+    return ", ".join(f"{protocol} {first}" + (f"-{last}" if last != first else "")
+                     for protocol, first, last in ports_of(ranges))
+
+
+@rule("GEN-NETWORK-POLICY", "every pod of the environment's namespaces is isolated in both directions by a default "
+      "deny (podSelector {}) and selected by a policy of its own", waivable=False)
+def _isolation(ctx: Context) -> Iterator[Finding]:
+    evaluation = ctx.network
+    where = f"rendered/{ctx.env.name}"
+    for pod in evaluation.pods:
+        if pod.namespace not in ctx.posture.namespaces:
+            continue
+        open_ = [d for d in ("Ingress", "Egress") if not evaluation.admitted.isolated[(pod.endpoint.name, d)]]
+        if open_:
+            what = "any pod no policy names (the namespace has no default deny)" if pod.endpoint.role == "stranger" \
+                else "its pods"
+            yield Finding(where, f"Namespace/{pod.namespace}", "GEN-NETWORK-POLICY",
+                          f"{pod.endpoint.name}: {what} selected by no NetworkPolicy for {' and '.join(open_)}: "
+                          f"every {'source and destination' if len(open_) == 2 else open_[0].lower() + ' peer'} is admitted")
+
+
+@rule("GEN-NETWORK-FLOWS", "the NetworkPolicies admit exactly the declared flows (services.yaml calls, databases, "
+      "public; Prometheus; the stores' own; DNS), evaluated per pod, port and color: nothing more, nothing less",
+      waivable=False)
+def _flows(ctx: Context) -> Iterator[Finding]:
+    evaluation = ctx.network
+    declared = ctx.posture.flows
+    by_policy: dict[str, list[str]] = {}
+    admitted: set[Flow] = set()
+    for source, target, ranges, policies in evaluation.admitted.flows(set(ctx.posture.namespaces)):
+        extra: dict[str, list[tuple[int, int]]] = {}
+        for protocol, first, last in ports_of(ranges):
+            for port in range(first, min(last, first + 64) + 1):
+                flow = Flow(source.endpoint.name, target.endpoint.name, port, protocol)
+                admitted.add(flow)
+            if last - first > 64 or any(Flow(source.endpoint.name, target.endpoint.name, p, protocol) not in declared
+                                        for p in range(first, min(last, first + 64) + 1)):
+                extra.setdefault(protocol, []).append((first, last))
+        if extra and not (source.namespace in ctx.posture.namespaces and _unisolated(evaluation, source.endpoint.name)
+                          and target.namespace in ctx.posture.namespaces and _unisolated(evaluation, target.endpoint.name)):
+            owner = policies[-1] if policies else "(no policy: an unisolated pod)"
+            by_policy.setdefault(owner, []).append(
+                f"{source.endpoint.name} -> {target.endpoint.name} on {_ports_text(extra)}")
+    for owner, flows in sorted(by_policy.items()):
+        doc = ctx.by_ref(owner)
+        more = f" (and {len(flows) - MOST} more)" if len(flows) > MOST else ""
+        message = f"admits what the catalog does not declare: {'; '.join(sorted(flows)[:MOST])}{more}"
+        yield found("GEN-NETWORK-FLOWS", doc, message) if doc else \
+            Finding(f"rendered/{ctx.env.name}", f"Environment/{ctx.env.name}", "GEN-NETWORK-FLOWS", message)
+    missing = sorted(declared - admitted)
+    if missing:
+        more = f" (and {len(missing) - MOST} more)" if len(missing) > MOST else ""
+        yield Finding(f"rendered/{ctx.env.name}", f"Environment/{ctx.env.name}", "GEN-NETWORK-FLOWS",
+                      f"declared flows the policies do not admit: {'; '.join(map(str, missing[:MOST]))}{more}")
+
+
+def _unisolated(evaluation: Any, name: str) -> bool:
+    isolated = evaluation.admitted.isolated
+    return not (isolated[(name, "Ingress")] and isolated[(name, "Egress")])
+
+
+@rule("GEN-SERVICE-TYPE", "Services are ClusterIP (the public entry is the ingress controller's): no NodePort, "
+      "LoadBalancer, ExternalName or externalIPs", waivable=False)
+def _service_type(ctx: Context) -> Iterator[Finding]:
+    for doc in ctx.of_kind("Service"):
+        spec = doc.obj.get("spec") if isinstance(doc.obj.get("spec"), dict) else {}
+        kind = spec.get("type", "ClusterIP")
+        if kind != "ClusterIP":
+            yield found("GEN-SERVICE-TYPE", doc, f"type {kind}: only the ingress controller ({ctx.posture.entry_namespace or 'none declared'}) "
+                        f"is the entry, reaching {', '.join(ctx.posture.public) or 'no service'}")
+        if spec.get("externalIPs"):
+            yield found("GEN-SERVICE-TYPE", doc, f"externalIPs {spec['externalIPs']} expose it outside the cluster")
+
+
+@rule("GEN-IMAGE-REGISTRY", "every container's image comes from a registry the catalog declares (the profile's, "
+      "the health check's, the stores' pinned images)", waivable=False)
+def _image_registry(ctx: Context) -> Iterator[Finding]:
+    posture = ctx.posture
+    for w in ctx.workloads:
+        if w.doc.part.name not in ctx.rendered_parts:
+            continue
+        for c in w.containers():
+            image = c.get("image")
+            if not isinstance(image, str) or not posture.image_allowed(image):
+                yield found("GEN-IMAGE-REGISTRY", w.doc, f"container {c.get('name', '?')}: image {image!r} is from none "
+                            f"of the declared registries ({', '.join(posture.registries)})")
+
+
+def identity(doc: Doc) -> tuple[str, str, str | None, str]:
+    api = doc.obj.get("apiVersion")
+    group = api.rsplit("/", 1)[0] if isinstance(api, str) and "/" in api else ""
+    return group, doc.kind, doc.namespace, doc.name
+
+
+@rule("GEN-OWNER", "every object has one owner: no object is rendered twice in an environment (two parts, two "
+      "Argo CD Applications fighting over it)", waivable=False)
+def _owner(ctx: Context) -> Iterator[Finding]:
+    first: dict[tuple, Doc] = {}
+    for doc in rendered(ctx):
+        key = identity(doc)
+        if key in first:
+            yield found("GEN-OWNER", doc, f"also rendered as {first[key].file}: two Applications would own it")
+        else:
+            first[key] = doc
+
+
+@rule("GEN-POD-SECURITY", "every Namespace enforces, audits and warns at its declared Pod Security level "
+      "(restricted; a store's own namespaces as the store declares)", waivable=False)
+def _pod_security(ctx: Context) -> Iterator[Finding]:
+    declared = ctx.posture.pod_security
+    for doc in ctx.of_kind("Namespace"):
+        if doc.part.name not in ctx.rendered_parts:
+            continue
+        level = declared.get(doc.name, "restricted")
+        labels = metadata_of(doc.obj).get("labels") or {}
+        wrong = [f"{mode}={labels.get(f'pod-security.kubernetes.io/{mode}')!r}" for mode in POD_SECURITY_MODES
+                 if labels.get(f"pod-security.kubernetes.io/{mode}") != level]
+        if wrong:
+            yield found("GEN-POD-SECURITY", doc, f"Pod Security {', '.join(wrong)}: {ctx.env.name} declares {level}")
+
+
+@rule("GEN-TOKEN", "no pod mounts a ServiceAccount token (automountServiceAccountToken false on the pod or its "
+      "ServiceAccount, never true)")
+def _token(ctx: Context) -> Iterator[Finding]:
+    accounts = {(d.namespace, d.name): d.obj.get("automountServiceAccountToken") for d in ctx.of_kind("ServiceAccount")}
+    for doc in ctx.of_kind("ServiceAccount"):
+        if doc.obj.get("automountServiceAccountToken") is not False:
+            yield found("GEN-TOKEN", doc, "automountServiceAccountToken must be false")
+    for w in ctx.workloads:
+        mount = w.spec.get("automountServiceAccountToken")
+        account = w.spec.get("serviceAccountName") or "default"
+        if mount is True or (mount is None and accounts.get((w.doc.namespace, account)) is not False):
+            yield found("GEN-TOKEN", w.doc, f"its pods mount the token of ServiceAccount {account!r}")
+
+
+@rule("GEN-REPLICAS", "every service's Deployment runs the replicas the catalog declares for the environment")
+def _replicas(ctx: Context) -> Iterator[Finding]:
+    declared = ctx.posture.replicas
+    for doc in ctx.of_kind("Deployment"):
+        if doc.name in declared and doc.part.name in ctx.rendered_parts:
+            replicas = (doc.obj.get("spec") or {}).get("replicas", 1)
+            if replicas != declared[doc.name]:
+                yield found("GEN-REPLICAS", doc, f"replicas {replicas!r}: the catalog declares {declared[doc.name]} in {ctx.env.name}")
+
+
+def _sources(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    single = spec.get("source")
+    many = spec.get("sources")
+    return [s for s in ([single] if isinstance(single, dict) else []) + (many if isinstance(many, list) else [])
+            if isinstance(s, dict)]
+
+
+@rule("GEN-ARGOCD-SOURCE", "Argo CD syncs only what the catalog declares: its Applications (one per part and "
+      "release), from this repository's rendered/<env>/ or a pinned chart, into the environment's namespaces; "
+      "AppProjects open no other repository, cluster-scoped kind or destination", waivable=False)
+def _argocd_source(ctx: Context) -> Iterator[Finding]:
+    posture = ctx.posture
+    check = "GEN-ARGOCD-SOURCE"
+    charts = {(c.repository, c.name): c.version for c in ctx.catalog.databases.charts.values()}
+    destinations = {*posture.namespaces, argocd.NAMESPACE}
+    root = str(layout.rendered_dir(ctx.env.name, ""))
+    for doc in ctx.of_kind("Application"):
+        spec = doc.obj.get("spec") if isinstance(doc.obj.get("spec"), dict) else {}
+        if doc.name not in posture.applications:
+            yield found(check, doc, f"an Application {ctx.env.name} does not declare ({', '.join(posture.applications)})")
+        for source in _sources(spec):
+            repo = source.get("repoURL")
+            if repo not in posture.repositories:
+                yield found(check, doc, f"repoURL {repo!r} is not a declared repository ({', '.join(posture.repositories)})")
+            elif "chart" in source:
+                if charts.get((repo, source.get("chart"))) != source.get("targetRevision"):
+                    yield found(check, doc, f"chart {source.get('chart')!r} {source.get('targetRevision')!r} from {repo} "
+                                "is not a pinned chart of databases.yaml")
+            elif not str(source.get("path", "")).startswith(root) or ".." in str(source.get("path", "")).split("/"):
+                yield found(check, doc, f"path {source.get('path')!r} is not a folder of {root}")
+        destination = spec.get("destination") if isinstance(spec.get("destination"), dict) else {}
+        if destination.get("server") != argocd.IN_CLUSTER or destination.get("name"):
+            yield found(check, doc, f"destination {destination}: only {argocd.IN_CLUSTER} is declared")
+        if destination.get("namespace") not in destinations:
+            yield found(check, doc, f"destination namespace {destination.get('namespace')!r} is not the environment's")
+    allowed_kinds = {("", "Namespace"), ("external-secrets.io", "ClusterSecretStore")}
+    for doc in ctx.of_kind("AppProject"):
+        spec = doc.obj.get("spec") if isinstance(doc.obj.get("spec"), dict) else {}
+        for repo in spec.get("sourceRepos") or []:
+            if repo not in posture.repositories:
+                yield found(check, doc, f"sourceRepos {repo!r} is not a declared repository")
+        for entry in spec.get("clusterResourceWhitelist") or []:
+            if not isinstance(entry, dict) or (entry.get("group"), entry.get("kind")) not in allowed_kinds:
+                yield found(check, doc, f"clusterResourceWhitelist {entry}: only Namespaces and the ClusterSecretStore are declared")
+        for entry in spec.get("destinations") or []:
+            if not isinstance(entry, dict) or entry.get("namespace") not in destinations or entry.get("server") != argocd.IN_CLUSTER:
+                yield found(check, doc, f"destination {entry} is not one of the environment's namespaces in the cluster")
+        for entry in spec.get("namespaceResourceWhitelist") or []:
+            if isinstance(entry, dict) and "*" in (entry.get("group"), entry.get("kind")):
+                yield found(check, doc, f"namespaceResourceWhitelist {entry} admits every kind")
