@@ -16,8 +16,11 @@ from blueprints.certificates import PlatformCertificates
 from blueprints.delivery import Delivery
 from blueprints.health import HEALTH_CHECK, HealthCheck
 from blueprints.live import LIVE, LiveServices
-from blueprints.migrations import SchemaMigrations, migrated_stores, migration_name
-from blueprints.monitoring import HTTP, PlatformMonitoring, metrics_port, monitored
+from blueprints.identities import migrated_stores, migration_name
+from blueprints.migrations import SchemaMigrations
+from blueprints.identities import metrics_port, monitored
+from blueprints.monitoring import PlatformMonitoring
+from blueprints.monitoring_spec import HTTP
 from blueprints.network import NetworkIsolation
 from blueprints.secrets import PlatformSecrets
 from blueprints.model import Catalog, Color, Environment

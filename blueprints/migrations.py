@@ -23,7 +23,7 @@ from constructs import Construct
 
 from blueprints import argocd, labels, scanners
 from blueprints.databases.spec import Migration
-from blueprints.identities import migrated_stores, migration_name  # noqa: F401  (imported from here too)
+from blueprints.identities import migration_name
 from blueprints.k8s import Manifest, api_objects
 from blueprints.model import Catalog, Color, Environment
 from blueprints.secrets import DATABASE, certificate_volume, secret_volume

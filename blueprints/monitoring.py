@@ -29,7 +29,7 @@ from blueprints import labels
 from blueprints.k8s import Manifest, api_objects
 from blueprints.exporters import EXPORTERS
 from blueprints.model import Catalog, Color, Environment, Release, Service
-from blueprints.identities import metrics_port, monitored  # noqa: F401  (the blueprints import them from here too)
+from blueprints.identities import monitored
 from blueprints.monitoring_spec import Alert, selector_parts
 
 API_VERSION = "monitoring.coreos.com/v1"

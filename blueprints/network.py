@@ -22,11 +22,11 @@ from blueprints import argocd, labels
 from blueprints.databases.store import Store
 from blueprints.health import HEALTH_CHECK
 from blueprints.identities import INGRESS_NAMESPACE
-from blueprints.migrations import migrated_stores, migration_name
+from blueprints.identities import migrated_stores, migration_name
 from blueprints.k8s import Manifest, api_objects
 from blueprints.model import DEFAULT_DENY, Catalog, Color, Environment, Service
 from blueprints.platform import sync_wave
-from blueprints.monitoring import metrics_port, monitored
+from blueprints.identities import metrics_port, monitored
 
 NAMESPACE_NAME = "kubernetes.io/metadata.name"
 DNS = {

@@ -15,7 +15,7 @@ ensure_node()  # before cdk8s: importing it starts the jsii runtime
 from cdk8s import App, Chart  # noqa: E402
 
 from blueprints.certificates import PlatformCertificates  # noqa: E402
-from blueprints.migrations import migrated_stores, migration_name  # noqa: E402
+from blueprints.identities import migrated_stores, migration_name  # noqa: E402
 from generator.rendered.objects import POD_TEMPLATES  # noqa: E402
 from blueprints.databases import registry  # noqa: E402
 from blueprints.databases.store import DATABASE  # noqa: E402
