@@ -12,6 +12,18 @@ if TYPE_CHECKING:
 
 INGRESS_NAMESPACE = "ingress-nginx"  # assumed: where the ingress controller that fronts the public services runs
 
+# What may never be an environment's namespace: Kubernetes' own, Argo CD's, those of the operators
+# the platform relies on (assumed names where the catalog does not state them). A profile naming
+# one is refused at its catalog line.
+SYSTEM_NAMESPACES = ("default", "argocd", "cert-manager", "external-secrets", INGRESS_NAMESPACE, "monitoring",
+                     "scylla-operator", "prometheus-operator", "gatekeeper-system", "kyverno")
+SYSTEM_PREFIXES = ("kube-", "openshift-")
+
+
+def system_namespace(name: str) -> bool:
+    """A namespace that belongs to Kubernetes, Argo CD or an operator, never to an environment."""
+    return name in SYSTEM_NAMESPACES or name.startswith(SYSTEM_PREFIXES)
+
 
 def monitored(env: Environment) -> bool:
     """Whether the environment has a Prometheus Operator (CRDs and a Prometheus): those Argo CD syncs."""

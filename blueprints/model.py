@@ -18,6 +18,7 @@ from blueprints.databases import registry
 from blueprints.databases.spec import DatabaseCatalog, DatabasesSpec, known
 from blueprints.databases.store import Placement, Store
 from blueprints.enums import PHI_BEARING, Color, GpuMode, Tier  # the models' enumerations live in a leaf
+from blueprints.identities import system_namespace
 from blueprints.monitoring_spec import MonitoringCatalog
 from blueprints.quantity import GPU_RESOURCE, parse_bytes, parse_cpu
 from blueprints.types import TAG_PATTERN, Bytes, CatalogProblem, Cpu, Digest, Strict, Tag
@@ -342,6 +343,14 @@ class Environment(Strict):
     vault: Vault | None = Field(default=None, description="secrets from Vault through External Secrets (not local)")
     tls: Tls | None = Field(default=None, description="certificates from cert-manager (not local)")
     alerting: Alerting | None = Field(default=None, description="the alerts' receivers (where Argo CD syncs: not local)")
+
+    @field_validator("namespace")
+    @classmethod
+    def _not_a_system_namespace(cls, namespace: str) -> str:
+        if system_namespace(namespace):
+            raise ValueError(f"{namespace!r} belongs to Kubernetes, Argo CD or an operator the platform relies on: "
+                             "an environment never runs there")
+        return namespace
 
     @model_validator(mode="after")
     def _gpu_mode_fits_cluster(self) -> "Environment":

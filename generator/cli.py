@@ -210,6 +210,29 @@ def capacity_command(project: Path, env: str) -> None:
         raise click.exceptions.Exit(1)
 
 
+@cli.command(name="posture")
+@click.argument("env", shell_complete=complete_environment)
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def posture_command(project: Path, env: str, output: str) -> None:
+    """What ENV may run, as the catalog declares it: namespaces, kinds, subjects, flows, entry,
+    registries, Argo CD's sources. `gen validate` refuses everything else (default deny)."""
+    import json
+
+    from generator import arguments
+    from generator.catalog import load_catalog
+    from generator.posture.declared import derive
+    from generator.posture.report import as_json, text
+
+    catalog = load_catalog(project)
+    posture = derive(catalog, arguments.environment(catalog, env))
+    if output == "json":
+        click.echo(json.dumps(as_json(posture), indent=2, sort_keys=False))
+    else:
+        for line in text(posture):
+            click.echo(line)
+
+
 @cli.command(name="rules")
 def rules_command() -> None:
     """The policy rules `gen validate` applies, by id."""

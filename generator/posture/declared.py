@@ -45,23 +45,12 @@ PART_KINDS: dict[str, tuple[str, ...]] = {
 }
 CLUSTER_KINDS = ("Namespace", "ClusterSecretStore")  # the only cluster-scoped kinds, each by name
 
-# What may never be an environment's namespace: Kubernetes' own, Argo CD's, the operators' the
-# platform relies on. A profile naming one is refused at its catalog line.
-SYSTEM_NAMESPACES = ("default", "argocd", "cert-manager", "external-secrets", "ingress-nginx", "monitoring",
-                     "scylla-operator", "prometheus-operator", "gatekeeper-system", "kyverno")
-SYSTEM_PREFIXES = ("kube-", "openshift-")
-
 POD_SECURITY_LEVEL = "restricted"  # every Namespace enforces, audits and warns at it
 POD_SECURITY_MODES = ("enforce", "audit", "warn")
 
 # where the ingress controller and the cluster DNS run (assumed, as in blueprints/network.py)
 DNS_NAMESPACE = "kube-system"
 DNS_LABELS = (("k8s-app", "kube-dns"),)
-
-
-def system_namespace(name: str) -> bool:
-    """A namespace that belongs to Kubernetes, Argo CD or an operator, never to an environment."""
-    return name in SYSTEM_NAMESPACES or name.startswith(SYSTEM_PREFIXES)
 
 
 @dataclass(frozen=True, order=True)

@@ -7,6 +7,9 @@ the GEN-* rules are this project's.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -17,7 +20,7 @@ from blueprints import argocd, labels, layout
 from blueprints.quantity import GPU_RESOURCE as GPU
 from generator.rendered import Doc, LabelIndex, Workload, workloads
 from generator.rendered.objects import metadata_of
-from generator.validation.secrets import secret_literal
+from generator.validation.secrets import ANY_SECRET, SHORTEST_SECRET, secret_arguments, secret_literal, secret_value
 from generator.validation.transit import plaintext_listeners, unverified
 
 if TYPE_CHECKING:  # `gen rules` lists the rules without importing the typed models: start-up
@@ -437,7 +440,8 @@ def _secret_data(ctx: Context) -> Iterator[Finding]:
             yield found("GEN-SECRET-DATA", doc, "a Secret carries values in git; reference them (External Secrets) instead")
 
 
-@rule("GEN-SECRET-LITERAL", "no secret-looking literal in env values or ConfigMap data", waivable=False)
+@rule("GEN-SECRET-LITERAL", "no secret-looking literal in env values, container arguments or ConfigMap data",
+      waivable=False)
 def _secret_literal(ctx: Context) -> Iterator[Finding]:
     for w in ctx.workloads:
         for c in w.containers():
@@ -445,11 +449,73 @@ def _secret_literal(ctx: Context) -> Iterator[Finding]:
                 why = secret_literal(var.get("name"), var.get("value"))
                 if why:
                     yield found("GEN-SECRET-LITERAL", w.doc, f"container {c.get('name')}: env {var.get('name')} holds {why}")
+            for field in ("command", "args"):
+                why = secret_arguments(c.get(field))
+                if why:
+                    yield found("GEN-SECRET-LITERAL", w.doc, f"container {c.get('name')}: {field}: {why}")
     for doc in ctx.of_kind("ConfigMap"):
         for key, value in (doc.obj.get("data") or {}).items():
             why = secret_literal(key, value)
             if why:
                 yield found("GEN-SECRET-LITERAL", doc, f"data.{key} holds {why}")
+
+
+def strings(node: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """Every string in an object (keys of mappings included), with where it is."""
+    if isinstance(node, str):
+        yield path, node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            where = f"{path}.{key}" if path else str(key)
+            if isinstance(key, str):
+                yield where, key
+            yield from strings(value, where)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from strings(value, f"{path}[{index}]")
+
+
+def decoded(value: Any) -> str:
+    try:
+        return base64.b64decode(value, validate=True).decode("utf-8", "replace") if isinstance(value, str) else ""
+    except (ValueError, binascii.Error):
+        return ""
+
+
+@rule("GEN-SECRET-MATERIAL", "no credential anywhere in any object: annotations, arguments, env, ConfigMap data "
+      "and binaryData (decoded), Argo CD values (private keys, cloud, GitHub, Slack, Stripe keys, JWTs, URLs with "
+      "passwords, inline password=...)", waivable=False)
+def _secret_material(ctx: Context) -> Iterator[Finding]:
+    verdicts: dict[str, str | None] = {}  # the same strings recur on every object (labels, images)
+    for doc in ctx.docs:
+        if doc.kind == "Secret":
+            continue  # GEN-SECRET-DATA refuses a Secret with values, whatever they look like
+        # one C-speed search of the object's JSON first: the walk below runs only where it finds something
+        places = list(strings(doc.obj)) if ANY_SECRET.search(json.dumps(doc.obj, ensure_ascii=False, default=str)) else []
+        if doc.kind == "ConfigMap" and isinstance(doc.obj.get("binaryData"), dict):
+            places += [(f"binaryData.{key} (decoded)", decoded(value)) for key, value in doc.obj["binaryData"].items()]
+        for where, value in places:
+            if len(value) < SHORTEST_SECRET:
+                continue
+            why = verdicts[value] if value in verdicts else verdicts.setdefault(value, secret_value(value))
+            if why:
+                yield found("GEN-SECRET-MATERIAL", doc, f"{where} holds {why}")
+
+
+@rule("GEN-SECRET-REF", "no Secret's value reaches an environment variable (secretKeyRef, envFrom secretRef): "
+      "the catalog declares none; pods mount their credentials as files", waivable=False)
+def _secret_ref(ctx: Context) -> Iterator[Finding]:
+    for w in ctx.workloads:
+        for c in w.containers():
+            for var in c.get("env") or []:
+                ref = ((var.get("valueFrom") or {}) if isinstance(var, dict) else {}).get("secretKeyRef")
+                if ref:
+                    yield found("GEN-SECRET-REF", w.doc, f"container {c.get('name')}: env {var.get('name')} reads "
+                                f"Secret {ref.get('name')!r} key {ref.get('key')!r}")
+            for source in c.get("envFrom") or []:
+                if isinstance(source, dict) and source.get("secretRef"):
+                    yield found("GEN-SECRET-REF", w.doc, f"container {c.get('name')}: envFrom Secret "
+                                f"{source['secretRef'].get('name')!r}")
 
 
 def gpu_amount(c: dict[str, Any]) -> int:
