@@ -45,6 +45,8 @@ def _kind(ctx: Context) -> Iterator[Finding]:
 @rule("GEN-WORKLOAD", "every pod runs a workload the catalog declares (a service of a color, the health check, a "
       "migration, a store)", waivable=False)
 def _workload(ctx: Context) -> Iterator[Finding]:
+    if not ctx.whole_environment:
+        return
     for w in ctx.network.strays:
         yield found("GEN-WORKLOAD", w.doc, f"runs pods the catalog does not declare (labels {dict(sorted(w.labels.items()))})")
 
@@ -57,6 +59,8 @@ def _ports_text(ranges: dict[str, list[tuple[int, int]]]) -> str:
 @rule("GEN-NETWORK-POLICY", "every pod of the environment's namespaces is isolated in both directions by a default "
       "deny (podSelector {}) and selected by a policy of its own", waivable=False)
 def _isolation(ctx: Context) -> Iterator[Finding]:
+    if not ctx.whole_environment:
+        return
     evaluation = ctx.network
     where = f"rendered/{ctx.env.name}"
     for pod in evaluation.pods:
@@ -75,6 +79,8 @@ def _isolation(ctx: Context) -> Iterator[Finding]:
       "public; Prometheus; the stores' own; DNS), evaluated per pod, port and color: nothing more, nothing less",
       waivable=False)
 def _flows(ctx: Context) -> Iterator[Finding]:
+    if not ctx.whole_environment:
+        return
     evaluation = ctx.network
     declared = ctx.posture.flows
     by_policy: dict[str, list[str]] = {}

@@ -87,6 +87,13 @@ class Context:
         return frozenset(self.catalog.parts(self.env.name)) if self.env.name in self.catalog.env_by_name else frozenset()
 
     @cached_property
+    def whole_environment(self) -> bool:
+        """Whether these objects are an environment's rendered tree (its `shared` part, where its
+        NetworkPolicies live, among them), not an on-demand plan or a lone part: the rules that
+        evaluate the environment's network as a whole need it."""
+        return any(d.part.name == "shared" for d in self.docs)
+
+    @cached_property
     def posture(self) -> Posture:
         """What the catalog declares this environment may run (generator/posture/declared.py)."""
         from generator.posture.declared import derive
