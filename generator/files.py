@@ -12,7 +12,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from generator import swap
+from generator import regular, swap
 from generator.swap import prune_empty  # noqa: F401  (the tree's API)
 
 Files = dict[PurePosixPath, bytes]
@@ -39,15 +39,17 @@ def read(root: Path, scope: list[PurePosixPath]) -> Files:
     files: Files = {}
     for folder in scope:
         base = root / folder
-        if base.is_file():
-            files[folder] = base.read_bytes()
+        if os.path.lexists(base):
+            regular.inside(root, base)
+        if not base.is_dir() and os.path.lexists(base):
+            files[folder] = regular.read(root, base)
         if not base.is_dir():
             continue
         for dirpath, dirnames, filenames in os.walk(base):
             dirnames.sort()
             for name in sorted(filenames):
                 full = Path(dirpath) / name
-                files[PurePosixPath(full.relative_to(root).as_posix())] = full.read_bytes()
+                files[PurePosixPath(full.relative_to(root).as_posix())] = regular.read(root, full)
     return files
 
 
