@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from generator import regular, swap
+from generator.errors import RenderError
 from generator.swap import prune_empty  # noqa: F401  (the tree's API)
 
 Files = dict[PurePosixPath, bytes]
@@ -72,12 +73,21 @@ def under(path: PurePosixPath, folder: PurePosixPath) -> bool:
     return path == folder or folder in path.parents
 
 
+def refuse_files_for_folders(root: Path, desired: Files) -> None:
+    """A file (or symlink) where a folder of `desired` goes is the user's: refused, never deleted."""
+    for folder in sorted({parent for path in desired for parent in path.parents if parent != PurePosixPath(".")}):
+        full = root / folder
+        if os.path.islink(full) or (os.path.lexists(full) and not full.is_dir()):
+            raise RenderError(f"{folder}: not a folder; gen writes a folder there (move it away, gen does not delete it)")
+
+
 def replace(root: Path, scope: list[PurePosixPath], desired: Files) -> None:
     """Make the scope's folders (and files) hold exactly `desired` (every desired path lies in the scope)."""
     folders = set(scope)  # a path is in scope when it, or a folder above it, is a scope entry
     stray = [p for p in desired if p not in folders and folders.isdisjoint(p.parents)]
     if stray:
         raise ValueError(f"files outside the render's scope: {stray[:3]}")
+    refuse_files_for_folders(root, desired)
     staging = Path(tempfile.mkdtemp(prefix=swap.SCRATCH_PREFIX, dir=root))
     try:
         swap.done("mkdir", staging)

@@ -110,3 +110,52 @@ def test_the_markdown_report_is_linear_in_the_objects_it_lists(objects: int) -> 
     text = markdown("gen diff", result, ORDER)
     assert time.perf_counter() - started < 2 + objects / 4_000
     assert len(text.encode()) <= BUDGET and "more changes not shown" in text
+
+
+def patch_objects(count: int, env: str = "production"):
+    """A hand patch adding `count` ConfigMaps to every part of env."""
+    def setup(project: Path) -> None:
+        folder = project / "overlays" / env / "patches"
+        kustomization = folder / "kustomization.yaml"
+        kustomization.write_text(kustomization.read_text(encoding="utf-8") + "resources: [extra.yaml]\n", encoding="utf-8")
+        docs = [f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra-{i}\ndata:\n  a: b\n" for i in range(count)]
+        (folder / "extra.yaml").write_text("---\n".join(docs), encoding="utf-8")
+    return setup
+
+
+@pytest.mark.parametrize("count", [201, 2_000, 10_000])
+def test_a_hand_patch_of_too_many_objects_is_refused_at_once(tmp_path: Path, count: int) -> None:
+    """Was 34 s at 2,000 objects in kustomize, over 300 s at 10,000."""
+    from generator.render.patches import OBJECTS_MAX
+
+    assert count > OBJECTS_MAX
+    case = Case(f"{count} objects", patch_objects(count), ("render", "production"), 2,
+                ("overlays/production/patches/", f"{count} objects", f"at most {OBJECTS_MAX}"))
+    assert check_fresh(case, tmp_path, timeout=BOUND).seconds < 30
+
+
+def test_a_hand_patch_at_the_limit_renders(tmp_path: Path) -> None:
+    from generator.render.patches import OBJECTS_MAX
+
+    project = copy_project(tmp_path)
+    patch_objects(OBJECTS_MAX, "local")(project)
+    result = run_fresh(project, "render", "local", "-q", "--no-validate", timeout=120)
+    assert result.exit_code == 0, result.stderr
+
+
+def test_a_file_where_the_patches_folder_goes_is_refused_not_deleted(tmp_path: Path) -> None:
+    def setup(project: Path) -> None:
+        folder = project / "overlays" / "production" / "patches"
+        shutil.rmtree(folder)
+        folder.write_text("my notes\n", encoding="utf-8")
+    case = Case("patches is a file", setup, ("render", "production"), 2, ("overlays/production/patches", "not a folder"))
+    check_fresh(case, tmp_path, timeout=BOUND)
+
+
+def test_a_file_where_a_rendered_folder_goes_is_refused_not_deleted(tmp_path: Path) -> None:
+    def setup(project: Path) -> None:
+        folder = sorted(p for p in (project / "rendered" / "local").iterdir() if p.is_dir())[0]
+        shutil.rmtree(folder)
+        folder.write_text("my notes\n", encoding="utf-8")
+    case = Case("a part is a file", setup, ("render", "local"), 2, ("rendered/local/", "not a folder"))
+    check_fresh(case, tmp_path, timeout=120)
