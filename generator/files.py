@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from generator import regular, swap
-from generator.errors import RenderError
 from generator.swap import prune_empty  # noqa: F401  (the tree's API)
 
 Files = dict[PurePosixPath, bytes]
@@ -58,7 +57,29 @@ def write(root: Path, files: Files) -> None:
     """Write files under `root` as they are (a scratch workspace; the project only through `replace`)."""
     for path, content in files.items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_bytes(content)
+        write_file(root / path, content)
+
+
+def write_file(path: Path, content: bytes, durable: bool = False) -> None:
+    """Write one file; `durable`: on disk (fsynced) before this returns. A failure names the file
+    (a full disk is often noticed only when the file is closed, by an error naming nothing)."""
+    try:
+        with open(path, "wb") as out:
+            out.write(content)
+            if durable:
+                out.flush()
+                os.fsync(out.fileno())
+    except OSError as exc:
+        if exc.filename is None:
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
+        raise
+
+
+def sync_folders(top: Path) -> None:
+    """fsync every folder under `top`, deepest first, and `top`: the new files' names are on disk."""
+    folders = [Path(dirpath) for dirpath, _dirs, _files in os.walk(top)]
+    for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
+        swap.fsync(folder)
 
 
 def compare(current: Files, desired: Files) -> Changes:
@@ -73,28 +94,20 @@ def under(path: PurePosixPath, folder: PurePosixPath) -> bool:
     return path == folder or folder in path.parents
 
 
-def refuse_files_for_folders(root: Path, desired: Files) -> None:
-    """A file (or symlink) where a folder of `desired` goes is the user's: refused, never deleted."""
-    for folder in sorted({parent for path in desired for parent in path.parents if parent != PurePosixPath(".")}):
-        full = root / folder
-        if os.path.islink(full) or (os.path.lexists(full) and not full.is_dir()):
-            raise RenderError(f"{folder}: not a folder; gen writes a folder there (move it away, gen does not delete it)")
-
-
 def replace(root: Path, scope: list[PurePosixPath], desired: Files) -> None:
     """Make the scope's folders (and files) hold exactly `desired` (every desired path lies in the scope)."""
     folders = set(scope)  # a path is in scope when it, or a folder above it, is a scope entry
     stray = [p for p in desired if p not in folders and folders.isdisjoint(p.parents)]
     if stray:
         raise ValueError(f"files outside the render's scope: {stray[:3]}")
-    refuse_files_for_folders(root, desired)
     staging = Path(tempfile.mkdtemp(prefix=swap.SCRATCH_PREFIX, dir=root))
     try:
         swap.done("mkdir", staging)
         for path, content in desired.items():
             target = staging / "new" / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
+            write_file(target, content, durable=True)
+        sync_folders(staging)  # the journal may name only what a power cut cannot lose
         swap.done("write", staging)
     except Exception:
         swap.remove_scratch(staging)

@@ -8,6 +8,7 @@ A symlink whose target stays inside the tree is followed, as git and kustomize f
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -45,6 +46,8 @@ def check(root: Path, path: Path) -> None:
             raise NotRegular(f"{_shown(root, path)}: a symlink that leaves {root} (or leads nowhere); "
                              "gen does not follow it (replace it by the file)") from None
         info = os.stat(path)
+    if stat.S_ISDIR(info.st_mode):  # as opening it would say
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
     if not stat.S_ISREG(info.st_mode):
         raise NotRegular(f"{_shown(root, path)}: {_kind(info.st_mode)}, not a regular file; gen does not read it")
 

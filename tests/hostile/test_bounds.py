@@ -151,11 +151,3 @@ def test_a_file_where_the_patches_folder_goes_is_refused_not_deleted(tmp_path: P
     case = Case("patches is a file", setup, ("render", "production"), 2, ("overlays/production/patches", "not a folder"))
     check_fresh(case, tmp_path, timeout=BOUND)
 
-
-def test_a_file_where_a_rendered_folder_goes_is_refused_not_deleted(tmp_path: Path) -> None:
-    def setup(project: Path) -> None:
-        folder = sorted(p for p in (project / "rendered" / "local").iterdir() if p.is_dir())[0]
-        shutil.rmtree(folder)
-        folder.write_text("my notes\n", encoding="utf-8")
-    case = Case("a part is a file", setup, ("render", "local"), 2, ("rendered/local/", "not a folder"))
-    check_fresh(case, tmp_path, timeout=120)
