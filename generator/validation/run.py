@@ -19,6 +19,7 @@ from generator.rendered import Doc, Tree, parts, read
 from generator.validation.capacity import Capacity, amount, capacity
 from generator.validation.policies import Context, Finding, not_checked, run_rules
 from generator.validation import exposure, metadata, rbac  # noqa: F401  (their rules register on import)
+from generator.validation import pods, promql  # noqa: F401  (the API server's pod rules; PromQL that parses)
 from generator.validation.schemas import SchemaProblem, SchemaStore
 
 SCHEMAS_DIR = "schemas"

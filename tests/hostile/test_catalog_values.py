@@ -90,3 +90,58 @@ def test_the_committed_catalog_passes_the_validators() -> None:
     from tests.conftest import PROJECT
 
     load_catalog(PROJECT)
+
+
+# --- rendered objects: what the API server or Prometheus would refuse is a `gen validate` finding
+
+def committed(project: Path, kind: str, holding: str) -> Path:
+    """The first committed file of `kind` whose text holds `holding` (found, not assumed)."""
+    prefix = kind.lower() + "-"
+    for path in sorted((project / "rendered").rglob(prefix + "*.yaml")):
+        if holding in path.read_text(encoding="utf-8"):
+            return path
+    raise AssertionError(f"no {kind} holding {holding!r}")
+
+
+def validate_finds(project: Path, path: Path, check: str, *mentions: str) -> None:
+    from tests.hostile.harness import run_gen
+
+    env = path.relative_to(project / "rendered").parts[0]
+    result = run_gen(project, "validate", env)
+    assert result.exit_code == 1, result.output + result.stderr
+    lines = [line for line in result.output.splitlines() if check in line]
+    assert lines, result.output
+    assert any(path.relative_to(project).as_posix() in line and all(m in line for m in mentions) for line in lines), lines
+
+
+def test_a_duplicated_volume_and_mount_path_is_a_finding(tmp_path: Path) -> None:
+    from generator import yamlio
+    from tests.hostile.harness import copy_project
+
+    project = copy_project(tmp_path)
+    path = committed(project, "Deployment", "mountPath: /var/run/secrets/therapeutic-ai/")
+    obj = yamlio.load(path.read_text(encoding="utf-8"))
+    pod = obj["spec"]["template"]["spec"]
+    secret = next(v for v in pod["volumes"] if "secret" in v)
+    pod["volumes"].append(secret)
+    container = pod["containers"][0]
+    mount = next(m for m in container["volumeMounts"] if m["name"] == secret["name"])
+    container["volumeMounts"].append(mount)
+    path.write_text(yamlio.dump(obj), encoding="utf-8")
+    validate_finds(project, path, "GEN-POD-UNIQUE", f"volume {secret['name']!r} is declared twice")
+    validate_finds(project, path, "GEN-POD-UNIQUE", f"mountPath {mount['mountPath']!r} is mounted twice")
+
+
+def test_an_expression_prometheus_cannot_parse_is_a_finding(tmp_path: Path) -> None:
+    """What a pasted `5.."} or vector(1) # ` made of an errors rule: promtool refuses the file."""
+    from tests.hostile.harness import copy_project
+
+    from generator import yamlio
+
+    project = copy_project(tmp_path)
+    path = committed(project, "PrometheusRule", '=~"5.."')
+    obj = yamlio.load(path.read_text(encoding="utf-8"))
+    rule = next(r for g in obj["spec"]["groups"] for r in g["rules"] if '=~"5.."' in r["expr"])
+    rule["expr"] = rule["expr"].replace('=~"5.."', '=~"5.."} or vector(1) # "', 1)
+    path.write_text(yamlio.dump(obj), encoding="utf-8")
+    validate_finds(project, path, "GEN-PROMQL", "not PromQL")
