@@ -118,7 +118,7 @@ def unwritable_string(node: Any, loc: tuple[Any, ...] = ()) -> tuple[tuple[Any, 
             if found:
                 return found
     elif isinstance(node, str):
-        bad = yamlquote.unwritable(node)
+        bad = yamlquote.unwritable(node) or yamlquote.unquoted_by_kustomize(node)
         if bad:
             return loc, f"{bad} cannot pass through kustomize unchanged; remove it"
     return None
