@@ -31,7 +31,9 @@ def missing(project: Path, parts: tuple[Part, ...]) -> Files:
     files: Files = {}
     for env in sorted({part.env for part in parts}):
         folder = project / patches_dir(env)
-        if os.path.lexists(folder) and (os.path.islink(folder) or not folder.is_dir()):
+        if os.path.lexists(folder):
+            refuse_special(folder, patches_dir(env))  # a symlink, a FIFO: named as such
+        if os.path.lexists(folder) and not folder.is_dir():
             raise PatchError(f"{patches_dir(env)}: not a folder; gen keeps hand patches there (move it away, "
                              "gen does not delete it)")
         if not folder.is_dir():
