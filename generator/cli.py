@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import errno
 import gc
+import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,6 +45,8 @@ class GenGroup(click.Group):
             click.echo(f"gen: error: {exc}", err=True)
             ctx.exit(exc.exit_code)
         except OSError as exc:  # the machine failed us (disk full, permission, bad TMPDIR): exit 3
+            if exc.errno == errno.EPIPE:  # stdout's reader left: what is still buffered goes nowhere
+                _silence_stdout()
             click.echo(f"gen: error: {environment_failure(exc, ctx.obj)}", err=True)
             ctx.exit(EnvironmentFailure.exit_code)
 
@@ -584,10 +588,43 @@ def table(rows: list[list[str]]) -> str:
 
 
 def main() -> None:
+    """The process's one boundary: the command (GenGroup maps its errors to exit codes), then
+    its output, which must reach stdout: a closed stdout, or a reader that left (EPIPE), is the
+    environment's failure (exit 3), said in one line on stderr, never a traceback."""
+    code = 0
     try:
-        cli(prog_name="gen")
+        if sys.stdout is None or not _open(1):
+            raise OSError(errno.EBADF, "closed: gen's output has nowhere to go", "stdout")
+        try:
+            cli(prog_name="gen")
+        except SystemExit as exit:
+            code = exit.code if isinstance(exit.code, int) else (0 if exit.code is None else 1)
+        sys.stdout.flush()
+    except OSError as exc:  # stdout closed or its reader gone (EPIPE): nothing more can go there
+        _silence_stdout()
+        click.echo(f"gen: error: {environment_failure(exc, None)}", err=True)
+        code = EnvironmentFailure.exit_code
     finally:
         # the process is leaving and its memory with it: the cycle collector's passes over every
         # object at interpreter exit (a quarter of a second after validating 13,000 objects) are
         # skipped. Exit handlers still run; nothing is left undone.
         gc.freeze()
+    raise SystemExit(code)  # the process's boundary: the library never exits
+
+
+def _open(fd: int) -> bool:
+    try:
+        os.fstat(fd)
+        return True
+    except OSError:
+        return False
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's own flush at exit finds nowhere to fail."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.close(null)
+    except OSError:
+        pass

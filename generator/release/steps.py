@@ -25,6 +25,7 @@ from blueprints.argocd import LIVE, LIVE_FILES, application
 from blueprints.layout import README, rendered_file
 from blueprints.model import Catalog, Color, Environment, Release
 from blueprints.monitoring_spec import recolored
+from generator import regular
 from generator.errors import Refused, UsageError
 from generator.files import Changes
 from generator.release import record
@@ -181,7 +182,7 @@ def is_live(path: PurePosixPath, shared: Part) -> bool:
 
 def only_recolored(project: Path, result: Plan, path: PurePosixPath, was: Color, now: Color) -> bool:
     """Whether the file's sole change is the alert rules' color matchers, from `was` serving to `now`."""
-    committed = (project / path).read_text(encoding="utf-8")
+    committed = regular.read(project, project / path).decode("utf-8")
     fresh = result.files[path]
     fresh = fresh.decode("utf-8") if isinstance(fresh, bytes) else fresh
     return committed != fresh and recolored(committed, was, now) == fresh

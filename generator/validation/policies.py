@@ -139,7 +139,7 @@ def rule(check: str, summary: str, waivable: bool = True) -> Callable[[Rule], Ru
 def load_rules() -> dict[str, tuple[str, Rule]]:
     """Every rule gen validate runs: this module's and those of the rule modules beside it,
     which register on import. `gen rules` and `run_rules` both read this one table."""
-    from generator.validation import exposure, gate, metadata, rbac  # noqa: F401
+    from generator.validation import exposure, gate, metadata, pods, promql, rbac  # noqa: F401
 
     return RULES
 
