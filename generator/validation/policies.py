@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 from blueprints.enums import PHI_BEARING, GpuMode, Tier
 from blueprints import argocd, labels, layout
 from blueprints.quantity import GPU_RESOURCE as GPU
-from generator.rendered import Doc, LabelIndex, Workload, workloads
+from generator.rendered import Doc, LabelIndex, Workload, parts, workloads
 from generator.rendered.objects import metadata_of
 from generator.validation.secrets import ANY_SECRET, SHORTEST_SECRET, secret_arguments, secret_literal, secret_value
 from generator.validation.transit import plaintext_listeners, unverified
@@ -84,7 +84,7 @@ class Context:
     @cached_property
     def rendered_parts(self) -> frozenset[str]:
         """The parts Argo CD syncs (not an on-demand plan's)."""
-        return frozenset(self.catalog.parts(self.env.name)) if self.env.name in self.catalog.env_by_name else frozenset()
+        return frozenset(part.name for part in parts(self.catalog, self.env))
 
     @cached_property
     def whole_environment(self) -> bool:
