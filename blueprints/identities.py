@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from blueprints.enums import Color
 from blueprints.monitoring_spec import HTTP, MonitoringCatalog
 
 if TYPE_CHECKING:
@@ -49,3 +50,13 @@ def migrated_stores(catalog: Catalog, env: Environment) -> list[str]:
 def secret_store_name(env: Environment) -> str:
     """The environment's ClusterSecretStore (Vault)."""
     return f"vault-{env.name}"
+
+
+def colors(env: Environment) -> list[Color | None]:
+    """The colors policies are written for: each one in a blue-green environment, else none."""
+    return list(Color) if env.blue_green else [None]
+
+
+def colored(name: str, color: Color | None) -> str:
+    """A per-color object's name (`api-gateway-blue`), or the name where there is no color."""
+    return f"{name}-{color.value}" if color else name

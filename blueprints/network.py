@@ -21,7 +21,7 @@ from constructs import Construct
 from blueprints import argocd, labels
 from blueprints.databases.store import Store
 from blueprints.health import HEALTH_CHECK
-from blueprints.identities import INGRESS_NAMESPACE
+from blueprints.identities import INGRESS_NAMESPACE, colored, colors
 from blueprints.identities import migrated_stores, migration_name
 from blueprints.k8s import Manifest, api_objects
 from blueprints.model import DEFAULT_DENY, Catalog, Color, Environment, Service
@@ -55,11 +55,6 @@ def own(name: str, color: Color | None) -> dict[str, Any]:
     return {"matchLabels": {labels.NAME: name, **({labels.VERSION: color.value} if color else {})}}
 
 
-def colors(env: Environment) -> list[Color | None]:
-    """The colors policies are written for: each one in a blue-green environment, else none."""
-    return list(Color) if env.blue_green else [None]
-
-
 def database_peer(store: Store) -> dict[str, Any]:
     """Where a store's pods are, as a NetworkPolicy peer: namespaces of its own (ScyllaDB's
     datacenters), or its pods in the platform's."""
@@ -67,10 +62,6 @@ def database_peer(store: Store) -> dict[str, Any]:
     if namespaces:
         return {"namespaceSelector": {"matchExpressions": [{"key": NAMESPACE_NAME, "operator": "In", "values": namespaces}]}}
     return {"podSelector": store.pods()}
-
-
-def colored(name: str, color: Color | None) -> str:
-    return f"{name}-{color.value}" if color else name
 
 
 def policy(env: Environment, name: str, selector: dict[str, Any], ingress: list, egress: list,

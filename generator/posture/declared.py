@@ -24,7 +24,6 @@ What it declares, and where each fact comes from:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import TYPE_CHECKING
 
 from blueprints import argocd, labels
@@ -35,12 +34,11 @@ if TYPE_CHECKING:
 
 # the kinds each part may hold (the blueprints render no other). Parts are `shared`, a color's or
 # `app` (the services), and `argocd`; a kind not listed for a part is a finding there.
-SERVICE_KINDS = ("Deployment", "Service", "ServiceAccount", "PodDisruptionBudget", "Job")
 PART_KINDS: dict[str, tuple[str, ...]] = {
     "shared": ("Namespace", "ConfigMap", "NetworkPolicy", "Service", "ServiceAccount", "StatefulSet", "Certificate",
                "ClusterSecretStore", "ExternalSecret", "PrometheusRule", "ServiceMonitor", "AlertmanagerConfig",
                "Role", "RoleBinding"),
-    "services": (*SERVICE_KINDS, "Role", "RoleBinding"),
+    "services": ("Deployment", "Service", "ServiceAccount", "PodDisruptionBudget", "Job", "Role", "RoleBinding"),
     "argocd": ("Application", "AppProject"),
 }
 CLUSTER_KINDS = ("Namespace", "ClusterSecretStore")  # the only cluster-scoped kinds, each by name
@@ -96,10 +94,6 @@ class Posture:
     replicas: dict[str, int] = field(default_factory=dict)  # Deployment name -> replicas
     pod_security: dict[str, str] = field(default_factory=dict)  # namespace -> Pod Security level
 
-    @cached_property
-    def platform_endpoints(self) -> tuple[Endpoint, ...]:
-        return tuple(e for e in self.endpoints if e.namespace in self.namespaces)
-
     def kinds_of(self, part: str) -> tuple[str, ...]:
         return self.part_kinds.get(part if part in self.part_kinds else "services", ())
 
@@ -112,14 +106,6 @@ class Posture:
         return any(repository == r or (r.endswith("/") and repository.startswith(r)) for r in self.registries)
 
 
-def colors(env: Environment) -> list[Color | None]:
-    return list(Color) if env.blue_green else [None]
-
-
-def colored(name: str, color: Color | None) -> str:
-    return f"{name}-{color.value}" if color else name
-
-
 def pod_labels(name: str, color: Color | None, **more: str) -> tuple[tuple[str, str], ...]:
     found = {labels.NAME: name, **({labels.VERSION: color.value} if color else {}), **more}
     return tuple(sorted(found.items()))
@@ -127,7 +113,7 @@ def pod_labels(name: str, color: Color | None, **more: str) -> tuple[tuple[str, 
 
 def derive(catalog: Catalog, env: Environment) -> Posture:
     """The posture of `env`, from the catalog alone."""
-    from blueprints.identities import INGRESS_NAMESPACE, metrics_port, migrated_stores, migration_name, monitored, \
+    from blueprints.identities import INGRESS_NAMESPACE, colored, colors, metrics_port, migrated_stores, migration_name, monitored, \
         secret_store_name
     from blueprints.model import HEALTH_CHECK
 

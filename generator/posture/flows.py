@@ -143,6 +143,15 @@ class Admitted:
     ingress: dict[tuple[str, str], Grant]  # (source, target)
     pods: dict[str, Pod]
 
+    def _granted(self, judged: bool, side: tuple[str, str], grants: dict[tuple[str, str], Grant],
+                 key: tuple[str, str], target: Pod) -> tuple[Ranges, list[str]] | None:
+        """What one side's policies admit for `key` (every port where that side is not judged or
+        not isolated), with the policies that admit it; None where they admit nothing."""
+        if not (judged and self.isolated[side]):
+            return every_port(), []
+        grant = grants.get(key)
+        return None if grant is None else (grant.resolved(target.ports), grant.policies)
+
     def flows(self, platform: set[str]) -> Iterator[tuple[Pod, Pod, Ranges, list[str]]]:
         """Every (source, target, admitted ports, the policies that admit them) where at least one
         side is a platform pod and some port is admitted."""
@@ -153,19 +162,12 @@ class Admitted:
                 if not (judged_source or judged_target):
                     continue
                 key = (source.endpoint.name, target.endpoint.name)
-                out, into, policies = every_port(), every_port(), []
-                if judged_source and self.isolated[(key[0], "Egress")]:
-                    grant = self.egress.get(key)
-                    if grant is None:
-                        continue
-                    out = grant.resolved(target.ports)
-                    policies += grant.policies
-                if judged_target and self.isolated[(key[1], "Ingress")]:
-                    grant = self.ingress.get(key)
-                    if grant is None:
-                        continue
-                    into = grant.resolved(target.ports)
-                    policies += grant.policies
+                out = self._granted(judged_source, (key[0], "Egress"), self.egress, key, target)
+                into = self._granted(judged_target, (key[1], "Ingress"), self.ingress, key, target)
+                if out is None or into is None:
+                    continue
+                policies = [*out[1], *into[1]]
+                out, into = out[0], into[0]
                 ports = intersect(out, into)
                 if ports:
                     yield source, target, ports, policies
@@ -205,15 +207,6 @@ def evaluate(policies: list[tuple[str, dict[str, Any]]], pods: list[Pod]) -> Adm
                             (other.endpoint.name, pod.endpoint.name)
                         grants.setdefault(key, Grant({}, set(), [])).add(rule.get("ports"), ref)
     return Admitted(isolated, egress, ingress, {p.endpoint.name: p for p in pods})
-
-
-def allows(admitted: Admitted, source: str, target: str, port: int, protocol: str = "TCP") -> bool:
-    """May `source` open a connection to `target` on `port` (endpoint names)?"""
-    platform = {p.namespace for p in admitted.pods.values() if p.namespace is not None}
-    for s, t, ports, _ in admitted.flows(platform):
-        if s.endpoint.name == source and t.endpoint.name == target:
-            return any(first <= port <= last for p, first, last in ports_of(ports) if p == protocol)
-    return False
 
 
 def container_ports(template_spec: dict[str, Any]) -> dict[tuple[str, str], int]:

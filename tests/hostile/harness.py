@@ -58,6 +58,16 @@ def run_gen(project: Path, *args: str, env: dict[str, str] | None = None) -> Res
     return CliRunner().invoke(cli, ["--project", str(project), *args], env=env, catch_exceptions=True)
 
 
+def one_error_line(stderr: str, mentions: Sequence[str]) -> str:
+    """stderr is exactly one line `gen: error: ...` holding every mention; that line."""
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, f"stderr is not one line:\n{stderr}"
+    assert lines[0].startswith("gen: error: "), lines[0]
+    for mention in mentions:
+        assert mention in lines[0], f"{mention!r} not in {lines[0]!r}"
+    return lines[0]
+
+
 def assert_one_line_failure(result: Result, code: int, mentions: Sequence[str]) -> str:
     """Exit `code`, no traceback, exactly one stderr line `gen: error: ...` holding every mention."""
     assert result.exception is None or isinstance(result.exception, SystemExit), (
@@ -65,12 +75,7 @@ def assert_one_line_failure(result: Result, code: int, mentions: Sequence[str]) 
     )
     assert "Traceback" not in result.output and "Traceback" not in result.stderr
     assert result.exit_code == code, f"exit {result.exit_code}, expected {code}\n{result.output}{result.stderr}"
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, f"stderr is not one line:\n{result.stderr}"
-    assert lines[0].startswith("gen: error: "), lines[0]
-    for mention in mentions:
-        assert mention in lines[0], f"{mention!r} not in {lines[0]!r}"
-    return lines[0]
+    return one_error_line(result.stderr, mentions)
 
 
 @dataclass(frozen=True)
@@ -132,12 +137,7 @@ def assert_fresh_failure(result: Fresh, code: int, mentions: Sequence[str] = ())
     """As assert_one_line_failure, for a fresh process."""
     assert "Traceback" not in result.stderr and "Traceback" not in result.stdout, result.stderr
     assert result.exit_code == code, f"exit {result.exit_code}, expected {code}\n{result.stdout}{result.stderr}"
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, f"stderr is not one line:\n{result.stderr}"
-    assert lines[0].startswith("gen: error: "), lines[0]
-    for mention in mentions:
-        assert mention in lines[0], f"{mention!r} not in {lines[0]!r}"
-    return lines[0]
+    return one_error_line(result.stderr, mentions)
 
 
 def check_fresh(case: Case, tmp_path: Path, timeout: float = 120) -> Fresh:
