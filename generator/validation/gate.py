@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from blueprints import argocd, layout
-from generator.posture.declared import CLUSTER_KINDS, POD_SECURITY_MODES, Flow
+from generator.posture.declared import CLUSTER_KINDS, POD_SECURITY_MODES
 from generator.posture.flows import ports_of
 from generator.rendered import Doc
 from generator.rendered.objects import metadata_of
@@ -83,17 +83,19 @@ def _flows(ctx: Context) -> Iterator[Finding]:
         return
     evaluation = ctx.network
     declared = ctx.posture.flows
+    wanted: dict[tuple[str, str, str], list[int]] = {}
+    for flow in declared:
+        wanted.setdefault((flow.source, flow.target, flow.protocol), []).append(flow.port)
     by_policy: dict[str, list[str]] = {}
-    admitted: set[Flow] = set()
+    admitted: dict[tuple[str, str, str], list[tuple[int, int]]] = {}
     for source, target, ranges, policies in evaluation.admitted.flows(set(ctx.posture.namespaces)):
         extra: dict[str, list[tuple[int, int]]] = {}
         for protocol, first, last in ports_of(ranges):
-            for port in range(first, min(last, first + 64) + 1):
-                flow = Flow(source.endpoint.name, target.endpoint.name, port, protocol)
-                admitted.add(flow)
-            if last - first > 64 or any(Flow(source.endpoint.name, target.endpoint.name, p, protocol) not in declared
-                                        for p in range(first, min(last, first + 64) + 1)):
-                extra.setdefault(protocol, []).append((first, last))
+            key = (source.endpoint.name, target.endpoint.name, protocol)
+            admitted.setdefault(key, []).append((first, last))
+            beyond = _uncovered(first, last, wanted.get(key, []))
+            if beyond:
+                extra.setdefault(protocol, []).extend(beyond)
         if extra and not (source.namespace in ctx.posture.namespaces and _unisolated(evaluation, source.endpoint.name)
                           and target.namespace in ctx.posture.namespaces and _unisolated(evaluation, target.endpoint.name)):
             owner = policies[-1] if policies else "(no policy: an unisolated pod)"
@@ -105,11 +107,26 @@ def _flows(ctx: Context) -> Iterator[Finding]:
         message = f"admits what the catalog does not declare: {'; '.join(sorted(flows)[:MOST])}{more}"
         yield found("GEN-NETWORK-FLOWS", doc, message) if doc else \
             Finding(f"rendered/{ctx.env.name}", f"Environment/{ctx.env.name}", "GEN-NETWORK-FLOWS", message)
-    missing = sorted(declared - admitted)
+    missing = sorted(flow for flow in declared if not any(
+        first <= flow.port <= last for first, last in admitted.get((flow.source, flow.target, flow.protocol), [])))
     if missing:
         more = f" (and {len(missing) - MOST} more)" if len(missing) > MOST else ""
         yield Finding(f"rendered/{ctx.env.name}", f"Environment/{ctx.env.name}", "GEN-NETWORK-FLOWS",
                       f"declared flows the policies do not admit: {'; '.join(map(str, missing[:MOST]))}{more}")
+
+
+def _uncovered(first: int, last: int, ports: list[int]) -> list[tuple[int, int]]:
+    """The parts of the port range first-last that are none of `ports`."""
+    out, start = [], first
+    for port in sorted(set(ports)):
+        if port < start or port > last:
+            continue
+        if port > start:
+            out.append((start, port - 1))
+        start = port + 1
+    if start <= last:
+        out.append((start, last))
+    return out
 
 
 def _unisolated(evaluation: Any, name: str) -> bool:
