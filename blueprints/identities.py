@@ -3,12 +3,13 @@ module (no cdk8s, no constructs), so `gen validate` and `gen rules` start withou
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from blueprints.enums import Color
 from blueprints.monitoring_spec import HTTP, MonitoringCatalog
 
 if TYPE_CHECKING:
+    from blueprints.databases.spec import Migration
     from blueprints.model import Catalog, Environment, Service
 
 INGRESS_NAMESPACE = "ingress-nginx"  # assumed: where the ingress controller that fronts the public services runs
@@ -42,6 +43,11 @@ def migration_name(store: str) -> str:
     return f"migrate-{store}"
 
 
+def migration_image(env: Environment, migration: Migration, color: Color | None) -> str:
+    """The image a store's migration Job runs in `env` (of `color`)."""
+    return f"{env.images.registry}/{migration.image}:{env.images.tag_for(color)}"
+
+
 def migrated_stores(catalog: Catalog, env: Environment) -> list[str]:
     """The stores whose migration Jobs run in `env`: those with a migration, where Argo CD syncs."""
     return list(catalog.databases.migrations.jobs) if env.argocd else []
@@ -50,6 +56,53 @@ def migrated_stores(catalog: Catalog, env: Environment) -> list[str]:
 def secret_store_name(env: Environment) -> str:
     """The environment's ClusterSecretStore (Vault)."""
     return f"vault-{env.name}"
+
+
+def vault_key(env: Environment) -> str:
+    """The environment's Vault key (KV v2 under the store's `path`): the seed's `therapeutic-ai/<env>`;
+    every ExternalSecret of the environment reads it or a key below it."""
+    return f"therapeutic-ai/{env.name}"
+
+
+def secret_store_spec(env: Environment) -> dict[str, Any]:
+    """The `spec` of the environment's ClusterSecretStore: its Vault (verified against the CA), the
+    Kubernetes auth role, usable from the platform's namespace alone."""
+    vault = env.vault
+    assert vault is not None
+    return {
+        "provider": {
+            "vault": {
+                "server": vault.server,
+                "path": vault.path,
+                "version": "v2",
+                # Vault's certificate is verified against this CA (never skipped)
+                "caProvider": {"type": vault.ca.type, "name": vault.ca.name, "key": vault.ca.key,
+                               "namespace": vault.ca.namespace},
+                "auth": {
+                    "kubernetes": {
+                        "mountPath": vault.auth_mount,
+                        "role": vault.role,
+                        "serviceAccountRef": {
+                            "name": vault.service_account,
+                            "namespace": vault.service_account_namespace,
+                        },
+                    }
+                },
+            }
+        },
+        # a cluster-wide store, usable from the platform's namespace alone
+        "conditions": [{"namespaces": [env.namespace]}],
+    }
+
+
+POD_SECURITY_MODES = ("enforce", "audit", "warn")
+
+
+def pod_security_labels(level: str) -> dict[str, str]:
+    """A Namespace's Pod Security Admission labels: every mode at `level`, judged by the latest
+    version of the standard (a pinned older version would admit what today's level refuses)."""
+    return {**{f"pod-security.kubernetes.io/{mode}": level for mode in POD_SECURITY_MODES},
+            **{f"pod-security.kubernetes.io/{mode}-version": "latest" for mode in POD_SECURITY_MODES}}
 
 
 def colors(env: Environment) -> list[Color | None]:

@@ -23,7 +23,7 @@ from constructs import Construct
 
 from blueprints import argocd, labels, scanners
 from blueprints.databases.spec import Migration
-from blueprints.identities import migration_name
+from blueprints.identities import migration_image, migration_name
 from blueprints.k8s import Manifest, api_objects
 from blueprints.model import Catalog, Color, Environment
 from blueprints.secrets import DATABASE, certificate_volume, secret_volume
@@ -82,10 +82,6 @@ def migration_job(env: Environment, store: str, migration: Migration, image: str
     return [account_object, job]
 
 
-def image_of(env: Environment, migration: Migration, color: Color | None) -> str:
-    return f"{env.images.registry}/{migration.image}:{env.images.tag_for(color)}"
-
-
 class SchemaMigrations(Construct):
     """The PreSync migration Jobs of one services part (none where Argo CD does not sync)."""
 
@@ -96,6 +92,6 @@ class SchemaMigrations(Construct):
             return
         hook = {argocd.HOOK: "PreSync", argocd.HOOK_DELETE_POLICY: "BeforeHookCreation"}
         for store, migration in catalog.databases.migrations.jobs.items():
-            self.manifests += migration_job(env, store, migration, image_of(env, migration, color), migration.command,
+            self.manifests += migration_job(env, store, migration, migration_image(env, migration, color), migration.command,
                                             migration_name(store), hook)
         api_objects(self, self.manifests)

@@ -150,6 +150,7 @@ def render_command(project: Path, env: str | None, color: str | None, everything
     counts = f"{len(changes.added)} added, {len(changes.changed)} changed, {len(changes.removed)} removed"
     validated = (
         f"; validated: {rendered.report.errors} errors, {rendered.report.warnings} warnings"
+        + (f", {rendered.report.waived} waived" if rendered.report.waived else "")
         if rendered.report else "; not validated (--no-validate)"
     )
     click.echo((f"gen render {what}: {counts}" if changes else f"gen render {what}: up to date") + validated)

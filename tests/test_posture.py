@@ -92,6 +92,13 @@ POSTURE_BREAKAGES: dict[str, Callable[[Docs], Docs]] = {
         "annotations", {}).update({"billing/key": "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc"})),
     "GEN-SECRET-REF": lambda docs: edited(docs, "Deployment", lambda o: container(o).setdefault("env", []).append(
         {"name": "DB", "valueFrom": {"secretKeyRef": {"name": "postgres-credentials", "key": "password"}}})),
+    "GEN-IMAGE-DECLARED": lambda docs: edited(docs, "Deployment", lambda o: container(o).update(
+        {"image": container(o)["image"].rsplit(":", 1)[0] + ":unreviewed"})),
+    "GEN-SECRET-STORE": lambda docs: edited(docs, "ClusterSecretStore", lambda o: o["spec"]["conditions"][0][
+        "namespaces"].append("default")),
+    "GEN-ARGOCD-SYNC": lambda docs: edited(docs, "Application", lambda o: o["spec"]["source"].setdefault(
+        "directory", {}).update({"exclude": "networkpolicy-*.yaml"}) if o["spec"]["source"].get("path", "").endswith(
+        "/shared") else None, first_only=False),
 }
 
 

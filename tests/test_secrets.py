@@ -363,6 +363,26 @@ def test_a_template_reference_is_a_name_but_a_value_beside_it_is_not():
     assert secret_literal("scylla-password", "hunter2") == "a literal value for scylla-password"
 
 
+def test_a_credential_hidden_in_base64_is_still_a_credential():
+    import base64
+
+    from generator.validation.secrets import secret_value
+
+    pem = b"-----BEGIN RSA PRIVATE KEY-----\nMIIEow" + b"Q" * 48 + b"\n-----END RSA PRIVATE KEY-----\n"
+    encoded = base64.b64encode(pem).decode()
+    assert secret_value(encoded) == "a private key (base64-encoded)"
+    assert secret_value("\n".join(encoded[i:i + 64] for i in range(0, len(encoded), 64))) == \
+        "a private key (base64-encoded)"  # wrapped at 64 columns, as tools write it
+    assert secret_value(base64.b64encode(b"plain text, no credential in it").decode()) is None
+    assert secret_value("0123456789abcdef" * 4) is None  # a digest is no secret
+
+
+def test_the_database_clients_own_password_variables_are_credentials():
+    for name in ("PGPASSWORD", "REDISCLI_AUTH", "MYSQL_PWD", "DB_PWD"):
+        assert secret_literal(name, "hunter2hunter2") == f"a literal value for {name}", name
+    assert secret_literal("PGPASSFILE", "/var/run/secrets/pgpass") is None
+
+
 def test_the_detector_would_see_a_password_in_a_url(rendered):
     """The scan above is not vacuous: the same URL with a literal password is flagged."""
     url = of_kind(rendered["production"], "ExternalSecret")["database-secrets"]["spec"]["target"]["template"]["data"]["postgres-url"]

@@ -33,18 +33,17 @@ if TYPE_CHECKING:
     from blueprints.model import Catalog, Environment
 
 # the kinds each part may hold (the blueprints render no other). Parts are `shared`, a color's or
-# `app` (the services), and `argocd`; a kind not listed for a part is a finding there.
+# `app` (the services), and `argocd`; a kind not listed for a part is a finding there. The platform
+# grants no Kubernetes API access to its pods: no Role or RoleBinding is declared anywhere.
 PART_KINDS: dict[str, tuple[str, ...]] = {
     "shared": ("Namespace", "ConfigMap", "NetworkPolicy", "Service", "ServiceAccount", "StatefulSet", "Certificate",
-               "ClusterSecretStore", "ExternalSecret", "PrometheusRule", "ServiceMonitor", "AlertmanagerConfig",
-               "Role", "RoleBinding"),
-    "services": ("Deployment", "Service", "ServiceAccount", "PodDisruptionBudget", "Job", "Role", "RoleBinding"),
+               "ClusterSecretStore", "ExternalSecret", "PrometheusRule", "ServiceMonitor", "AlertmanagerConfig"),
+    "services": ("Deployment", "Service", "ServiceAccount", "PodDisruptionBudget", "Job"),
     "argocd": ("Application", "AppProject"),
 }
 CLUSTER_KINDS = ("Namespace", "ClusterSecretStore")  # the only cluster-scoped kinds, each by name
 
 POD_SECURITY_LEVEL = "restricted"  # every Namespace enforces, audits and warns at it
-POD_SECURITY_MODES = ("enforce", "audit", "warn")
 
 # where the ingress controller and the cluster DNS run (assumed, as in blueprints/network.py)
 DNS_NAMESPACE = "kube-system"
@@ -61,6 +60,8 @@ class Endpoint:
     namespace: str | None
     labels: tuple[tuple[str, str], ...] = ()
     role: str = "service"  # service | job | store | cluster | stranger | outside
+    account: str | None = None  # the ServiceAccount its pods run as, where gen renders them
+    images: tuple[str, ...] = ()  # the images its containers run, where the catalog names them exactly
 
 
 @dataclass(frozen=True, order=True)
@@ -91,6 +92,8 @@ class Posture:
     repositories: tuple[str, ...]  # what Argo CD may sync from
     projects: tuple[str, ...]
     applications: tuple[str, ...]
+    revision: str | None = None  # the git revision Argo CD syncs this repository at
+    automated: bool = False  # whether Argo CD syncs by itself (environments.yaml `sync`)
     replicas: dict[str, int] = field(default_factory=dict)  # Deployment name -> replicas
     pod_security: dict[str, str] = field(default_factory=dict)  # namespace -> Pod Security level
 
@@ -113,8 +116,8 @@ def pod_labels(name: str, color: Color | None, **more: str) -> tuple[tuple[str, 
 
 def derive(catalog: Catalog, env: Environment) -> Posture:
     """The posture of `env`, from the catalog alone."""
-    from blueprints.identities import INGRESS_NAMESPACE, colored, colors, metrics_port, migrated_stores, migration_name, monitored, \
-        secret_store_name
+    from blueprints.identities import INGRESS_NAMESPACE, colored, colors, metrics_port, migrated_stores, migration_image, \
+        migration_name, monitored, secret_store_name
     from blueprints.model import HEALTH_CHECK
 
     services = catalog.services.services
@@ -172,7 +175,8 @@ def derive(catalog: Catalog, env: Environment) -> Posture:
     for color in colors(env):
         for service in services:
             name = colored(service.name, color)
-            endpoints.append(Endpoint(name, home, pod_labels(service.name, color), "service"))
+            endpoints.append(Endpoint(name, home, pod_labels(service.name, color), "service", name,
+                                      (env.images.image_for(service.name, color),)))
             accounts.append((home, name))
             replicas[name] = env.replicas_for(service)
             to_dns(name)
@@ -186,13 +190,16 @@ def derive(catalog: Catalog, env: Environment) -> Posture:
                 flows.add(Flow(prometheus.name, name, metrics_port(catalog.monitoring, service)[1]))
         if env.argocd:
             check = colored(HEALTH_CHECK, color)
-            endpoints.append(Endpoint(check, home, pod_labels(HEALTH_CHECK, color), "job"))
+            endpoints.append(Endpoint(check, home, pod_labels(HEALTH_CHECK, color), "job", check,
+                                      (catalog.environments.delivery.health_check_image,)))
             accounts.append((home, check))
             to_dns(check)
             flows.update(Flow(check, colored(s.name, color), s.port) for s in services)
         for store_name_ in migrated:
             job = colored(migration_name(store_name_), color)
-            endpoints.append(Endpoint(job, home, pod_labels(migration_name(store_name_), color), "job"))
+            migration = catalog.databases.migrations.jobs[store_name_]
+            endpoints.append(Endpoint(job, home, pod_labels(migration_name(store_name_), color), "job", job,
+                                      (migration_image(env, migration, color),)))
             accounts.append((home, job))
             to_dns(job)
             flows.update(Flow(job, e.name, stores[store_name_].port) for e in store_endpoints[store_name_])
@@ -237,6 +244,8 @@ def derive(catalog: Catalog, env: Environment) -> Posture:
         repositories=tuple(dict.fromkeys(repositories)),
         projects=(argocd.PROJECT, argocd.DELIVERY_PROJECT) if env.argocd else (),
         applications=tuple(sorted(applications)) if env.argocd else (),
+        revision=(env.revision or catalog.environments.delivery.revision) if env.argocd else None,
+        automated=env.sync == "automated",
         replicas=replicas,
         pod_security={home: POD_SECURITY_LEVEL, **{ns: store.pod_security for store in stores.values()
                                                     for ns in store.own_namespaces()}},

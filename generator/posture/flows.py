@@ -14,7 +14,7 @@ the ingress controller) is open in both directions as far as these policies know
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
 from generator.posture.declared import Endpoint
@@ -100,6 +100,7 @@ class Pod:
     endpoint: Endpoint
     labels: dict[str, str]
     ports: dict[tuple[str, str], int]
+    workload: Any = field(default=None, compare=False, hash=False)  # the rendered workload running it, if any
 
     @property
     def namespace(self) -> str | None:
@@ -233,11 +234,11 @@ def universe(endpoints: Iterable[Endpoint], workloads: Iterable[Any]) -> tuple[l
                           and all(w.labels.get(k) == v for k, v in wanted.items())), None)
         if match is not None:
             claimed.add(id(match))
-            pods.append(Pod(endpoint, dict(match.labels), container_ports(match.spec)))
+            pods.append(Pod(endpoint, dict(match.labels), container_ports(match.spec), match))
         else:
             pods.append(Pod(endpoint, wanted, {}))
     strays = [w for w in workloads if id(w) not in claimed]
     for w in strays:
         pods.append(Pod(Endpoint(w.doc.ref, w.doc.namespace or "", (), "undeclared"),
-                        dict(w.labels) if isinstance(w.labels, dict) else {}, container_ports(w.spec)))
+                        dict(w.labels) if isinstance(w.labels, dict) else {}, container_ports(w.spec), w))
     return pods, strays

@@ -24,10 +24,13 @@ def as_json(posture: Posture) -> dict[str, Any]:
         "kinds": {part: list(kinds) for part, kinds in posture.part_kinds.items()},
         "cluster_objects": [f"{kind}/{name}" for kind, name in posture.cluster_objects],
         "service_accounts": [f"{ns}/{name}" for ns, name in posture.service_accounts],
+        "workloads": {e.name: {"service_account": e.account, "images": list(e.images)}
+                      for e in posture.endpoints if e.account is not None},
         "flows": flows_by_source(posture),
         "entry": {"namespace": posture.entry_namespace, "public": list(posture.public)},
         "registries": list(posture.registries),
-        "argocd": {"repositories": list(posture.repositories), "projects": list(posture.projects),
+        "argocd": {"repositories": list(posture.repositories), "revision": posture.revision,
+                   "sync": "automated" if posture.automated else "manual", "projects": list(posture.projects),
                    "applications": list(posture.applications)},
     }
 
@@ -42,8 +45,10 @@ def text(posture: Posture) -> Iterator[str]:
     for part, kinds in posture.part_kinds.items():
         yield f"  {part if part != 'services' else 'a color, or app'}: {', '.join(kinds)}"
     yield f"  cluster-scoped: {', '.join(f'{k}/{n}' for k, n in posture.cluster_objects) or 'none'}"
-    yield "subjects RBAC may name (ServiceAccounts; never a group, a user or system:*):"
-    yield f"  {', '.join(name for _, name in posture.service_accounts)}"
+    yield "workloads (each runs as its own ServiceAccount; no Role or RoleBinding is declared), and their images:"
+    for e in posture.endpoints:
+        if e.account is not None:
+            yield f"  {e.name}: {e.account}" + (f", {', '.join(e.images)}" if e.images else "")
     yield "flows (source -> target:port; everything else is denied):"
     for source, targets in flows_by_source(posture).items():
         yield f"  {source} -> {', '.join(targets)}"
@@ -56,5 +61,6 @@ def text(posture: Posture) -> Iterator[str]:
     if posture.repositories and posture.projects:
         yield "Argo CD:"
         yield f"  repositories: {', '.join(posture.repositories)}"
+        yield f"  this repository at {posture.revision}, sync {'automated' if posture.automated else 'manual'}"
         yield f"  projects: {', '.join(posture.projects)}"
         yield f"  applications: {', '.join(posture.applications)}"

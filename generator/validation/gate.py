@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from blueprints import argocd, layout
-from generator.posture.declared import CLUSTER_KINDS, POD_SECURITY_MODES
+from generator.posture.declared import CLUSTER_KINDS
 from generator.posture.flows import ports_of
 from generator.rendered import Doc
 from generator.rendered.objects import metadata_of
@@ -42,13 +42,42 @@ def _kind(ctx: Context) -> Iterator[Finding]:
                         f"({', '.join(n for k, n in posture.cluster_objects if k == doc.kind) or 'none'})")
 
 
+def _declared_pods(ctx: Context) -> Iterator[Any]:
+    """The evaluator's pods that a rendered workload runs as a declared endpoint."""
+    for pod in ctx.network.pods:
+        if pod.workload is not None and pod.endpoint.role in ("service", "job", "store"):
+            yield pod
+
+
 @rule("GEN-WORKLOAD", "every pod runs a workload the catalog declares (a service of a color, the health check, a "
-      "migration, a store)", waivable=False)
+      "migration, a store), as the ServiceAccount declared for it", waivable=False)
 def _workload(ctx: Context) -> Iterator[Finding]:
     if not ctx.whole_environment:
         return
     for w in ctx.network.strays:
         yield found("GEN-WORKLOAD", w.doc, f"runs pods the catalog does not declare (labels {dict(sorted(w.labels.items()))})")
+    for pod in _declared_pods(ctx):
+        declared = pod.endpoint.account
+        spec = pod.workload.spec
+        for field_ in ("serviceAccountName", "serviceAccount"):
+            account = spec.get(field_, "default" if field_ == "serviceAccountName" else declared)
+            if declared is not None and account != declared:
+                yield found("GEN-WORKLOAD", pod.workload.doc, f"{field_} {account!r}: {pod.endpoint.name} runs as "
+                            f"ServiceAccount {declared!r}")
+
+
+@rule("GEN-IMAGE-DECLARED", "every container of a service, the health check and a migration runs exactly the image "
+      "the catalog declares for it (registry, name, the color's tag, the recorded digest)")
+def _image_declared(ctx: Context) -> Iterator[Finding]:
+    if not ctx.whole_environment:
+        return
+    for pod in _declared_pods(ctx):
+        if not pod.endpoint.images or not ctx.current(pod.workload.doc):
+            continue
+        for c in pod.workload.containers():
+            if c.get("image") not in pod.endpoint.images:
+                yield found("GEN-IMAGE-DECLARED", pod.workload.doc, f"container {c.get('name', '?')}: image "
+                            f"{c.get('image')!r}: the catalog declares {', '.join(pod.endpoint.images)} for {pod.endpoint.name}")
 
 
 def _ports_text(ranges: dict[str, list[tuple[int, int]]]) -> str:
@@ -179,19 +208,27 @@ def _owner(ctx: Context) -> Iterator[Finding]:
             first[key] = doc
 
 
+PSA_PREFIX = "pod-security.kubernetes.io/"
+
+
 @rule("GEN-POD-SECURITY", "every Namespace enforces, audits and warns at its declared Pod Security level "
-      "(restricted; a store's own namespaces as the store declares)", waivable=False)
+      "(restricted; a store's own namespaces as the store declares), at the latest version; no other Pod Security "
+      "label", waivable=False)
 def _pod_security(ctx: Context) -> Iterator[Finding]:
+    from blueprints.identities import pod_security_labels  # not at import: `gen rules` starts without pydantic
+
     declared = ctx.posture.pod_security
     for doc in ctx.of_kind("Namespace"):
         if doc.part.name not in ctx.rendered_parts:
             continue
         level = declared.get(doc.name, "restricted")
         labels = metadata_of(doc.obj).get("labels") or {}
-        wrong = [f"{mode}={labels.get(f'pod-security.kubernetes.io/{mode}')!r}" for mode in POD_SECURITY_MODES
-                 if labels.get(f"pod-security.kubernetes.io/{mode}") != level]
+        wanted = pod_security_labels(level)
+        keys = sorted({*wanted, *(k for k in labels if isinstance(k, str) and k.startswith(PSA_PREFIX))})
+        wrong = [f"{key.removeprefix(PSA_PREFIX)}={labels.get(key)!r}" for key in keys if labels.get(key) != wanted.get(key)]
         if wrong:
-            yield found("GEN-POD-SECURITY", doc, f"Pod Security {', '.join(wrong)}: {ctx.env.name} declares {level}")
+            yield found("GEN-POD-SECURITY", doc, f"Pod Security {', '.join(wrong)}: {ctx.env.name} declares {level} "
+                        "in every mode, at the latest version of the standard")
 
 
 @rule("GEN-TOKEN", "no pod mounts a ServiceAccount token (automountServiceAccountToken false on the pod or its "
@@ -212,7 +249,7 @@ def _token(ctx: Context) -> Iterator[Finding]:
 def _replicas(ctx: Context) -> Iterator[Finding]:
     declared = ctx.posture.replicas
     for doc in ctx.of_kind("Deployment"):
-        if doc.name in declared and doc.part.name in ctx.rendered_parts:
+        if doc.name in declared and doc.part.name in ctx.rendered_parts and ctx.current(doc):
             replicas = (doc.obj.get("spec") or {}).get("replicas", 1)
             if replicas != declared[doc.name]:
                 yield found("GEN-REPLICAS", doc, f"replicas {replicas!r}: the catalog declares {declared[doc.name]} in {ctx.env.name}")
@@ -248,6 +285,13 @@ def _argocd_source(ctx: Context) -> Iterator[Finding]:
                                 "is not a pinned chart of databases.yaml")
             elif not str(source.get("path", "")).startswith(root) or ".." in str(source.get("path", "")).split("/"):
                 yield found(check, doc, f"path {source.get('path')!r} is not a folder of {root}")
+            elif source.get("targetRevision") != posture.revision:
+                yield found(check, doc, f"targetRevision {source.get('targetRevision')!r}: {ctx.env.name} syncs "
+                            f"{posture.revision!r}")
+        sync = spec.get("syncPolicy") if isinstance(spec.get("syncPolicy"), dict) else {}
+        if ("automated" in sync) != posture.automated:
+            yield found(check, doc, f"syncPolicy {'automated' if 'automated' in sync else 'manual'}: {ctx.env.name} "
+                        f"declares sync {'automated' if posture.automated else 'manual'} (environments.yaml `sync`)")
         destination = spec.get("destination") if isinstance(spec.get("destination"), dict) else {}
         if destination.get("server") != argocd.IN_CLUSTER or destination.get("name"):
             yield found(check, doc, f"destination {destination}: only {argocd.IN_CLUSTER} is declared")

@@ -20,7 +20,7 @@ from blueprints import argocd, labels, layout
 from blueprints.quantity import GPU_RESOURCE as GPU
 from generator.rendered import Doc, LabelIndex, Workload, parts, workloads
 from generator.rendered.objects import metadata_of
-from generator.validation.secrets import ANY_SECRET, SHORTEST_SECRET, secret_arguments, secret_literal, secret_value
+from generator.validation.secrets import ANY_SECRET, BASE64_RUN, SHORTEST_SECRET, secret_arguments, secret_literal, secret_value
 from generator.validation.transit import plaintext_listeners, unverified
 
 if TYPE_CHECKING:  # `gen rules` lists the rules without importing the typed models: start-up
@@ -52,6 +52,13 @@ class Context:
     docs: list[Doc]
     # namespaces the objects themselves create beside the environment's (a restore drill's scratch)
     own_namespaces: tuple[str, ...] = ()
+    # the parts this run renders from the catalog; the others are as committed, perhaps from an
+    # older catalog (a retire, a one-color render). None: every part is held to today's catalog.
+    fresh_parts: frozenset[str] | None = None
+
+    def current(self, doc: Doc) -> bool:
+        """Whether `doc` is held to today's catalog value for value (its image, its replicas)."""
+        return self.fresh_parts is None or doc.part.name in self.fresh_parts
 
     @property
     def namespaces(self) -> list[str]:
@@ -139,7 +146,7 @@ def rule(check: str, summary: str, waivable: bool = True) -> Callable[[Rule], Ru
 def load_rules() -> dict[str, tuple[str, Rule]]:
     """Every rule gen validate runs: this module's and those of the rule modules beside it,
     which register on import. `gen rules` and `run_rules` both read this one table."""
-    from generator.validation import exposure, gate, metadata, pods, promql, rbac  # noqa: F401
+    from generator.validation import exposure, gate, metadata, pods, promql, rbac, synced, vault  # noqa: F401
 
     return RULES
 
@@ -498,7 +505,8 @@ def _secret_material(ctx: Context) -> Iterator[Finding]:
         if doc.kind == "Secret":
             continue  # GEN-SECRET-DATA refuses a Secret with values, whatever they look like
         # one C-speed search of the object's JSON first: the walk below runs only where it finds something
-        places = list(strings(doc.obj)) if ANY_SECRET.search(json.dumps(doc.obj, ensure_ascii=False, default=str)) else []
+        text = json.dumps(doc.obj, ensure_ascii=False, default=str)
+        places = list(strings(doc.obj)) if ANY_SECRET.search(text) or BASE64_RUN.search(text) else []
         if doc.kind == "ConfigMap" and isinstance(doc.obj.get("binaryData"), dict):
             places += [(f"binaryData.{key} (decoded)", decoded(value)) for key, value in doc.obj["binaryData"].items()]
         for where, value in places:

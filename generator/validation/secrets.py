@@ -13,8 +13,9 @@ import re
 
 # a key or variable named like a credential, ending in the word (max_tokens is not a token)
 SECRET_NAME = re.compile(
-    r"(?i)(^|[_.-])(password|passwd|pass|secret|token|api[_-]?key|private[_-]?key|credentials?|"
-    r"access[_-]?key|signing[_-]?key|encryption[_-]?key|client[_-]?secret)$"
+    r"(?i)((^|[_.-])(password|passwd|pass|pwd|secret|token|api[_-]?key|private[_-]?key|credentials?|"
+    r"access[_-]?key|signing[_-]?key|encryption[_-]?key|client[_-]?secret)"
+    r"|^(pgpassword|rediscli_auth|mysql_pwd))$"  # the clients' own variables: libpq, redis-cli, mysql
 )
 SECRET_VALUES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@"), "a URL with credentials"),
@@ -32,6 +33,9 @@ SECRET_VALUES: list[tuple[re.Pattern[str], str]] = [
 ]
 SHORTEST_SECRET = 10  # no pattern above matches fewer characters
 ANY_SECRET = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in SECRET_VALUES))
+# a run of base64 long enough to hide one of the above (`LS0tLS1CRUdJTi...` is a PEM block)
+BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}")
+BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})+(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
 # a command-line flag that takes a credential: `--password x`, `--db-password=x`
 SECRET_FLAG = re.compile(r"(?i)^--?[a-z0-9-]*(password|passwd|secret|token|api-?key)$")
 
@@ -53,10 +57,31 @@ def secret_literal(name: str | None, value: object) -> str | None:
 
 
 def secret_value(value: object) -> str | None:
-    """Why `value` is a credential by its content alone (no name needed); None if it is not."""
-    if not isinstance(value, str) or not value or not ANY_SECRET.search(value):
+    """Why `value` is a credential by its content alone (no name needed), also where it is the
+    base64 of one; None if it is not."""
+    if not isinstance(value, str) or not value:
         return None
-    return next(what for pattern, what in SECRET_VALUES if pattern.search(value))
+    if ANY_SECRET.search(value):
+        return next(what for pattern, what in SECRET_VALUES if pattern.search(value))
+    inner = base64_text(value)
+    if inner is not None and ANY_SECRET.search(inner):
+        return next(what for pattern, what in SECRET_VALUES if pattern.search(inner)) + " (base64-encoded)"
+    return None
+
+
+def base64_text(value: str) -> str | None:
+    """The text `value` encodes, where the whole of it (whitespace aside) is base64 of at least
+    SHORTEST_SECRET bytes; None otherwise."""
+    import base64
+    import binascii
+
+    compact = "".join(value.split())
+    if len(compact) < 16 or not BASE64.fullmatch(compact):
+        return None
+    try:
+        return base64.b64decode(compact, validate=True).decode("utf-8", "replace")
+    except (binascii.Error, ValueError):
+        return None
 
 
 def secret_arguments(arguments: object) -> str | None:

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
+from blueprints.argocd import application
 from blueprints.identities import colors
 from generator.catalog import load_catalog
 from tests.hostile.harness import PROJECT, Case, check_case, edit
@@ -27,6 +28,7 @@ ENV = CATALOG.environment("production")  # the seed's blue-green environment, ho
 NS = ENV.namespace
 COLOR = colors(ENV)[0].value
 SERVICE = CATALOG.services.services[0].name
+OTHER_SERVICE = f"{CATALOG.services.services[1].name}-{COLOR}"
 STORE_USER = next(s for s in CATALOG.services.services if s.databases)
 SECRET = f"{STORE_USER.databases[0]}-credentials"
 PATCHES = f"overlays/{ENV.name}/patches"
@@ -88,6 +90,7 @@ def webhook(kind: str) -> dict[str, Any]:
 
 PRIVATE_KEY = b"-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA" + b"q" * 48 + b"\n-----END RSA PRIVATE KEY-----\n"
 DEPLOYMENT = {"kind": "Deployment", "name": SERVICE}
+APPLICATION = {"kind": "Application", "name": f"{ENV.name}-{COLOR}"}
 CONTAINER = "/spec/template/spec/containers/0"
 
 
@@ -182,6 +185,12 @@ DEFEATS = [
     Defeat("a private key in ConfigMap binaryData", json_patch(
         {"kind": "ConfigMap"}, op("add", "/binaryData", {"key": base64.b64encode(PRIVATE_KEY).decode()})),
         "GEN-SECRET-MATERIAL", "ConfigMap/"),
+    Defeat("a base64-encoded private key in ConfigMap data", json_patch(
+        {"kind": "ConfigMap"}, op("add", "/data/tls.key.b64", base64.b64encode(PRIVATE_KEY).decode())),
+        "GEN-SECRET-MATERIAL", "ConfigMap/"),
+    Defeat("a libpq password in the environment", json_patch(
+        DEPLOYMENT, op("add", f"{CONTAINER}/env/-", {"name": "PGPASSWORD", "value": "Xq9vLm2Rt7Kp"})),
+        "GEN-SECRET-LITERAL", f"Deployment/{SERVICE}-{COLOR}"),
     Defeat("a Stripe live key in an annotation", json_patch(
         DEPLOYMENT, op("add", "/metadata/annotations", {"billing/key": "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc"})),
         "GEN-SECRET-MATERIAL", f"Deployment/{SERVICE}-{COLOR}"),
@@ -204,6 +213,50 @@ DEFEATS = [
     Defeat("a cluster-scoped object in two parts", add_objects(
         {"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "metadata": meta("urgent", None),
          "value": 1000}), "GEN-OWNER", "PriorityClass/urgent"),
+    Defeat("a Deployment running as another service's ServiceAccount", json_patch(
+        DEPLOYMENT, op("replace", "/spec/template/spec/serviceAccountName", OTHER_SERVICE)),
+        "GEN-WORKLOAD", f"Deployment/{SERVICE}-{COLOR}"),
+    Defeat("a Deployment running as the namespace's default ServiceAccount", json_patch(
+        DEPLOYMENT, op("remove", "/spec/template/spec/serviceAccountName")),
+        "GEN-WORKLOAD", f"Deployment/{SERVICE}-{COLOR}"),
+    Defeat("an unreviewed tag of the service's own image", json_patch(
+        DEPLOYMENT, op("replace", f"{CONTAINER}/image", f"{ENV.images.registry}/{SERVICE}:unreviewed")),
+        "GEN-IMAGE-DECLARED", f"Deployment/{SERVICE}-{COLOR}"),
+    Defeat("another image from the declared registry", json_patch(
+        DEPLOYMENT, op("replace", f"{CONTAINER}/image", f"{ENV.images.registry}/anything:{ENV.images.tag}")),
+        "GEN-IMAGE-DECLARED", f"Deployment/{SERVICE}-{COLOR}"),
+    Defeat("Pod Security pinned to an old version of the standard", json_patch(
+        {"kind": "Namespace", "name": NS}, op("replace", "/metadata/labels/pod-security.kubernetes.io~1enforce-version",
+                                                "v1.20")),
+        "GEN-POD-SECURITY", f"Namespace/{NS}"),
+    Defeat("automated sync where the catalog says manual", json_patch(
+        APPLICATION, op("add", "/spec/syncPolicy/automated", {"prune": True, "selfHeal": True})),
+        "GEN-ARGOCD-SOURCE", f"Application/{ENV.name}-{COLOR}"),
+    Defeat("an Application at another branch", json_patch(
+        APPLICATION, op("replace", "/spec/source/targetRevision", "unreviewed-branch")),
+        "GEN-ARGOCD-SOURCE", f"Application/{ENV.name}-{COLOR}"),
+    Defeat("an Application that skips the NetworkPolicies", json_patch(
+        {"kind": "Application", "name": application(ENV.name, "shared")},
+        op("add", "/spec/source/directory/exclude", "networkpolicy-*.yaml")),
+        "GEN-ARGOCD-SYNC", "NetworkPolicy/"),
+    Defeat("an Application that rewrites images at sync", json_patch(
+        APPLICATION, op("add", "/spec/source/kustomize", {"images": [f"{SERVICE}=ghcr.io/someone/tool:1.0"]})),
+        "GEN-ARGOCD-SYNC", f"Application/{ENV.name}-{COLOR}"),
+    Defeat("the ClusterSecretStore pointed at another Vault", json_patch(
+        {"kind": "ClusterSecretStore"}, op("replace", "/spec/provider/vault/server", "https://vault.attacker.example")),
+        "GEN-SECRET-STORE", "ClusterSecretStore/"),
+    Defeat("the ClusterSecretStore opened to another namespace", json_patch(
+        {"kind": "ClusterSecretStore"}, op("add", "/spec/conditions/0/namespaces/-", "default")),
+        "GEN-SECRET-STORE", "ClusterSecretStore/"),
+    Defeat("an ExternalSecret reading every key of Vault", json_patch(
+        {"kind": "ExternalSecret"}, op("add", "/spec/dataFrom", [{"find": {"name": {"regexp": ".*"}}}])),
+        "GEN-SECRET-STORE", "ExternalSecret/"),
+    Defeat("an ExternalSecret reading another environment's keys", json_patch(
+        {"kind": "ExternalSecret"}, op("add", "/spec/dataFrom", [{"extract": {"key": "therapeutic-ai/other-env"}}])),
+        "GEN-SECRET-STORE", "ExternalSecret/"),
+    Defeat("a Role granting no more than reading ConfigMaps", add_objects(
+        role({"apiGroups": [""], "resources": ["configmaps"], "verbs": ["get"]}), binding(SERVICE_ACCOUNT)),
+        "GEN-KIND", "Role/granted"),
     Defeat("a Pod in a namespace the environment does not declare", add_objects(
         {"apiVersion": "v1", "kind": "Pod", "metadata": meta("miner", "elsewhere"),
          "spec": {"containers": [{"name": "c", "image": "ghcr.io/someone/miner:1"}]}}),

@@ -33,6 +33,7 @@ from blueprints.databases.backup import Backups
 from blueprints.databases.bitnami import Amounts, Resources
 from blueprints.databases.container import env, probes, tcp_probe
 from blueprints.databases.store import Chart, Endpoint, Prerequisite, Release, Size, Store, Values
+from blueprints.identities import pod_security_labels
 from blueprints.quantity import parse_bytes
 from blueprints.types import Manifest
 
@@ -154,7 +155,7 @@ def values(spec: ScyllaSpec, chart: Chart, storage_class: str | None, datacenter
 def datacenter_namespace(namespace: str, config: str) -> list[Manifest]:
     """A datacenter's namespace, and its `scylla.yaml` turning on password authentication.
     scylla-operator runs Scylla as root with SYS_NICE: Pod Security `privileged`, on purpose."""
-    psa = {f"pod-security.kubernetes.io/{mode}": ScyllaDB.pod_security for mode in ("enforce", "audit", "warn")}
+    psa = pod_security_labels(ScyllaDB.pod_security)
     return [
         {
             "apiVersion": "v1",
