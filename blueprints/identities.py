@@ -105,9 +105,12 @@ def pod_security_labels(level: str) -> dict[str, str]:
             **{f"pod-security.kubernetes.io/{mode}-version": "latest" for mode in POD_SECURITY_MODES}}
 
 
-def colors(env: Environment) -> list[Color | None]:
-    """The colors policies are written for: each one in a blue-green environment, else none."""
-    return list(Color) if env.blue_green else [None]
+def colors(catalog: Catalog, env: Environment) -> list[Color | None]:
+    """The colors policies are written for and the posture declares pods of: the deployed ones of
+    a blue-green environment (the release record's: a retired color leaves nothing behind, in
+    `shared` either), else none."""
+    release = catalog.release(env.name) if env.blue_green else None
+    return list(release.colors) if release else [None]
 
 
 def colored(name: str, color: Color | None) -> str:

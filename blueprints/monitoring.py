@@ -192,7 +192,7 @@ def colors(alert: Alert, env: Environment, release: Release | None) -> list[tupl
     if alert.action != "rollback" or release is None:
         return [(None, True)]
     idle = Color.GREEN if release.active is Color.BLUE else Color.BLUE
-    return [(release.active, True), (idle, False)]
+    return [(release.active, True), *([(idle, False)] if idle in release.deployed else [])]
 
 
 def rule(alert: Alert, env: Environment, catalog: Catalog, color: Color | None, serves: bool) -> dict[str, Any]:

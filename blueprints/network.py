@@ -82,7 +82,7 @@ class NetworkIsolation(Construct):
         services = catalog.services.services
         self.manifests: list[Manifest] = [policy(env, DEFAULT_DENY, {}, [], [])]
         stores = env.stores()
-        for color in colors(env):
+        for color in colors(catalog, env):
             for service in services:
                 self.manifests.append(self.service_policy(env, service, services, stores, self.scraper(catalog, env, service), color))
             if env.argocd:

@@ -91,7 +91,20 @@ def complete_target(ctx: click.Context, _param: click.Parameter, incomplete: str
     return completion.targets(project_of(ctx), incomplete)
 
 
+def print_versions(ctx: click.Context, _: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from generator.versions import lines
+
+    for line in lines():
+        click.echo(line)
+    ctx.exit(0)
+
+
 @click.group(cls=GenGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=print_versions,
+              help="Print gen's version and the pinned engines it renders with (kubectl and its Kustomize, Node, "
+                   "cdk8s, the Helm engine), then exit.")
 @click.option(
     "--project",
     type=click.Path(file_okay=False, path_type=Path),
@@ -336,14 +349,23 @@ def touched(project: Path, files: tuple[str, ...], verb: str) -> tuple[Catalog, 
 
 
 def warn_if_live(catalog: Catalog, selection: Selection, changes: Changes) -> None:
-    """Rendering the color that serves is allowed (a fix to what is live), never quietly."""
-    if selection.whole_envs or not any(RENDERED in p.parents for p in changes.changed):
-        return
-    for part in selection.parts:
-        release = catalog.release(part.env) if part.color else None
-        if release and release.active is part.color:
-            click.echo(f"gen: note: {part.name} serves {part.env}: this changes what is live as soon as "
-                       f"{part.env}-{part.name} syncs; a blue-green release renders the idle color and promotes it",
+    """Changing what serves is allowed (a fix to what is live), never quietly: a render that adds,
+    changes or removes a file of the serving color or of `shared` (the live Services, the
+    policies, the ConfigMap both colors read) says so, whatever its arguments."""
+    from pathlib import PurePosixPath
+
+    from generator.rendered.parts import SHARED
+
+    touched = [p for p in (*changes.added, *changes.changed, *changes.removed) if RENDERED in p.parents]
+    for env in selection.environments:
+        release = catalog.release(env.name)
+        if release is None:
+            continue
+        live = [name for name in (release.active.value, SHARED)
+                if any(PurePosixPath(RENDERED, env.name, name) in p.parents for p in touched)]
+        if live:
+            click.echo(f"gen: note: this changes what serves {env.name} ({', '.join(f'rendered/{env.name}/{n}' for n in live)}) "
+                       f"as soon as Argo CD syncs it; a blue-green release renders the idle color and promotes it",
                        err=True)
 
 

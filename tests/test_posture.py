@@ -94,6 +94,9 @@ POSTURE_BREAKAGES: dict[str, Callable[[Docs], Docs]] = {
         {"name": "DB", "valueFrom": {"secretKeyRef": {"name": "postgres-credentials", "key": "password"}}})),
     "GEN-IMAGE-DECLARED": lambda docs: edited(docs, "Deployment", lambda o: container(o).update(
         {"image": container(o)["image"].rsplit(":", 1)[0] + ":unreviewed"})),
+    "GEN-CONFIG-REPLICAS": lambda docs: edited(docs, "ConfigMap", lambda o: o["data"].update(
+        {CATALOG.services.services[0].config_key: "99"}) if o["metadata"]["name"] == CATALOG.environment(
+        "production").config_map_name else None, first_only=False),
     "GEN-SECRET-STORE": lambda docs: edited(docs, "ClusterSecretStore", lambda o: o["spec"]["conditions"][0][
         "namespaces"].append("default")),
     "GEN-ARGOCD-SYNC": lambda docs: edited(docs, "Application", lambda o: o["spec"]["source"].setdefault(

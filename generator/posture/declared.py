@@ -172,7 +172,7 @@ def derive(catalog: Catalog, env: Environment) -> Posture:
     accounts: list[tuple[str, str]] = []
     replicas: dict[str, int] = {}
     migrated = migrated_stores(catalog, env)
-    for color in colors(env):
+    for color in colors(catalog, env):
         for service in services:
             name = colored(service.name, color)
             endpoints.append(Endpoint(name, home, pod_labels(service.name, color), "service", name,

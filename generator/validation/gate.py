@@ -255,6 +255,30 @@ def _replicas(ctx: Context) -> Iterator[Finding]:
                 yield found("GEN-REPLICAS", doc, f"replicas {replicas!r}: the catalog declares {declared[doc.name]} in {ctx.env.name}")
 
 
+@rule("GEN-CONFIG-REPLICAS", "every service's Deployment, in every color, runs the replicas its `<service>_replicas` "
+      "key of `<env>-config` says (the seed's scaling ConfigMap, which both colors read: the two never disagree)")
+def _config_replicas(ctx: Context) -> Iterator[Finding]:
+    from blueprints.identities import colored, colors  # not at import: `gen rules` starts without pydantic
+
+    name = ctx.env.config_map_name
+    config = next((d for d in ctx.of_kind("ConfigMap") if d.name == name and d.part.name in ctx.rendered_parts), None)
+    if config is None:
+        return
+    data = config.obj.get("data") if isinstance(config.obj.get("data"), dict) else {}
+    deployments = {d.name: d for d in ctx.of_kind("Deployment") if d.part.name in ctx.rendered_parts}
+    for service in ctx.catalog.services.services:
+        for color in colors(ctx.catalog, ctx.env):
+            doc = deployments.get(colored(service.name, color))
+            if doc is None:
+                continue
+            replicas = (doc.obj.get("spec") or {}).get("replicas", 1)
+            said = data.get(service.config_key)
+            if said != str(replicas):
+                yield found("GEN-CONFIG-REPLICAS", doc, f"replicas {replicas!r}, but {name}'s {service.config_key} says "
+                            f"{said!r}: every color reads that ConfigMap, so render the whole environment "
+                            f"(`gen render {ctx.env.name}`)")
+
+
 def _sources(spec: dict[str, Any]) -> list[dict[str, Any]]:
     single = spec.get("source")
     many = spec.get("sources")

@@ -26,7 +26,7 @@ from tests.hostile.harness import PROJECT, Case, check_case, edit
 CATALOG = load_catalog(PROJECT)
 ENV = CATALOG.environment("production")  # the seed's blue-green environment, holding real PHI
 NS = ENV.namespace
-COLOR = colors(ENV)[0].value
+COLOR = colors(CATALOG, ENV)[0].value
 SERVICE = CATALOG.services.services[0].name
 OTHER_SERVICE = f"{CATALOG.services.services[1].name}-{COLOR}"
 STORE_USER = next(s for s in CATALOG.services.services if s.databases)
