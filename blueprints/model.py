@@ -495,6 +495,7 @@ class Catalog(Strict):
     databases: DatabaseCatalog
     releases: ReleaseCatalog
     monitoring: MonitoringCatalog
+    unrecorded: frozenset[str] = frozenset()  # blue-green environments whose record line gen has yet to write
 
     @cached_property
     def env_by_name(self) -> dict[str, Environment]:

@@ -12,7 +12,7 @@ from ruamel.yaml import YAML
 
 from blueprints.databases.spec import DatabaseCatalog
 from blueprints.layout import CATALOG as CATALOG_DIR, SERVICES_FILE
-from blueprints.model import Catalog, CatalogProblem, EnvironmentCatalog, ReleaseCatalog, ServiceCatalog
+from blueprints.model import Catalog, CatalogProblem, Color, EnvironmentCatalog, Release, ReleaseCatalog, ServiceCatalog
 from blueprints.monitoring_spec import MonitoringCatalog
 from generator import regular, yamlio, yamlquote, yamlstrict
 from generator.errors import CatalogError
@@ -56,7 +56,7 @@ def load_catalog(project: Path) -> Catalog:
     if problem:
         loc, message = problem
         raise CatalogError(f"{located(project, RELEASES_FILE, loc)}: {dotted(loc)}: {message}")
-    return catalog
+    return first_records(catalog)
 
 
 def located(project: Path, relative: Path, loc: tuple[Any, ...]) -> str:
@@ -73,12 +73,17 @@ def release_problem(catalog: Catalog) -> tuple[tuple[str, ...], str] | None:
             return ("environments", name), f"{name!r} is not an environment of environments.yaml"
         if not profiles[name].blue_green:
             return ("environments", name), f"{name} is not blue-green: it has no colors to record"
-    for name, profile in profiles.items():
-        if profile.blue_green and name not in catalog.releases.environments:
-            return ("environments",), (
-                f"{name} is blue-green: record which color serves it and which are rendered, e.g. `{name}: {{active: blue, deployed: [blue, green]}}`"
-            )
     return None
+
+
+def first_records(catalog: Catalog) -> Catalog:
+    """`catalog` with a record for each blue-green environment releases.yaml does not list yet (a
+    new one): both colors deployed, blue serving. The first render writes its line (no hand edit)."""
+    for env in catalog.environments.environments:
+        if env.blue_green and env.name not in catalog.releases.environments:
+            catalog = catalog.with_release(env.name, Release(active=Color.BLUE, deployed=[Color.BLUE, Color.GREEN]))
+            catalog = catalog.model_copy(update={"unrecorded": catalog.unrecorded | {env.name}})
+    return catalog
 
 
 def load_file(project: Path, relative: Path, model: type[M], context: dict[str, Any] | None = None) -> M:

@@ -149,7 +149,7 @@ def test_retire_removes_the_idle_color_its_application_and_rollback_to_it(projec
 
 
 @pytest.mark.parametrize("args", [["promote", "development", "green"], ["rollback", "local"],
-                                  ["retire", "qa", "blue"], ["promote", "production", "purple"]])
+                                  ["retire", "no-such-env", "blue"], ["promote", "production", "purple"]])
 def test_release_commands_on_a_wrong_environment_or_color_exit_2(project, args):
     before = snapshot_tree(project)
     assert gen(project, *args).exit_code == 2
@@ -161,8 +161,22 @@ def test_the_committed_record_is_in_the_form_gen_writes():
     assert record.dump(load_catalog(PROJECT).releases) == (PROJECT / RECORD).read_bytes()
 
 
+def test_a_blue_green_environment_the_record_does_not_list_gets_its_line_from_its_first_render(project):
+    """A new blue-green environment needs no hand edit of the record: its first render writes its
+    line (both colors deployed, blue serving); a render of another environment leaves it out."""
+    path = project / RECORD
+    recorded = path.read_text()
+    line = next(entry for entry in recorded.splitlines(keepends=True) if entry.startswith("  staging: "))
+    path.write_text(recorded.replace(line, ""))
+    assert gen(project, "render", "production", "--quiet").exit_code == 0
+    assert "  staging: " not in path.read_text()
+    result = gen(project, "render", "staging", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert "  staging: {active: blue, deployed: [blue, green]}\n" in path.read_text()
+    assert path.read_text() == recorded.replace(line, "  staging: {active: blue, deployed: [blue, green]}\n")
+
+
 @pytest.mark.parametrize("entries,expected", [
-    (["production: {active: blue, deployed: [blue, green]}"], "environments: staging is blue-green: record which color"),
     (["development: {active: blue, deployed: [blue]}"], "environments.development: development is not blue-green"),
     (["staging: {active: green, deployed: [blue]}"], "environments.staging.active: green is active but not deployed"),
     (["staging: {active: blue, previous: blue, deployed: [blue]}"], "environments.staging.previous: the previous color"),
@@ -170,13 +184,10 @@ def test_the_committed_record_is_in_the_form_gen_writes():
 ])
 def test_a_bad_record_is_one_line_naming_the_file(project, entries, expected):
     path = project / RECORD
-    kept = {"production": "  production: {active: blue, deployed: [blue, green]}\n",
-            "staging": "  staging: {active: blue, deployed: [blue, green]}\n"}
+    header, recorded = path.read_text().split("environments:\n")
+    kept = {line.split(":")[0].strip(): line for line in recorded.splitlines(keepends=True)}
     for entry in entries:
         kept[entry.split(":")[0]] = f"  {entry}\n"
-    if entries == ["production: {active: blue, deployed: [blue, green]}"]:
-        del kept["staging"]
-    header = path.read_text().split("environments:\n")[0]
     path.write_text(header + "environments:\n" + "".join(kept.values()))
     before = snapshot_tree(project)
     result = gen(project, "render", "--all")

@@ -67,6 +67,8 @@ def redeploy(catalog: Catalog, selection: Selection) -> Redeployed:
     """A color rendered that the record does not list as deployed (a retired one) is deployed
     again: the record lists it, and its Argo CD Application comes back with it."""
     original, added = catalog, []
+    if any(part.environment.name in catalog.unrecorded for part in selection.parts):
+        catalog = catalog.model_copy(update={"unrecorded": frozenset()})  # the first render writes the record
     for part in selection.parts:
         updated = record.with_color_deployed(catalog, part.environment, part.color) if part.color else None
         if updated is None:
