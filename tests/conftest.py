@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from functools import cache
@@ -160,3 +161,13 @@ def as_doc(file: str, obj: dict) -> Doc:
 @cache
 def project_catalog():
     return load_catalog(PROJECT)
+
+
+def set_service_field(project: Path, service: str, field: str, value: str) -> None:
+    """Set `field` of `service` in the project's services.yaml (wherever its entry is)."""
+    path = project / "blueprints/catalog/services.yaml"
+    text = path.read_text()
+    entry = re.search(rf"^  - name: {re.escape(service)}\n(?:    .*\n)*", text, flags=re.MULTILINE).group(0)
+    changed, count = re.subn(rf"^    {field}: .*$", f"    {field}: {value}", entry, count=1, flags=re.MULTILINE)
+    assert count == 1, f"{service} has no {field}"
+    path.write_text(text.replace(entry, changed))

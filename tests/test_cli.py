@@ -9,10 +9,14 @@ import pytest
 
 from blueprints.layout import SERVICES_FILE
 from blueprints.types import BlueprintError, CatalogProblem
-from tests.conftest import edit, gen, refuses_bad_input, snapshot_tree
+from generator.catalog import load_catalog
+from tests.conftest import edit, gen, part_objects, project_catalog, refuses_bad_input, set_service_field, snapshot_tree
+from tests.seed import SEED_SERVICES, SEED_STAGING_CLUSTER
 
 SERVICES = Path("blueprints/catalog/services.yaml")
 ENVIRONMENTS = Path("blueprints/catalog/environments.yaml")
+CATALOG = project_catalog()
+ENV_NAMES = ", ".join(e.name for e in CATALOG.environments.environments)
 
 
 # --- bad command lines: exit 2, the valid choices, nothing written ------------------------------
@@ -20,10 +24,10 @@ ENVIRONMENTS = Path("blueprints/catalog/environments.yaml")
 @pytest.mark.parametrize(
     "args,message",
     [
-        (["render", "prod"], "unknown environment 'prod'; choose one of: local, development, staging, production"),
+        (["render", "prod"], f"unknown environment 'prod'; choose one of: {ENV_NAMES}"),
         (["render", "local", "--color", "green"], "local has no blue-green (its part is 'app'); drop --color"),
         (["render", "development", "--color", "blue"], "development has no blue-green"),
-        (["render"], "name an environment (local, development, staging, production) or give --all"),
+        (["render"], f"name an environment ({ENV_NAMES}) or give --all"),
         (["render", "--all", "staging"], "--all renders every environment: give no ENV and no --color with it"),
         (["render", "production", "--color", "red"], "'red' is not one of 'blue', 'green'"),
     ],
@@ -38,59 +42,78 @@ def test_bad_arguments_exit_2_with_choices_and_write_nothing(scratch, args, mess
 
 # --- bad catalogs: exit 2, one line naming file, line and field, nothing written ----------------
 
+DATABASES = Path("blueprints/catalog/databases.yaml")
+PRODUCTION = "  - name: production\n"
+
+
+def line_of(text: str, anchor: str | tuple[str, str]) -> int:
+    """The line where `anchor` starts in `text` (once there), or (block, anchor): the first `anchor`
+    after `block` (once there)."""
+    block, anchor = anchor if isinstance(anchor, tuple) else ("", anchor)
+    assert text.count(block or anchor) == 1, f"{block or anchor!r} is not once in the file"
+    return text[:text.index(anchor, text.index(block))].count("\n") + 1
+
+
+# (file, old, new, where the error is: the line `anchor` starts on after the edit, and the message:
+# `{service}`, `{environment}` stand for its index in its file)
 @pytest.mark.parametrize(
-    "relative,old,new,expected",
+    "relative,old,new,anchor,expected",
     [
-        (SERVICES, "    port: 8080\n", "    port: 8090\n",
-         "blueprints/catalog/services.yaml:25: services[1].port: duplicate port 8090 (already used by api-gateway)"),
-        (SERVICES, "  - name: billing\n", "  - name: api-gateway\n",
-         "blueprints/catalog/services.yaml:47: services[4].name: duplicate name 'api-gateway' (already used by api-gateway)"),
-        (SERVICES, "  - name: consent\n", "  - name: Consent_Svc\n",
-         "blueprints/catalog/services.yaml:70: services[7].name: 'Consent_Svc' is not a DNS-1035 label"),
-        (SERVICES, "    port: 8083\n    replicas: 2", "    port: 8083\n    replicas: -1",
-         "blueprints/catalog/services.yaml:73: services[7].replicas: Input should be greater than or equal to 0"),
-        (SERVICES, "    tier: go\n    port: 8083", "    tier: rust\n    port: 8083",
-         "blueprints/catalog/services.yaml:71: services[7].tier: Input should be 'go', 'python-ai' or 'gpu-host'"),
-        (SERVICES, "    model: BAAI/bge-large-en-v1.5\n", "",
-         "blueprints/catalog/services.yaml:160: services[18].model: a gpu-host service needs model"),
-        (ENVIRONMENTS, "    gpu_hosts: gpu\n", "    gpu_hosts: gpu\n    gpu_host: gpu\n",
-         "blueprints/catalog/environments.yaml:111: environments[3].gpu_host: Extra inputs are not permitted"),
-        (ENVIRONMENTS, "tag: 3.0.0}\n    gpu_hosts: gpu", "tag: latest}\n    gpu_hosts: gpu",
-         "blueprints/catalog/environments.yaml:109: environments[3].images.tag: 'latest' is not a release"),
-        (ENVIRONMENTS, "      gpu_nodes: {count: 4, gpus_per_node: 2}", "",
-         "blueprints/catalog/environments.yaml:110: environments[3].gpu_hosts: 'gpu' needs cluster.gpu_nodes"),
-        (ENVIRONMENTS, "    replicas: {max: 2}", "    replicas: {max: 0}",
-         "blueprints/catalog/environments.yaml:70: environments[2].replicas.max: Input should be greater than or equal to 1"),
-        (ENVIRONMENTS, "mongodb: {members: 3, cpu: \"1\"", "mongodb: {members: 4, cpu: \"1\"",
-         "blueprints/catalog/environments.yaml:138: environments[3].databases.mongodb.members: a replica set of 4 has no majority"),
-        (ENVIRONMENTS, "redis: {cluster: true, shards: 3,", "redis: {cluster: true, shards: 2,",
-         "blueprints/catalog/environments.yaml:139: environments[3].databases.redis.shards: Redis Cluster needs at least 3 shards"),
+        (SERVICES, "    port: 8080\n", "    port: 8090\n", "    port: 8090\n    replicas: 3\n    role: authentication",
+         "services[{auth-rbac}].port: duplicate port 8090 (already used by api-gateway)"),
+        (SERVICES, "  - name: billing\n", "  - name: api-gateway\n", "  - name: api-gateway\n    tier: go\n    port: 8081",
+         "services[{billing}].name: duplicate name 'api-gateway' (already used by api-gateway)"),
+        (SERVICES, "  - name: consent\n", "  - name: Consent_Svc\n", "  - name: Consent_Svc",
+         "services[{consent}].name: 'Consent_Svc' is not a DNS-1035 label"),
+        (SERVICES, "    port: 8083\n    replicas: 2", "    port: 8083\n    replicas: -1", "    replicas: -1",
+         "services[{consent}].replicas: Input should be greater than or equal to 0"),
+        (SERVICES, "    tier: go\n    port: 8083", "    tier: rust\n    port: 8083", "    tier: rust",
+         "services[{consent}].tier: Input should be 'go', 'python-ai' or 'gpu-host'"),
+        (SERVICES, "    model: BAAI/bge-large-en-v1.5\n", "", "  - name: bge-host",
+         "services[{bge-host}].model: a gpu-host service needs model"),
+        (ENVIRONMENTS, "    gpu_hosts: gpu\n", "    gpu_hosts: gpu\n    gpu_host: gpu\n", "    gpu_host: gpu\n",
+         "environments[{production}].gpu_host: Extra inputs are not permitted"),
+        (ENVIRONMENTS, "tag: 3.0.0}\n    gpu_hosts: gpu", "tag: latest}\n    gpu_hosts: gpu", (PRODUCTION, "    images:"),
+         "environments[{production}].images.tag: 'latest' is not a release"),
+        (ENVIRONMENTS, "      gpu_nodes: {count: 4, gpus_per_node: 2}", "", (PRODUCTION, "    gpu_hosts:"),
+         "environments[{production}].gpu_hosts: 'gpu' needs cluster.gpu_nodes"),
+        (ENVIRONMENTS, "    replicas: {max: 2}", "    replicas: {max: 0}", "    replicas: {max: 0}",
+         "environments[{staging}].replicas.max: Input should be greater than or equal to 1"),
+        (ENVIRONMENTS, "mongodb: {members: 3, cpu: \"1\"", "mongodb: {members: 4, cpu: \"1\"", "      mongodb: {members: 4",
+         "environments[{production}].databases.mongodb.members: a replica set of 4 has no majority"),
+        (ENVIRONMENTS, "redis: {cluster: true, shards: 3,", "redis: {cluster: true, shards: 2,", "      redis: {cluster: true, shards: 2",
+         "environments[{production}].databases.redis.shards: Redis Cluster needs at least 3 shards"),
         (ENVIRONMENTS, "      storage_class: encrypted-ssd   # assumed name of the cluster's encrypted class (real PHI)\n", "",
-         "blueprints/catalog/environments.yaml:130: environments[3].databases.storage_class: real-phi data must be on an encrypted StorageClass"),
-        (Path("blueprints/catalog/databases.yaml"), "version: 16.7.27", "version: latest",
-         "blueprints/catalog/databases.yaml:30: charts.postgresql.version: String should match pattern"),
-        (ENVIRONMENTS, "      scylladb: {datacenters: 3", "      scylla: {datacenters: 3",
-         "blueprints/catalog/environments.yaml:140: environments[3].databases.scylla: 'scylla' is not a store "
-         "(one of postgres, mongodb, redis, scylladb)"),
+         (PRODUCTION, "    databases:"),
+         "environments[{production}].databases.storage_class: real-phi data must be on an encrypted StorageClass"),
+        (DATABASES, "version: 16.7.27", "version: latest", "    version: latest",
+         "charts.postgresql.version: String should match pattern"),
+        (ENVIRONMENTS, "      scylladb: {datacenters: 3", "      scylla: {datacenters: 3", "      scylla: {datacenters: 3",
+         "environments[{production}].databases.scylla: 'scylla' is not a store (one of postgres, mongodb, redis, scylladb)"),
         (ENVIRONMENTS, "      redis: {cluster: true, shards: 3, replicas: 1, cpu: 500m, memory: 2Gi, storage: 10Gi}\n", "",
-         "blueprints/catalog/environments.yaml:130: environments[3].databases: every environment sizes every store: redis missing"),
-        (Path("blueprints/catalog/databases.yaml"), "\n  scylladb: {", "\n  scylla: {",
-         "blueprints/catalog/databases.yaml:71: local_images.scylla: 'scylla' is not a store"),
-        (SERVICES, "  - name: billing\n", "  - name: redis-database\n",
-         "blueprints/catalog/services.yaml:47: services[4].name: 'redis-database' is taken by the store redis"),
-        (SERVICES, "  - name: billing\n", "  - name: health-check\n",
-         "blueprints/catalog/services.yaml:47: services[4].name: 'health-check' is taken by the post-sync health check"),
-        (Path("blueprints/catalog/databases.yaml"), "  redis-cluster:  ", "  redis-sharded:  ",
-         "blueprints/catalog/databases.yaml:51: charts.redis-sharded: no store installs chart 'redis-sharded'"),
+         (PRODUCTION, "    databases:"),
+         "environments[{production}].databases: every environment sizes every store: redis missing"),
+        (DATABASES, "\n  scylladb: {", "\n  scylla: {", ("\nlocal_images:", "  scylla: {"),
+         "local_images.scylla: 'scylla' is not a store"),
+        (SERVICES, "  - name: billing\n", "  - name: redis-database\n", "  - name: redis-database\n",
+         "services[{billing}].name: 'redis-database' is taken by the store redis"),
+        (SERVICES, "  - name: billing\n", "  - name: health-check\n", "  - name: health-check\n",
+         "services[{billing}].name: 'health-check' is taken by the post-sync health check"),
+        (DATABASES, "  redis-cluster:  ", "  redis-sharded:  ", "  redis-sharded:  ",
+         "charts.redis-sharded: no store installs chart 'redis-sharded'"),
     ],
     ids=["duplicate-port", "duplicate-name", "not-dns", "negative-replicas", "unknown-tier", "gpu-host-without-model",
          "unknown-key", "latest-tag", "gpu-without-nodes", "zero-replica-cap", "even-replica-set", "two-redis-shards",
          "phi-without-encrypted-storage", "chart-not-pinned", "unknown-store", "store-not-sized", "local-image-of-no-store",
          "chart-of-no-store", "service-named-like-a-store", "service-named-like-the-health-check"],
 )
-def test_bad_catalog_exits_2_with_one_line_and_writes_nothing(project, relative, old, new, expected):
+def test_bad_catalog_exits_2_with_one_line_and_writes_nothing(project, relative, old, new, anchor, expected):
+    catalog = load_catalog(project)
+    indices = {**{s.name: i for i, s in enumerate(catalog.services.services)},
+               **{e.name: i for i, e in enumerate(catalog.environments.environments)}}
     edit(project, relative, old, new)
-    refuses_bad_input(project, expected)
+    line = line_of((project / relative).read_text(), anchor)
+    refuses_bad_input(project, f"{relative}:{line}: " + expected.format(**indices))
 
 
 @pytest.mark.parametrize("refusal,message", [
@@ -121,13 +144,16 @@ def test_missing_catalog_names_the_file(tmp_path):
 # --- render, check, and the hand patches ----------------------------------------------------------
 
 def test_render_prints_what_it_wrote_then_is_up_to_date(scratch):
+    before = snapshot_tree(scratch)
     first = gen(scratch, "render", "production", "--color", "green")
     assert first.exit_code == 0, first.output
     assert "added    rendered/production/green/deployment-api-gateway-green.yaml" in first.output
     assert "added    overlays/production/patches/kustomization.yaml" in first.output
+    added = sorted(set(snapshot_tree(scratch)) - set(before))
+    assert sorted(line.split()[1] for line in first.output.splitlines() if line.startswith("added ")) == added
     assert first.output.strip().splitlines()[-1] == (
         # no shared part yet: the network is judged once the environment's shared part (its policies) exists
-        "gen render production --color green: 111 added, 0 changed, 0 removed; validated: 0 errors, 0 warnings"
+        f"gen render production --color green: {len(added)} added, 0 changed, 0 removed; validated: 0 errors, 0 warnings"
     )
     assert not (scratch / "rendered/production/blue").exists()  # one color only
     assert not (scratch / "rendered/production/shared").exists()
@@ -141,10 +167,10 @@ def test_check_reports_missing_changed_and_extra_files_and_writes_nothing(projec
 
     (project / "rendered/staging/blue/service-billing-blue.yaml").unlink()
     edited = project / "rendered/production/green/deployment-consent-green.yaml"
-    edited.write_text(edited.read_text().replace("replicas: 2", "replicas: 7"))
+    edited.write_text(re.sub(r"\n  replicas: \d+\n", "\n  replicas: 7\n", edited.read_text()))
     (project / "rendered/local/app/extra.yaml").write_text("kind: ConfigMap\n")
-    (project / "rendered/qa").mkdir()
-    (project / "rendered/qa/stray.yaml").write_text("kind: ConfigMap\n")
+    (project / "rendered/no-such-env").mkdir()
+    (project / "rendered/no-such-env/stray.yaml").write_text("kind: ConfigMap\n")
     before = snapshot_tree(project)
 
     result = gen(project, "check")
@@ -153,7 +179,7 @@ def test_check_reports_missing_changed_and_extra_files_and_writes_nothing(projec
         "missing  rendered/staging/blue/service-billing-blue.yaml",
         "changed  rendered/production/green/deployment-consent-green.yaml",
         "extra    rendered/local/app/extra.yaml",
-        "extra    rendered/qa/stray.yaml",
+        "extra    rendered/no-such-env/stray.yaml",
         "gen check: 4 files differ from a fresh render; run `gen render --all` and commit",
     ]
     assert snapshot_tree(project) == before
@@ -162,11 +188,12 @@ def test_check_reports_missing_changed_and_extra_files_and_writes_nothing(projec
 def test_render_env_removes_stale_parts_but_keeps_hand_patches(project):
     edit(project, ENVIRONMENTS, "    blue_green: false\n    replicas: {max: 1}\n    images: {registry: registry",
          "    blue_green: true\n    replicas: {max: 1}\n    images: {registry: registry")  # development
-    with (project / "blueprints/catalog/releases.yaml").open("a") as record:
-        record.write("  development: {active: blue, deployed: [blue, green]}\n")
     patches = (project / "overlays/development/patches/kustomization.yaml").read_bytes()
     result = gen(project, "render", "development", "--quiet")
     assert result.exit_code == 0, result.output
+    # no hand edit of the release record: the first render writes development's line
+    assert "  development: {active: blue, deployed: [blue, green]}\n" in \
+        (project / "blueprints/catalog/releases.yaml").read_text()
     assert sorted(p.name for p in (project / "rendered/development").iterdir()) == ["argocd", "blue", "green", "shared"]
     assert sorted(p.name for p in (project / "overlays/development").iterdir()) == [
         "argocd", "blue", "green", "patches", "shared"]
@@ -191,7 +218,7 @@ def test_broken_hand_patch_fails_with_exit_2_and_leaves_the_tree_as_it_was(proje
     (project / "overlays/staging/patches/kustomization.yaml").write_text(
         "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n- path: missing.yaml\n"
     )
-    edit(project, SERVICES, "    port: 8081\n    replicas: 2", "    port: 8081\n    replicas: 4")  # would change every env
+    set_service_field(project, "billing", "port", "8099")  # would change every env
     before = snapshot_tree(project)
     result = gen(project, "render", "--all")
     assert result.exit_code == 2
@@ -200,16 +227,23 @@ def test_broken_hand_patch_fails_with_exit_2_and_leaves_the_tree_as_it_was(proje
     assert not list(project.glob(".gen-tmp-*"))
 
 
-def test_list_shows_environments_parts_and_services(scratch):
+def test_list_shows_environments_parts_and_services(scratch, objects):
     result = gen(scratch, "list")
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert lines[0].split() == ["ENVIRONMENT", "COMPLIANCE", "DATA", "BLUE-GREEN", "PARTS", "GPU", "HOSTS", "CLUSTER"]
-    assert lines[3].split()[:6] == ["staging", "hipaa-like", "anonymized", "yes", "shared,blue,green,argocd", "cpu"]
-    assert "3 workers, 16 cores, 64Gi, 500Gi" in lines[3]
+    staging = next(line for line in lines if line.startswith("staging "))
+    assert staging.split()[:6] == ["staging", "hipaa-like", "anonymized", "yes", "shared,blue,green,argocd", "cpu"]
+    assert "{} workers, {} cores, {}, {}".format(*SEED_STAGING_CLUSTER) in staging
+    # api-gateway's replicas per environment, as rendered (the first color where there are two)
+    replicas = [str(next(o["spec"]["replicas"] for part in CATALOG.parts(env.name)
+                         for o in part_objects(objects, env.name, part)
+                         if o["kind"] == "Deployment" and o["metadata"]["labels"]["app.kubernetes.io/name"] == "api-gateway"))
+                for env in CATALOG.environments.environments]
     api = next(line for line in lines if line.startswith("api-gateway "))
-    assert api.split()[:7] == ["api-gateway", "go", "8090", "1", "1", "2", "5"]
-    assert lines[-1] == "gen list: 4 environments, 20 services"
+    port, _, tier = SEED_SERVICES["api-gateway"]
+    assert api.split()[:3 + len(replicas)] == ["api-gateway", tier, str(port), *replicas]
+    assert lines[-1] == f"gen list: {len(CATALOG.environments.environments)} environments, {len(CATALOG.services.services)} services"
 
 
 def test_list_follows_every_catalog_edit_although_it_remembers_its_table(scratch):
@@ -234,8 +268,8 @@ def test_a_color_tag_renders_only_that_color_with_the_new_release(project):
          "    revision:")  # staging's (production has no revision of its own)
     result = gen(project, "render", "staging", "--quiet")
     assert result.exit_code == 0, result.output
-    # 20 overlays, 20 Deployments, README; the migrations' overlay and its two Jobs (green's migration image)
-    assert result.output.startswith("gen render staging: 0 added, 44 changed, 0 removed")
+    # each service's overlay and Deployment, README; the migrations' overlay and its two Jobs (green's migration image)
+    assert result.output.startswith(f"gen render staging: 0 added, {2 * len(CATALOG.services.services) + 1 + 3} changed, 0 removed")
     green = (project / "rendered/staging/green/deployment-billing-green.yaml").read_text()
     blue = (project / "rendered/staging/blue/deployment-billing-blue.yaml").read_text()
     assert "image: registry.therapeutic-ai.internal/platform/billing:3.1.0" in green

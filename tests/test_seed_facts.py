@@ -1,68 +1,26 @@
 """The seed's facts, asserted on the rendered objects directly (not through the catalog).
 
-The tables below are typed from shared/seed/deployment-guide.md and shared/DESIGN.md, so a change
-to the catalog or the blueprints that breaks the seed fails here, whatever the snapshots say.
+The seed's figures are declared once, in tests/seed.py (with the catalog's deliberate deviations
+from them), so a change to the catalog or the blueprints that breaks the seed fails here, whatever
+the snapshots say; what the seed does not fix (how many services and environments there are now)
+is read from the catalog.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from tests.conftest import find, part_objects
+from tests.conftest import find, part_objects, project_catalog
+from tests.seed import GPU_HOSTS, SEED_PRODUCTION_CONFIG, SEED_SERVICES, SEED_STAGING_CLUSTER, figure
 
-# service -> (port, production replicas, tier), from the seed
-SEED_SERVICES = {
-    "api-gateway": (8090, 5, "go"),
-    "auth-rbac": (8080, 3, "go"),
-    "chat-history": (8002, 3, "go"),
-    "search-service": (8001, 3, "go"),
-    "billing": (8081, 2, "go"),
-    "audit-logging": (8084, 3, "go"),
-    "content-safety": (8007, 2, "go"),
-    "consent": (8083, 2, "go"),
-    "emergency-access": (8085, 2, "go"),
-    "background-tasks": (8086, 2, "go"),
-    "relationship-mgmt": (8087, 2, "go"),
-    "user-subscription": (8088, 2, "go"),
-    "ai-gateway": (8000, 3, "python-ai"),
-    "embedding-service": (8005, 2, "python-ai"),
-    "generation-service": (8006, 2, "python-ai"),
-    "emotion-analysis": (8003, 2, "python-ai"),
-    "crisis-detection": (8004, 2, "python-ai"),
-    "knowledge-ingestion": (8010, 2, "python-ai"),
-    "bge-host": (8008, 2, "gpu-host"),
-    "qwen-host": (8009, 2, "gpu-host"),
-}
-GPU_HOSTS = {"bge-host", "qwen-host"}
+CATALOG = project_catalog()
+SERVICES = [s.name for s in CATALOG.services.services]
+ENVIRONMENTS = [e.name for e in CATALOG.environments.environments]
 
-# the seed's production-config, key for key
-SEED_PRODUCTION_CONFIG = {
-    "postgres_replicas": "3",
-    "mongodb_replica_set": "true",
-    "redis_cluster_mode": "true",
-    "scylla_datacenter_count": "3",
-    "api_gateway_replicas": "5",
-    "auth_rbac_replicas": "3",
-    "chat_history_replicas": "3",
-    "search_service_replicas": "3",
-    "billing_replicas": "2",
-    "audit_logging_replicas": "3",
-    "content_safety_replicas": "2",
-    "consent_replicas": "2",
-    "emergency_access_replicas": "2",
-    "background_tasks_replicas": "2",
-    "relationship_mgmt_replicas": "2",
-    "user_subscription_replicas": "2",
-    "ai_gateway_replicas": "3",
-    "embedding_service_replicas": "2",
-    "generation_service_replicas": "2",
-    "bge_host_replicas": "2",
-    "qwen_host_replicas": "2",
-    "max_connections_per_service": "100",
-    "cache_ttl_seconds": "3600",
-    "request_timeout_seconds": "30",
-    "confidence_threshold": "0.7",
-}
+
+def service_parts(env: str) -> list[str]:
+    """The parts of `env` that run the services: its deployed colors, or `app`."""
+    return [p for p in CATALOG.parts(env) if p not in ("shared", "argocd")]
 
 
 def test_seed_counts_12_go_6_python_ai_2_gpu_hosts():
@@ -71,14 +29,15 @@ def test_seed_counts_12_go_6_python_ai_2_gpu_hosts():
 
 
 @pytest.mark.parametrize("color", ["blue", "green"])
-def test_production_color_holds_exactly_the_20_deployments(objects, color):
+def test_production_color_holds_exactly_the_catalogs_deployments_the_seeds_among_them(objects, color):
     deployments = {o["metadata"]["name"] for o in part_objects(objects, "production", color) if o["kind"] == "Deployment"}
-    assert deployments == {f"{name}-{color}" for name in SEED_SERVICES}
+    assert deployments == {f"{name}-{color}" for name in SERVICES}
+    assert set(SEED_SERVICES) <= set(SERVICES)
 
 
 @pytest.mark.parametrize("service", sorted(SEED_SERVICES))
 def test_production_green_deployment_matches_the_seed(objects, service):
-    port, replicas, tier = SEED_SERVICES[service]
+    port, replicas, tier = (figure(service, field) for field in ("port", "replicas", "tier"))
     objs = part_objects(objects, "production", "green")
     deployment = find(objs, "Deployment", f"{service}-green")
     spec = deployment["spec"]
@@ -135,19 +94,17 @@ def test_production_config_carries_every_seed_key_and_value(objects):
     assert config["metadata"]["namespace"] == "therapeutic-ai"
     for key, value in SEED_PRODUCTION_CONFIG.items():
         assert config["data"][key] == value, key
-    # plus the three Python AI services the seed counts but does not name
-    for key in ("emotion_analysis_replicas", "crisis_detection_replicas", "knowledge_ingestion_replicas"):
-        assert config["data"][key] == "2"
+    # every service's replicas (the seed names all but three Python AI services; they count 2 too)
+    for service in SEED_SERVICES:
+        assert config["data"][service.replace("-", "_") + "_replicas"] == str(figure(service, "replicas")), service
 
 
-@pytest.mark.parametrize(
-    "env,parts", [("local", ["app"]), ("development", ["app"]), ("staging", ["blue", "green"]), ("production", ["blue", "green"])]
-)
-def test_every_deployment_replicas_equal_its_configmap_key(objects, env, parts):
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_every_deployment_replicas_equal_its_configmap_key(objects, env):
     config = find(part_objects(objects, env, "shared"), "ConfigMap", f"{env}-config")["data"]
-    for part in parts:
+    for part in service_parts(env):
         suffix = "" if part == "app" else f"-{part}"
-        for service in SEED_SERVICES:
+        for service in SERVICES:
             deployment = find(part_objects(objects, env, part), "Deployment", service + suffix)
             assert str(deployment["spec"]["replicas"]) == config[service.replace("-", "_") + "_replicas"]
             assert deployment["spec"]["template"]["spec"]["containers"][0]["envFrom"] == [
@@ -186,10 +143,13 @@ def test_service_accounts_do_not_automount_tokens(objects):
     accounts = [o for o in objects.values() if o["kind"] == "ServiceAccount"]
     components = [a["metadata"]["labels"]["app.kubernetes.io/component"] for a in accounts]
     services = [c for c in components if c not in ("database", "verification", "migration")]
-    assert len(services) == 20 * 6  # local, development, 2 x staging, 2 x production
-    assert components.count("database") == 4  # local's database StatefulSets
-    assert components.count("verification") == 5  # the health check: development, 2 x staging, 2 x production
-    assert components.count("migration") == 2 * 5  # PostgreSQL's and ScyllaDB's, in the same five parts
+    synced = sum(len(service_parts(e.name)) for e in CATALOG.environments.environments if e.argocd)
+    unsynced = [e for e in CATALOG.environments.environments if not e.argocd]
+    assert len(services) == len(SERVICES) * (synced + len(unsynced))  # one per service and part
+    # the stores' StatefulSets where Argo CD does not sync (local), one per store
+    assert components.count("database") == sum(len(e.databases.specs) for e in unsynced)
+    assert components.count("verification") == synced  # the health check, in each synced part
+    assert components.count("migration") == 2 * synced  # PostgreSQL's and ScyllaDB's, in the same parts
     assert all(a["automountServiceAccountToken"] is False for a in accounts)
 
 
@@ -210,27 +170,20 @@ def test_pdb_and_spread_exactly_where_replicas_at_least_2(objects):
 
 
 def test_images_are_built_from_the_environment_registry_and_tag(objects):
-    expected = {
-        "local": "localhost:5001/therapeutic-ai/{}:3.0.0-dev",
-        "development": "registry.therapeutic-ai.internal/platform/{}:3.0.0-rc",
-        "staging": "registry.therapeutic-ai.internal/platform/{}:3.0.0",
-        "production": "registry.therapeutic-ai.internal/platform/{}:3.0.0",
-    }
     for path, deployment in all_pods(objects):
+        images = CATALOG.environment(path.parts[1]).images
         service = deployment["metadata"]["labels"]["app.kubernetes.io/name"]
-        assert deployment["spec"]["template"]["spec"]["containers"][0]["image"] == expected[path.parts[1]].format(service)
+        assert deployment["spec"]["template"]["spec"]["containers"][0]["image"] == \
+            f"{images.registry}/{service}:{images.tag}"
 
 
 def test_staging_declares_the_seed_cluster():
-    from generator.catalog import load_catalog
-    from tests.conftest import PROJECT
-
-    cluster = load_catalog(PROJECT).environment("staging").cluster
-    assert (cluster.workers, cluster.cpu, cluster.memory, cluster.storage) == (3, 16, "64Gi", "500Gi")
+    cluster = CATALOG.environment("staging").cluster
+    assert (cluster.workers, cluster.cpu, cluster.memory, cluster.storage) == SEED_STAGING_CLUSTER
 
 
 def test_namespace_enforces_pod_security_restricted(objects):
-    for env in ("local", "development", "staging", "production"):
+    for env in ENVIRONMENTS:
         ns = find(part_objects(objects, env, "shared"), "Namespace", "therapeutic-ai")
         for mode in ("enforce", "audit", "warn"):
             assert ns["metadata"]["labels"][f"pod-security.kubernetes.io/{mode}"] == "restricted"
