@@ -171,3 +171,22 @@ def set_service_field(project: Path, service: str, field: str, value: str) -> No
     changed, count = re.subn(rf"^    {field}: .*$", f"    {field}: {value}", entry, count=1, flags=re.MULTILINE)
     assert count == 1, f"{service} has no {field}"
     path.write_text(text.replace(entry, changed))
+
+
+def line_of(text: str, anchor: str | tuple[str, str]) -> int:
+    """The line where `anchor` starts in `text` (once there), or (block, anchor): the first `anchor`
+    after `block` (once there)."""
+    block, anchor = anchor if isinstance(anchor, tuple) else ("", anchor)
+    assert text.count(block or anchor) == 1, f"{block or anchor!r} is not once in the file"
+    return text[:text.index(anchor, text.index(block))].count("\n") + 1
+
+
+def located(project: Path, relative: Path, anchor: str | tuple[str, str], message: str) -> str:
+    """`FILE:LINE: MESSAGE` of an edited catalog file, as gen names a bad field: LINE where `anchor`
+    starts (line_of), each `{name}` of MESSAGE the index of that service, environment or alert in
+    its list (the committed catalog's order): no line number or index of today's catalog typed in."""
+    catalog = project_catalog()
+    indices = {**{s.name: i for i, s in enumerate(catalog.services.services)},
+               **{e.name: i for i, e in enumerate(catalog.environments.environments)},
+               **{a.alert: i for i, a in enumerate(catalog.monitoring.alerts)}}
+    return f"{relative}:{line_of((project / relative).read_text(), anchor)}: {message.format(**indices)}"

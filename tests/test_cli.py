@@ -9,8 +9,7 @@ import pytest
 
 from blueprints.layout import SERVICES_FILE
 from blueprints.types import BlueprintError, CatalogProblem
-from generator.catalog import load_catalog
-from tests.conftest import edit, gen, part_objects, project_catalog, refuses_bad_input, set_service_field, snapshot_tree
+from tests.conftest import edit, gen, located, part_objects, project_catalog, refuses_bad_input, set_service_field, snapshot_tree
 from tests.seed import SEED_SERVICES, SEED_STAGING_CLUSTER
 
 SERVICES = Path("blueprints/catalog/services.yaml")
@@ -46,16 +45,8 @@ DATABASES = Path("blueprints/catalog/databases.yaml")
 PRODUCTION = "  - name: production\n"
 
 
-def line_of(text: str, anchor: str | tuple[str, str]) -> int:
-    """The line where `anchor` starts in `text` (once there), or (block, anchor): the first `anchor`
-    after `block` (once there)."""
-    block, anchor = anchor if isinstance(anchor, tuple) else ("", anchor)
-    assert text.count(block or anchor) == 1, f"{block or anchor!r} is not once in the file"
-    return text[:text.index(anchor, text.index(block))].count("\n") + 1
-
-
 # (file, old, new, where the error is: the line `anchor` starts on after the edit, and the message:
-# `{service}`, `{environment}` stand for its index in its file)
+# `{service}`, `{environment}` stand for its index in its file; tests.conftest.located)
 @pytest.mark.parametrize(
     "relative,old,new,anchor,expected",
     [
@@ -108,12 +99,8 @@ def line_of(text: str, anchor: str | tuple[str, str]) -> int:
          "chart-of-no-store", "service-named-like-a-store", "service-named-like-the-health-check"],
 )
 def test_bad_catalog_exits_2_with_one_line_and_writes_nothing(project, relative, old, new, anchor, expected):
-    catalog = load_catalog(project)
-    indices = {**{s.name: i for i, s in enumerate(catalog.services.services)},
-               **{e.name: i for i, e in enumerate(catalog.environments.environments)}}
     edit(project, relative, old, new)
-    line = line_of((project / relative).read_text(), anchor)
-    refuses_bad_input(project, f"{relative}:{line}: " + expected.format(**indices))
+    refuses_bad_input(project, located(project, relative, anchor, expected))
 
 
 @pytest.mark.parametrize("refusal,message", [

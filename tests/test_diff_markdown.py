@@ -11,10 +11,11 @@ import pytest
 from generator.diff import markdown as diffmarkdown
 from generator.diff.compare import Entry, compare
 from generator.diff.markdown import BUDGET, MARKER, code, markdown
-from tests.conftest import PROJECT, edit, gen, snapshot_tree
+from tests.conftest import PROJECT, edit, gen, project_catalog, snapshot_tree
 
 ORDER = ["local", "development", "staging", "production"]
 STAGING_BILLING = Path("rendered/staging/blue/deployment-billing-blue.yaml")
+LIVE = len(project_catalog().services.services)  # production's live Services: one per service
 
 
 @pytest.fixture(scope="module")
@@ -39,8 +40,9 @@ def test_a_promotion_is_called_out_at_the_top(promoted, base):
     _head, text = promoted
     lines = text.splitlines()
     assert lines[0] == MARKER
-    assert lines[1] == f"### `gen diff --old-tree {base}`: 22 objects changed, 0 added, 0 removed"
-    assert lines[3] == "> **Promotion of production**: its 20 live Services switch from `blue` to `green`."
+    # the live Services, the rollback alerts, staging's billing
+    assert lines[1] == f"### `gen diff --old-tree {base}`: {LIVE + 2} objects changed, 0 added, 0 removed"
+    assert lines[3] == f"> **Promotion of production**: its {LIVE} live Services switch from `blue` to `green`."
     assert "- changed `Service/api-gateway` (`rendered/production/shared/service-api-gateway.yaml`)" in lines
     assert "  - `spec.selector.version`: `\"blue\"` → `\"green\"`" in lines
     # and the rollback alerts now watch the color that serves
@@ -50,14 +52,14 @@ def test_a_promotion_is_called_out_at_the_top(promoted, base):
 def test_production_parts_come_first_in_the_table_and_the_sections(promoted):
     _head, text = promoted
     assert [line for line in text.splitlines() if line.startswith("| `")] == [
-        "| `production/shared` | 21 | 0 | 0 |",  # 20 live Services and the rollback alerts
+        f"| `production/shared` | {LIVE + 1} | 0 | 0 |",  # the live Services and the rollback alerts
         "| `staging/blue` | 1 | 0 | 0 |",
     ]
     sections = re.findall(r"^#### (.*)$", text, flags=re.MULTILINE)
-    assert sections == ["`production/shared`: 21 changed", "`staging/blue`: 1 changed"]
+    assert sections == [f"`production/shared`: {LIVE + 1} changed", "`staging/blue`: 1 changed"]
     # a long part is folded, a short one is not
     production, staging = text.split("#### ")[1:]
-    assert "<details><summary>21 objects</summary>" in production
+    assert f"<details><summary>{LIVE + 1} objects</summary>" in production
     assert "<details>" not in staging and "  - `spec.replicas`: `2` → `3`" in staging
 
 

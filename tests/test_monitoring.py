@@ -19,7 +19,7 @@ from generator import yamlio
 from generator.catalog import ENVIRONMENTS_FILE, MONITORING_FILE, load_catalog
 from tests.netpolicy import Pod, allows
 from generator.rendered import selects
-from tests.conftest import PROJECT, edit, find, part_objects, plan_project, refuses_bad_input, strings
+from tests.conftest import PROJECT, edit, find, located, part_objects, plan_project, refuses_bad_input, strings
 
 CATALOG = load_catalog(PROJECT)
 TABLE = CATALOG.monitoring
@@ -293,51 +293,66 @@ def test_a_metrics_port_of_its_own_is_exposed_scraped_and_let_through():
 # --- bad rows: exit 2, one line naming file, line and field, nothing written -------------------
 
 @pytest.mark.parametrize(
-    "old,new,expected",
+    "old,new,anchor,expected",
     [
         ('    comparison: ">="\n    threshold: 100ms\n', '    comparison: "=>"\n    threshold: 100ms\n',
-         "blueprints/catalog/monitoring.yaml:97: alerts[0].comparison: Input should be '>', '>=', '<' or '<='"),
+         '    comparison: "=>"',
+         "alerts[{ApiGatewayLatencyHigh}].comparison: Input should be '>', '>=', '<' or '<='"),
         ("    threshold: 50ms\n", "    threshold: -50ms\n",
-         "blueprints/catalog/monitoring.yaml:122: alerts[2].threshold: '-50ms': a threshold is not negative"),
+         '    threshold: -50ms',
+         "alerts[{AuthLatencyHigh}].threshold: '-50ms': a threshold is not negative"),
         ("  services: {}", "  services: {qwen-hots: {path: /stats}}",
-         "blueprints/catalog/monitoring.yaml:22: scrape.services.qwen-hots: 'qwen-hots' is not a service of the catalog"),
+         '  services: {qwen-hots',
+         "scrape.services.qwen-hots: 'qwen-hots' is not a service of the catalog"),
         ("  services: {}", "  services: {qwen-host: {port: metrics}}",
-         "blueprints/catalog/monitoring.yaml:22: scrape.services.qwen-host.number: qwen-host: a metrics port other than http ('metrics') needs its number"),
+         '  services: {qwen-host: {port: metrics}}',
+         "scrape.services.qwen-host.number: qwen-host: a metrics port other than http ('metrics') needs its number"),
         ("    services: [auth-rbac]\n", "    services: [auth-rbca]\n",
-         "blueprints/catalog/monitoring.yaml:120: alerts[2].services[0]: 'auth-rbca' is not a service of the catalog"),
+         '    services: [auth-rbca]',
+         "alerts[{AuthLatencyHigh}].services[0]: 'auth-rbca' is not a service of the catalog"),
         ("    threshold: 1%\n", "    threshold: 1ms\n",
-         "blueprints/catalog/monitoring.yaml:134: alerts[3].threshold: 1ms does not fit this errors (values in ratio): give it in %"),
+         '    threshold: 1ms\n',
+         'alerts[{ServiceErrorRateHigh}].threshold: 1ms does not fit this errors (values in ratio): give it in %'),
         ("    threshold: 85%\n", "    threshold: 185%\n",
-         "blueprints/catalog/monitoring.yaml:247: alerts[12].threshold: '185%': a percentage is at most 100%"),
+         '    threshold: 185%',
+         "alerts[{CacheHitRateLow}].threshold: '185%': a percentage is at most 100%"),
         ("    duration: 3m\n", "    duration: 45s\n",
-         "blueprints/catalog/monitoring.yaml:297: alerts[15].duration: 45s is shorter than the window of two scrapes at the longest interval (1m)"),
+         '    duration: 45s',
+         'alerts[{RollbackErrorRateHigh}].duration: 45s is shorter than the window of two scrapes at the longest interval (1m)'),
         ("    quantile: 0.95\n    metric: http_request_duration_seconds\n    services: [api-gateway]\n",
          "    metric: http_request_duration_seconds\n    services: [api-gateway]\n",
-         "blueprints/catalog/monitoring.yaml:89: alerts[0].quantile: a quantile row needs quantile"),
+         '  - alert: ApiGatewayLatencyHigh',
+         'alerts[{ApiGatewayLatencyHigh}].quantile: a quantile row needs quantile'),
         ("    duration: 3m\n", "    duration: 3 minutes\n",
-         "blueprints/catalog/monitoring.yaml:297: alerts[15].duration: String should match pattern"),
+         '    duration: 3 minutes',
+         'alerts[{RollbackErrorRateHigh}].duration: String should match pattern'),
         ("    threshold: 100ms\n", "    threshold: 100ms\n    min_rate: 1\n",
-         "blueprints/catalog/monitoring.yaml:99: alerts[0].min_rate: a quantile row takes no min_rate (ratios only)"),
+         ('    threshold: 100ms\n', '    min_rate: 1\n'),
+         'alerts[{ApiGatewayLatencyHigh}].min_rate: a quantile row takes no min_rate (ratios only)'),
         ("    idle_alert: {alert: IdleColorErrorRateHigh, severity: warning}\n", "",
-         "blueprints/catalog/monitoring.yaml:289: alerts[15].idle_alert: a rollback row needs idle_alert: the idle color's verification alert"),
+         '  - alert: RollbackErrorRateHigh',
+         "alerts[{RollbackErrorRateHigh}].idle_alert: a rollback row needs idle_alert: the idle color's verification alert"),
         ("    idle_alert: {alert: IdleColorErrorRateHigh, severity: warning}\n",
          "    idle_alert: {alert: IdleColorHealthChecksFailing, severity: warning}\n",
-         "blueprints/catalog/monitoring.yaml:300: alerts[15].idle_alert: duplicate alert 'IdleColorHealthChecksFailing' (also alerts[14])"),
+         ('  - alert: RollbackErrorRateHigh', '    idle_alert:'),
+         "alerts[{RollbackErrorRateHigh}].idle_alert: duplicate alert 'IdleColorHealthChecksFailing' (also alerts[{RollbackHealthChecksFailing}])"),
         ("    gpu-host:                                          # assumed: the model hosts are FastAPI servers like the Python AI tier\n"
          "      instrumentation: prometheus-fastapi-instrumentator (status grouped by class)\n",
          "    python-ai-copy:\n      instrumentation: prometheus-fastapi-instrumentator (status grouped by class)\n",
-         "blueprints/catalog/monitoring.yaml:41: contract.tiers.python-ai-copy.[key]: Input should be 'go', 'python-ai' or 'gpu-host'"),
+         '    python-ai-copy:',
+         "contract.tiers.python-ai-copy.[key]: Input should be 'go', 'python-ai' or 'gpu-host'"),
         ("    min_rate: 0.1 ", "    min_rate: 0 ",
-         "blueprints/catalog/monitoring.yaml:284: alerts[14].min_rate: Input should be greater than 0"),
+         '    min_rate: 0 ',
+         'alerts[{RollbackHealthChecksFailing}].min_rate: Input should be greater than 0'),
     ],
     ids=["unknown-comparison", "negative-threshold", "unknown-service-override", "port-without-number",
          "unknown-service-in-row", "threshold-unit", "percent-over-100", "duration-below-window", "missing-input",
          "bad-duration", "min-rate-on-a-quantile", "rollback-without-idle-alert", "idle-alert-twice",
          "unknown-tier", "zero-min-rate"],
 )
-def test_a_bad_monitoring_row_is_one_line_naming_file_line_and_field(scratch, old, new, expected):
+def test_a_bad_monitoring_row_is_one_line_naming_file_line_and_field(scratch, old, new, anchor, expected):
     edit(scratch, MONITORING_FILE, old, new)
-    refuses_bad_input(scratch, expected)
+    refuses_bad_input(scratch, located(scratch, MONITORING_FILE, anchor, expected))
 
 
 def test_a_tier_without_a_contract_is_refused(scratch):
@@ -345,7 +360,8 @@ def test_a_tier_without_a_contract_is_refused(scratch):
     start = text.index("    gpu-host:  ")
     end = text.index("  services:", start)
     (scratch / MONITORING_FILE).write_text(text[:start] + text[end:])
-    refuses_bad_input(scratch, "blueprints/catalog/monitoring.yaml:28: contract.tiers: tier 'gpu-host' has services but no contract")
+    refuses_bad_input(scratch, located(scratch, MONITORING_FILE, ("contract:\n", "  tiers:"),
+                                       "contract.tiers: tier 'gpu-host' has services but no contract"))
 
 
 # --- every series an alert reads has a live source -----------------------------------------------
@@ -537,5 +553,6 @@ def test_local_has_no_routing(objects):
 def test_a_slack_receiver_without_its_channel_is_one_line_naming_file_line_and_field(scratch):
     edit(scratch, ENVIRONMENTS_FILE, '      warning: {name: platform-alerts, kind: slack, channel: "#therapeutic-ai-alerts"}\n',
          "      warning: {name: platform-alerts, kind: slack}\n")
-    refuses_bad_input(scratch, "blueprints/catalog/environments.yaml:122: environments[3].alerting.warning.channel: "
-                               "a slack receiver names its channel; no other kind has one")
+    refuses_bad_input(scratch, located(scratch, ENVIRONMENTS_FILE, "      warning: {name: platform-alerts, kind: slack}\n",
+                                       "environments[{production}].alerting.warning.channel: "
+                                       "a slack receiver names its channel; no other kind has one"))

@@ -7,13 +7,15 @@ and capacity. Nothing of it reaches the project's own catalog, registry or rende
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from blueprints.databases import registry
 from generator import yamlio
-from tests.conftest import PROJECT, gen, new_project, refuses_bad_input
+from blueprints.layout import SERVICES_FILE
+from tests.conftest import PROJECT, gen, located, new_project, refuses_bad_input
 from tests.fixtures.nats_store import Nats
 
 CHART = """\
@@ -25,7 +27,11 @@ CHART = """\
       nats: {registry: docker.io, repository: library/nats, tag: 2.10.22-alpine}
 """
 LOCAL_IMAGE = "  nats: {registry: docker.io, repository: library/nats, tag: 2.10.22-alpine}\n"
-SERVERS = {"local": 1, "development": 1, "staging": 1, "production": 3}
+SERVERS = {"production": 3}  # and 1 elsewhere
+
+
+def servers(env: str) -> int:
+    return SERVERS.get(env, 1)
 
 
 def add_nats(project: Path) -> None:
@@ -38,7 +44,7 @@ def add_nats(project: Path) -> None:
         name = re.match(r"  - name: (\S+)", line)
         env = name.group(1) if name else env
         if line.startswith("      scylladb: {"):
-            lines.append(f"      nats: {{servers: {SERVERS[env]}, cpu: 100m, memory: 128Mi, storage: 1Gi}}\n")
+            lines.append(f"      nats: {{servers: {servers(env)}, cpu: 100m, memory: 128Mi, storage: 1Gi}}\n")
     environments.write_text("".join(lines))
     databases = project / "blueprints/catalog/databases.yaml"
     text = databases.read_text()
@@ -75,7 +81,7 @@ def project(rendered) -> Path:
 def test_config_keys_and_endpoint(project):
     for env, host in (("local", "nats"), ("staging", "nats"), ("production", "nats")):
         data = read(project, env, "shared", "ConfigMap", f"{env}-config")["data"]
-        assert (data["nats_servers"], data["nats_host"], data["nats_port"]) == (str(SERVERS[env]), host, "4222")
+        assert (data["nats_servers"], data["nats_host"], data["nats_port"]) == (str(servers(env)), host, "4222")
 
 
 def test_network_policies(project):
@@ -124,16 +130,24 @@ def test_local_statefulset(project):
     assert read(project, "local", "shared", "Service", "nats")["spec"]["clusterIP"] == "None"
 
 
+def requested(report: str) -> dict[str, Decimal]:
+    """`gen capacity`'s REQUESTED column: cores and Gi."""
+    rows = (line.split() for line in report.splitlines()[1:5])
+    return {row[0]: Decimal(row[1].removesuffix("Gi")) for row in rows if row[0] in ("cpu", "storage")}
+
+
 def test_capacity_counts_it(rendered):
-    """Staging's committed figures (README: 14.02 cores, 265Gi) plus one NATS server of 100m and 1Gi."""
-    lines = {line.split()[0]: line.split() for line in rendered[1].splitlines()[1:5]}
-    assert lines["cpu"][1] == "14.12"
-    assert lines["storage"][1] == "266Gi"
+    """Staging's committed figures (`gen capacity staging` of the project) plus one NATS server of 100m and 1Gi."""
+    committed = gen(PROJECT, "capacity", "staging")
+    assert committed.exit_code == 0, committed.output
+    before, after = requested(committed.output), requested(rendered[1])
+    assert after == {"cpu": before["cpu"] + Decimal("0.1"), "storage": before["storage"] + 1}
 
 
 def test_nothing_leaks(project):
     """Unregistered again, the store is unknown to the catalog, and the project never heard of it."""
     assert registry.names() == ("postgres", "mongodb", "redis", "scylladb")
-    refuses_bad_input(project, "blueprints/catalog/services.yaml:92: services[9].databases[3]: 'nats' is not a store")
+    refuses_bad_input(project, located(project, SERVICES_FILE, ("    role: async processing\n", "    databases: "),
+                                       "services[{background-tasks}].databases[3]: 'nats' is not a store"))
     assert not list((PROJECT / "rendered").rglob("*nats*"))
     assert "nats" not in (PROJECT / "blueprints/catalog/databases.yaml").read_text()

@@ -64,7 +64,7 @@ def test_promote_changes_only_the_live_selectors_and_the_record_and_rollback_res
     assert b"production: {active: green, previous: blue, deployed: [blue, green]}" in after[RECORD]
     assert "Service api-gateway: selector version blue -> green" in result.output
     assert result.output.splitlines()[-1] == (
-        "gen promote production: 20 live Services switch from blue to green; commit, review, merge, then "
+        f"gen promote production: {len(SERVICES)} live Services switch from blue to green; commit, review, merge, then "
         "sync production-live, and sync production-shared (the rollback alerts watch green)")
 
     assert gen(project, "check").exit_code == 0

@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 import yaml
 
+from generator.catalog import ENVIRONMENTS_FILE
+from tests.conftest import PROJECT, located
 from tests.hostile.harness import Case, check_case, edit
 
 ENV = "local"  # the quickest environment to render: two parts
@@ -314,7 +316,8 @@ def long_environment(project: Path) -> None:
 OTHER = [
     # the name is a label value and a folder: the catalog refuses it before anything is rendered
     Gate(Case("environment name of 70 characters", long_environment, ("render", "l" * 70), code=2,
-              mentions=("blueprints/catalog/environments.yaml:13", "environments[0].name", "at most 63 characters"))),
+              mentions=(located(PROJECT, ENVIRONMENTS_FILE, "  - name: local\n", "environments[{local}].name: "),
+                        "at most 63 characters"))),
 ]
 
 
