@@ -15,7 +15,7 @@ from generator import yamlio
 from tests.conftest import PROJECT, find, part_objects
 from tests.test_databases import applications
 
-KEYS_DIR = Path("/work/shared/charts")
+KEYS_DIR = Path(__file__).parent / "charts"  # the pinned charts' key lists, in the repository
 
 
 def chart_keys(chart: str, version: str) -> dict[str, str]:
