@@ -80,14 +80,23 @@ def test_no_expression_is_expanded_inside_a_shell_script(workflow):
 
 def test_it_runs_the_readme_install_then_diff_check_validate(workflow):
     readme = (PROJECT / "README.md").read_text()
-    # the README's install (its promtool step is for the tests, which this workflow does not run)
-    install = re.search(r"^(?:\.ci/promtool && )?(python3 -m venv .venv && .venv/bin/pip install -e '\.\[test\]')",
+    # the README's install, promtool first: the tests evaluate the alerts with it (never skipped)
+    install = re.search(r"^(\.ci/promtool && python3 -m venv .venv && .venv/bin/pip install -e '\.\[test\]')",
                         readme, flags=re.MULTILINE)
     assert install
     runs = [step.get("run", "") for step in workflow["jobs"]["gen"]["steps"]]
+    assert runs.index(install.group(1)) < runs.index(".venv/bin/python -m pytest -q")
     assert runs.index(install.group(1)) < \
         next(i for i, r in enumerate(runs) if "gen diff --old-tree .base --format markdown" in r) < \
         runs.index(".venv/bin/gen check") < \
         next(i for i, r in enumerate(runs) if "gen validate --all --format junit" in r)
     base = next(s for s in workflow["jobs"]["gen"]["steps"] if s.get("with", {}).get("path") == ".base")
     assert base["with"]["ref"] == "${{ github.event.pull_request.base.sha }}"
+
+
+def test_the_local_run_of_the_job_has_a_stand_in_for_each_of_its_actions(workflow):
+    """.ci/pull-request plays the job's `uses:` steps by their effect: one for each action used."""
+    script = (PROJECT / ".ci/pull-request").read_text()
+    for step in workflow["jobs"]["gen"]["steps"]:
+        if "uses" in step:
+            assert f'action == "{step["uses"].split("@")[0]}"' in script, step["uses"]
