@@ -1,0 +1,69 @@
+"""The platform team's routine catalog changes (issue 24), each made as the README says: edits of
+`blueprints/catalog/` (and, for a deliberate change of a seed figure, its deviation entry in
+tests/seed.py), then `gen render --all`. tests/test_routine_changes.py and .ci/routine-changes
+make each in a copy of the project and prove the checks and the suite still pass."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tests.conftest import set_service_field
+
+SERVICES = Path("blueprints/catalog/services.yaml")
+ENVIRONMENTS = Path("blueprints/catalog/environments.yaml")
+SEED = Path("tests/seed.py")
+
+NOTIFICATIONS = """\
+  - name: notifications
+    tier: go
+    port: {port}
+    replicas: 2
+    role: patient and clinician notifications
+    calls: [auth-rbac]
+    databases: [postgres]
+    secrets: [database]
+"""
+
+
+def edit(project: Path, relative: Path, old: str, new: str) -> None:
+    path = project / relative
+    text = path.read_text()
+    assert text.count(old) == 1, f"{old!r} is not once in {relative}"
+    path.write_text(text.replace(old, new))
+
+
+def billing_production_replicas(project: Path) -> None:
+    """Production replicas of billing 2 -> 4, and the one-line deviation entry of the seed's figure."""
+    set_service_field(project, "billing", "replicas", "4")
+    edit(project, SEED, "DEVIATIONS: dict[tuple[str, str], tuple[object, str]] = {\n",
+         "DEVIATIONS: dict[tuple[str, str], tuple[object, str]] = {\n"
+         '    ("billing", "replicas"): (4, "invoice runs at month end need 4 in production"),\n')
+
+
+def notifications_service(project: Path) -> None:
+    """A 21st service, `notifications` (Go, calls auth-rbac, uses postgres), on the next free port."""
+    text = (project / SERVICES).read_text()
+    ports = {int(p) for p in re.findall(r"^    port: (\d+)$", text, flags=re.MULTILINE)}
+    port = next(p for p in range(8080, 9000) if p not in ports)
+    last_go = list(re.finditer(r"  - name: [a-z-]+\n    tier: go\n(?:    .*\n)*", text))[-1]
+    edit(project, SERVICES, last_go.group(0), last_go.group(0) + NOTIFICATIONS.format(port=port))
+
+
+def qa_environment(project: Path) -> None:
+    """A fifth environment `qa`: staging's profile, smaller, before production."""
+    text = (project / ENVIRONMENTS).read_text()
+    staging = re.search(r"  - name: staging\n(?:(?:    .*)?\n)*?(?=  - name: )", text).group(0)
+    qa = (staging.replace("name: staging", "name: qa")
+          .replace("-staging", "-qa").replace(".staging.", ".qa.")
+          .replace("replicas: {max: 2}", "replicas: {max: 1}")
+          .replace("workers: 3\n      cpu: 16\n      memory: 64Gi", "workers: 3\n      cpu: 12\n      memory: 48Gi"))
+    assert qa.count("qa") > 5, qa
+    edit(project, ENVIRONMENTS, staging, staging + qa)
+
+
+CHANGES = {
+    "billing-replicas": billing_production_replicas,
+    "notifications-service": notifications_service,
+    "qa-environment": qa_environment,
+}
