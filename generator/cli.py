@@ -251,6 +251,37 @@ def posture_command(project: Path, env: str, output: str) -> None:
             click.echo(line)
 
 
+@cli.command(name="graph")
+@click.argument("env", shell_complete=complete_environment)
+@click.option("--color", type=click.Choice([c.value for c in Color]), help="Only this color's pods (and the "
+              "color-less: stores, Prometheus, the ingress controller).")
+@click.option("--format", "output", type=click.Choice(["mermaid", "dot", "json"]), default="mermaid", show_default=True)
+@click.pass_obj
+def graph_command(project: Path, env: str, color: str | None, output: str) -> None:
+    """ENV's dependency graph as the cluster will enforce it: the committed NetworkPolicies
+    evaluated over the platform's pods, one edge per allowed source and target with its ports
+    (DNS left out). Mermaid (GitHub renders it), Graphviz DOT, or JSON."""
+    import json
+
+    from generator import arguments
+    from generator.catalog import load_catalog
+    from generator.posture import graph
+    from generator.validation.policies import Context
+    from generator.validation.run import environment_tree
+
+    catalog = load_catalog(project)
+    profile = arguments.environment(catalog, env)
+    if color and not profile.blue_green:
+        raise click.UsageError(f"{env} has no blue-green; drop --color")
+    ctx = Context(catalog, profile, environment_tree(project, catalog, profile).docs)
+    found = graph.edges(ctx.network, set(ctx.posture.namespaces), color, tuple(c.value for c in Color))
+    if output == "json":
+        click.echo(json.dumps(graph.as_json(env, found), indent=2))
+    else:
+        for line in graph.as_dot(env, found) if output == "dot" else graph.as_mermaid(found):
+            click.echo(line)
+
+
 @cli.command(name="rules")
 def rules_command() -> None:
     """The policy rules `gen validate` applies, by id."""
