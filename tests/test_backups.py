@@ -13,20 +13,9 @@ import pytest
 from blueprints.databases.backup import Backups, dump_command
 from generator import yamlio
 from tests.conftest import PROJECT, find, part_objects
+from tests.test_chart_keys import chart_keys  # read off the vendored charts (generator/vendor/keys.py)
 from tests.test_databases import applications
 
-KEYS_DIR = Path("/work/shared/charts")
-
-
-def chart_keys(chart: str, version: str) -> dict[str, str]:
-    """The pinned chart's key paths (`backup.cronjob.schedule`) -> their default's type."""
-    path = KEYS_DIR / f"{chart}-{version.lstrip('v') if chart != 'scylla' else version}.keys.txt"
-    keys = {}
-    for line in path.read_text().splitlines():
-        if line and not line.startswith("#"):
-            key, kind = line.split("\t")
-            keys[key] = kind
-    return keys
 
 
 def paths(node, prefix=""):
