@@ -75,7 +75,10 @@ class Values(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     def dump(self) -> dict:
-        return self.model_dump(by_alias=True, exclude_none=True, mode="json")
+        # serialize_as_any: a field declared as a base model (`Backup.cronjob: CronJob`) holding a
+        # subclass (PostgresCronJob) keeps the subclass's fields; by default pydantic writes the
+        # declared type's fields only, and the chart never saw the dump pods' policy and fsGroup
+        return self.model_dump(by_alias=True, exclude_none=True, mode="json", serialize_as_any=True)
 
 
 @dataclass(frozen=True)

@@ -165,7 +165,10 @@ def values(spec: MongoSpec, chart: Chart, storage_class: str | None, backup: Bac
     tls = Tls(
         image=Image.of(chart.images["nginx"]),
         replicaset=ReplicaSetTls(existingSecrets=[tls_secret(i) for i in range(spec.members)]) if replica_set else None,
-        standalone=None if replica_set else StandaloneTls(existingSecret=tls_secret(None)),
+        # 16.5.45's dump CronJob mounts `tls.standalone.existingSecret` whatever the architecture: in a
+        # replica set, member 0's Secret (the platform CA and a certificate of the same issuer); unset,
+        # the CronJob's secret volume had no secretName and the API server refused it
+        standalone=StandaloneTls(existingSecret=tls_secret(0 if replica_set else None)),
     )
     return MongodbValues(
         fullnameOverride=NAME, image=Image.of(chart.images["mongodb"]),
