@@ -223,10 +223,19 @@ def rules_command() -> None:
 @cli.command(name="check")
 @click.pass_obj
 def check_command(project: Path) -> None:
-    """Exit 1 if committed overlays/ or rendered/ differ from a fresh render. Writes nothing."""
+    """Exit 1 if committed overlays/ or rendered/ differ from a fresh render, or a vendored chart
+    under charts/ differs from charts/lock.yaml. Writes nothing."""
     from generator.progress import Progress
     from generator.render import check
+    from generator.vendor.lock import verify
 
+    tampered = verify(project)  # before rendering: a render reads these charts
+    for line in tampered:
+        click.echo(line)
+    if tampered:
+        click.echo(f"gen check: {len(tampered)} vendored charts differ from charts/lock.yaml; bring them in again "
+                   "with `gen chart import`")
+        raise click.exceptions.Exit(1)
     with Progress.on_terminal() as progress:
         changes = check(project, progress)
     print_check("gen check", changes, "--all")

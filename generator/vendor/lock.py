@@ -118,3 +118,19 @@ def check_folder(folder: Path, entry: LockedChart) -> list[str]:
     if digest != entry.files:
         return [f"files digest {digest} is not the locked {entry.files}: a vendored file was changed, added or removed"]
     return []
+
+
+def chart_registries(project: Path) -> dict[str, list[str]]:
+    """Per locked chart (its key in databases.yaml's `charts`), the image registries its default
+    values name: what a posture gate admits for the hydrated parts besides the catalog's pins."""
+    return {key: list(entry.registries) for key, entry in sorted(cached(project).charts.items())}
+
+
+def release_parts(catalog: object) -> dict[str, dict[str, str]]:
+    """Per environment, its release parts (`rendered/<env>/<release>/`) and the chart key each renders."""
+    out: dict[str, dict[str, str]] = {}
+    for env in catalog.environments.environments:  # type: ignore[attr-defined]
+        charts = catalog.databases.charts  # type: ignore[attr-defined]
+        keys = {(c.name, c.version): key for key, c in charts.items()}
+        out[env.name] = {r.name: keys[(r.chart.name, r.chart.version)] for r in catalog.store_releases(env.name)}  # type: ignore[attr-defined]
+    return out
