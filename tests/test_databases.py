@@ -25,9 +25,9 @@ def values(fresh) -> dict[str, dict]:
 
 
 def applications(objects, env: str) -> dict[str, dict]:
-    """The databases' Applications: in the `argocd` part, beside the ones that sync rendered/."""
-    return {o["spec"]["source"]["helm"]["releaseName"]: o for o in part_objects(objects, env, "argocd")
-            if o["kind"] == "Application" and "chart" in o["spec"]["source"]}
+    """The databases' Applications, by release: each syncs rendered/<env>/<release>/."""
+    return {o["metadata"]["labels"]["app.kubernetes.io/name"]: o for o in part_objects(objects, env, "argocd")
+            if o["kind"] == "Application" and o["metadata"]["labels"].get("app.kubernetes.io/component") == "database"}
 
 
 def test_production_argocd_holds_a_values_file_and_an_application_per_release(fresh, objects):

@@ -24,12 +24,13 @@ WAVE = "argocd.argoproj.io/sync-wave"
 
 
 def applications(objects, env: str) -> list[dict]:
-    """The Applications that sync rendered/ (the databases' Applications install charts instead)."""
+    """The Applications: every one syncs a folder of rendered/ (the databases' their hydrated releases)."""
     return [o for o in part_objects(objects, env, "argocd") if o["kind"] == "Application" and "path" in o["spec"]["source"]]
 
 
 def databases(objects, env: str) -> list[dict]:
-    return [o for o in part_objects(objects, env, "argocd") if o["kind"] == "Application" and "chart" in o["spec"]["source"]]
+    return [o for o in part_objects(objects, env, "argocd") if o["kind"] == "Application"
+            and o["metadata"]["labels"].get("app.kubernetes.io/component") == "database"]
 
 
 def wave(obj: dict) -> int:
@@ -59,8 +60,10 @@ def test_every_application_points_at_a_rendered_folder_of_this_repository(object
         assert source["directory"]["recurse"] is False  # helm-values/ are not manifests
         root = source["path"] == f"rendered/{env}/argocd"
         assert app["spec"]["project"] == ("therapeutic-ai-delivery" if root else "therapeutic-ai")
-        assert app["spec"]["destination"] == {"server": "https://kubernetes.default.svc",
-                                              "namespace": "argocd" if root else "therapeutic-ai"}
+        releases = {r.name: r.namespace for r in CATALOG.store_releases(env)}
+        part = PurePosixPath(source["path"]).name
+        namespace = "argocd" if root else (releases.get(part) or "therapeutic-ai")
+        assert app["spec"]["destination"] == {"server": "https://kubernetes.default.svc", "namespace": namespace}
 
 
 def covers(app: dict, path: PurePosixPath) -> bool:
