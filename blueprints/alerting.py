@@ -18,7 +18,8 @@ from constructs import Construct
 from blueprints import labels
 from blueprints.k8s import Manifest, api_objects
 from blueprints.model import Catalog, Environment, Receiver
-from blueprints.monitoring import COMPONENT, ROUTING_LABEL, monitored
+from blueprints.identities import monitored
+from blueprints.monitoring import COMPONENT, ROUTING_LABEL
 from blueprints.secrets import ALERT_RECEIVERS as RECEIVERS_SECRET
 
 API_VERSION = "monitoring.coreos.com/v1alpha1"

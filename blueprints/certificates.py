@@ -25,6 +25,7 @@ from blueprints import labels
 from blueprints.databases.store import in_cluster
 from blueprints.k8s import Manifest, api_objects
 from blueprints.model import Color, Environment, Issuer
+from blueprints.identities import colored
 from blueprints.tls_files import service_certificate
 from blueprints.secrets import ROTATION_ANNOTATION, ROTATION_DAYS, SYNC_WAVE, TLS, rotation_period
 
@@ -41,9 +42,10 @@ PRIVATE_KEY = {"algorithm": "ECDSA", "size": 256, "rotationPolicy": "Always"}
 PUBLIC = "api-gateway-public"
 
 
-def service_names(env: Environment, service: str) -> list[str]:
-    """What `service` is called by: its live Service, and each color's in a blue-green environment."""
-    hosts = [service, *(f"{service}-{color.value}" for color in Color)] if env.blue_green else [service]
+def service_names(env: Environment, service: str, colors: list[Color | None]) -> list[str]:
+    """What `service` is called by: its live Service, and each deployed color's in a blue-green
+    environment (a retired color's name is no name of the service any more)."""
+    hosts = [service, *(colored(service, color) for color in colors if color is not None)]
     return [name for host in hosts for name in in_cluster(host, env.namespace)]
 
 
@@ -78,7 +80,7 @@ def certificate(
     }
 
 
-def manifests_for(env: Environment, services: list[str], clients: list[str]) -> list[Manifest]:
+def manifests_for(env: Environment, services: list[str], clients: list[str], colors: list[Color | None]) -> list[Manifest]:
     """`clients`: workloads that call but are not called (the migration Jobs): their certificate
     names their own in-namespace name only, and brings them the CA."""
     if env.tls is None:
@@ -86,7 +88,7 @@ def manifests_for(env: Environment, services: list[str], clients: list[str]) -> 
     tls = env.tls
     return [
         certificate(env, PUBLIC, tls.public_issuer, [tls.public_host]),
-        *(certificate(env, service_certificate(svc), tls.internal_issuer, service_names(env, svc)) for svc in services),
+        *(certificate(env, service_certificate(svc), tls.internal_issuer, service_names(env, svc, colors)) for svc in services),
         *(certificate(env, service_certificate(c), tls.internal_issuer, in_cluster(c, env.namespace)) for c in clients),
         *(
             certificate(env, secret, tls.internal_issuer, dns_names, ips)
@@ -98,7 +100,8 @@ def manifests_for(env: Environment, services: list[str], clients: list[str]) -> 
 class PlatformCertificates(Construct):
     """The environment's cert-manager Certificates (nothing without `tls:`)."""
 
-    def __init__(self, scope: Construct, id: str, *, env: Environment, services: list[str], clients: list[str]) -> None:
+    def __init__(self, scope: Construct, id: str, *, env: Environment, services: list[str], clients: list[str],
+                 colors: list[Color | None]) -> None:
         super().__init__(scope, id)
-        self.manifests: list[Manifest] = manifests_for(env, services, clients)
+        self.manifests: list[Manifest] = manifests_for(env, services, clients, colors)
         api_objects(self, self.manifests)

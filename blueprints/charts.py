@@ -16,8 +16,11 @@ from blueprints.certificates import PlatformCertificates
 from blueprints.delivery import Delivery
 from blueprints.health import HEALTH_CHECK, HealthCheck
 from blueprints.live import LIVE, LiveServices
-from blueprints.migrations import SchemaMigrations, migrated_stores, migration_name
-from blueprints.monitoring import HTTP, PlatformMonitoring, metrics_port, monitored
+from blueprints.identities import colors, migrated_stores, migration_name
+from blueprints.migrations import SchemaMigrations
+from blueprints.identities import metrics_port, monitored
+from blueprints.monitoring import PlatformMonitoring
+from blueprints.monitoring_spec import HTTP
 from blueprints.network import NetworkIsolation
 from blueprints.secrets import PlatformSecrets
 from blueprints.model import Catalog, Color, Environment
@@ -68,7 +71,8 @@ class SharedChart(PartChart):
         self.record(PlatformSecrets(self, "secrets", env=env), "external-secrets")
         services = [s.name for s in catalog.services.services]
         migrations = [migration_name(store) for store in migrated_stores(catalog, env)]
-        self.record(PlatformCertificates(self, "certificates", env=env, services=services, clients=migrations),
+        self.record(PlatformCertificates(self, "certificates", env=env, services=services, clients=migrations,
+                                         colors=colors(catalog, env)),
                     "certificates")
         release = catalog.release(env.name)
         if release:

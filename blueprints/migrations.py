@@ -23,6 +23,7 @@ from constructs import Construct
 
 from blueprints import argocd, labels, scanners
 from blueprints.databases.spec import Migration
+from blueprints.identities import migration_image, migration_name
 from blueprints.k8s import Manifest, api_objects
 from blueprints.model import Catalog, Color, Environment
 from blueprints.secrets import DATABASE, certificate_volume, secret_volume
@@ -31,16 +32,6 @@ from blueprints.security import container_security_context, pod_security_context
 COMPONENT = "migration"
 RESOURCES = {"requests": {"cpu": "50m", "memory": "128Mi"}, "limits": {"cpu": "500m", "memory": "256Mi"}}
 DEADLINE_SECONDS = 1800  # a migration that takes longer than this should not block a sync silently
-
-
-def migration_name(store: str) -> str:
-    """The Job's, its ServiceAccount's and its pods' name (the NetworkPolicy selects it)."""
-    return f"migrate-{store}"
-
-
-def migrated_stores(catalog: Catalog, env: Environment) -> list[str]:
-    """The stores whose migration Jobs run in `env`: those with a migration, where Argo CD syncs."""
-    return list(catalog.databases.migrations.jobs) if env.argocd else []
 
 
 def migration_job(env: Environment, store: str, migration: Migration, image: str, command: list[str],
@@ -91,10 +82,6 @@ def migration_job(env: Environment, store: str, migration: Migration, image: str
     return [account_object, job]
 
 
-def image_of(env: Environment, migration: Migration, color: Color | None) -> str:
-    return f"{env.images.registry}/{migration.image}:{env.images.tag_for(color)}"
-
-
 class SchemaMigrations(Construct):
     """The PreSync migration Jobs of one services part (none where Argo CD does not sync)."""
 
@@ -105,6 +92,6 @@ class SchemaMigrations(Construct):
             return
         hook = {argocd.HOOK: "PreSync", argocd.HOOK_DELETE_POLICY: "BeforeHookCreation"}
         for store, migration in catalog.databases.migrations.jobs.items():
-            self.manifests += migration_job(env, store, migration, image_of(env, migration, color), migration.command,
+            self.manifests += migration_job(env, store, migration, migration_image(env, migration, color), migration.command,
                                             migration_name(store), hook)
         api_objects(self, self.manifests)

@@ -20,15 +20,20 @@ from blueprints.databases.spec import DatabaseCatalog, DatabasesSpec, known
 from blueprints.databases.store import Chart, Placement, Scrape, Store
 from blueprints.databases.store import Release as StoreRelease
 from blueprints.enums import PHI_BEARING, Color, GpuMode, Tier  # the models' enumerations live in a leaf
+from blueprints.identities import system_namespace
 from blueprints.monitoring_spec import MonitoringCatalog
 from blueprints.quantity import GPU_RESOURCE, parse_bytes, parse_cpu
-from blueprints.types import TAG_PATTERN, Bytes, CatalogProblem, Cpu, Digest, Strict, Tag
+from blueprints import names
+from blueprints.types import (
+    Bytes, CatalogProblem, ConfigKey, Cpu, Digest, DnsLabel, DnsSubdomain, Image, Int32, LabelKey, Labels, Registry,
+    Strict, Tag,
+)
 
 # Service names become Service objects, which need DNS-1035 labels (DNS-1123 labels that start
 # with a letter); colored parts append "-green", so leave room for the longest suffix.
 COLOR_SUFFIX_ROOM = len("-green")
-DNS_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
 MAX_SERVICE_NAME = 63 - COLOR_SUFFIX_ROOM
+SETTING_KEY = re.compile(r"[a-z][a-z0-9_]*")  # snake_case: an environment variable's name too
 # names of objects the platform runs beside the services, in the services' namespace
 HEALTH_CHECK = "health-check"  # the post-sync health check Job (blueprints/health.py)
 DEFAULT_DENY = "default-deny"  # the namespace's NetworkPolicy that denies what no other allows
@@ -71,7 +76,7 @@ class Service(Strict):
     name: str
     tier: Tier
     port: int = Field(ge=1, le=65535)
-    replicas: int = Field(ge=0, description="production replicas (the seed's production-config)")
+    replicas: Int32 = Field(ge=0, description="production replicas (the seed's production-config)")
     role: str
     resources: Resources | None = None
     model: str | None = Field(default=None, description="GPU hosts: the model served on GPU nodes")
@@ -86,16 +91,23 @@ class Service(Strict):
     @field_validator("name")
     @classmethod
     def _dns_label(cls, name: str) -> str:
-        if not DNS_LABEL.match(name):
-            raise ValueError(
-                f"{name!r} is not a DNS-1035 label (lower-case letters, digits and '-', "
-                "starting with a letter, not ending with '-')"
-            )
+        problem = names.name_problem("Service", name)  # a DNS-1035 label
+        if problem:
+            raise ValueError(problem)
         if len(name) > MAX_SERVICE_NAME:
             raise ValueError(
                 f"{name!r} is {len(name)} characters; at most {MAX_SERVICE_NAME} leave room for '-green'"
             )
         return name
+
+    @field_validator("secrets")
+    @classmethod
+    def _secrets_once(cls, secrets: list[str]) -> list[str]:
+        """Each secret is a volume and a mount path of the pod: twice would be two of each."""
+        for position, secret in enumerate(secrets):
+            if secret in secrets[:position]:
+                raise CatalogProblem((position,), f"{secret!r} is listed twice (one volume and mount path per secret)")
+        return secrets
 
     @field_validator("databases")
     @classmethod
@@ -172,8 +184,11 @@ class ServiceCatalog(Strict):
     @field_validator("settings")
     @classmethod
     def _settings_keys(cls, settings: dict[str, str]) -> dict[str, str]:
-        for key in settings:
-            if not re.match(r"^[a-z][a-z0-9_]*$", key) or key.endswith("_replicas"):
+        for key in settings:  # a key of <env>-config: a ConfigMap key, and an environment variable's name
+            problem = names.config_key_problem(key)
+            if problem:
+                raise CatalogProblem((key,), problem)
+            if not SETTING_KEY.fullmatch(key) or key.endswith("_replicas"):
                 raise CatalogProblem((key,), f"{key!r} is not a snake_case setting key (and *_replicas is reserved)")
         return settings
 
@@ -184,7 +199,7 @@ class ServiceCatalog(Strict):
 class ReplicaPolicy(Strict):
     """How an environment derives replicas from the catalog's production counts."""
 
-    max: int | None = Field(default=None, ge=1, description="cap on each service's replicas; none = as catalogued")
+    max: Int32 | None = Field(default=None, ge=1, description="cap on each service's replicas; none = as catalogued")
 
     def apply(self, catalogued: int) -> int:
         return catalogued if self.max is None else min(catalogued, self.max)
@@ -193,9 +208,9 @@ class ReplicaPolicy(Strict):
 class Images(Strict):
     """Where an environment pulls images from. Image references are built only by `image_for`."""
 
-    registry: str = Field(pattern=r"^[a-z0-9.:-]+(/[a-z0-9._-]+)*$")
+    registry: Registry
     tag: Tag
-    color_tags: dict[Color, str] = Field(default_factory=dict, description="per-color tag, for a release in one color")
+    color_tags: dict[Color, Tag] = Field(default_factory=dict, description="per-color tag, for a release in one color")
     digests: dict[str, Digest] = Field(
         default_factory=dict, description="'<service>:<tag>' -> the digest the release recorded for it"
     )
@@ -210,10 +225,8 @@ class Images(Strict):
     @field_validator("color_tags")
     @classmethod
     def _colors_not_latest(cls, tags: dict[Color, str]) -> dict[Color, str]:
-        for color, tag in tags.items():
+        for tag in tags.values():
             cls._not_latest(tag)
-            if not re.match(TAG_PATTERN, tag):
-                raise CatalogProblem((color.value,), f"{tag!r} is not a valid image tag")
         return tags
 
     def tag_for(self, color: Color | None) -> str:
@@ -224,21 +237,31 @@ class Images(Strict):
         digest = self.digests.get(f"{service}:{tag}")
         return f"{self.registry}/{service}:{tag}" + (f"@{digest}" if digest else "")
 
+    @model_validator(mode="after")
+    def _images_are_references(self) -> "Images":
+        """The longest reference this registry and tag make (the services' names are checked
+        on their own) is one the container runtime parses."""
+        for color in (None, *self.color_tags):
+            problem = names.image_problem(f"{self.registry}/{'x' * MAX_SERVICE_NAME}:{self.tag_for(color)}")
+            if problem:
+                raise CatalogProblem(("registry",), problem.replace("x" * MAX_SERVICE_NAME, "<service>"))
+        return self
+
 
 class GpuNodes(Strict):
-    count: int = Field(ge=1)
-    gpus_per_node: int = Field(ge=1)
-    node_selector: dict[str, str] = Field(default_factory=lambda: {f"{GPU_RESOURCE}.present": "true"})
-    taint_key: str = GPU_RESOURCE
+    count: Int32 = Field(ge=1)
+    gpus_per_node: Int32 = Field(ge=1)
+    node_selector: Labels = Field(default_factory=lambda: {f"{GPU_RESOURCE}.present": "true"})
+    taint_key: LabelKey = GPU_RESOURCE
 
 
 class VaultCa(Strict):
     """Where the CA that signed Vault's certificate is (a ConfigMap or Secret key), for External Secrets."""
 
     type: Literal["ConfigMap", "Secret"] = "ConfigMap"
-    name: str = Field(default="vault-ca", description="assumed: installed with External Secrets")
-    key: str = "ca.crt"
-    namespace: str = "external-secrets"
+    name: DnsSubdomain = Field(default="vault-ca", description="assumed: installed with External Secrets")
+    key: ConfigKey = "ca.crt"
+    namespace: DnsLabel = "external-secrets"
 
 
 class Vault(Strict):
@@ -248,20 +271,20 @@ class Vault(Strict):
     path: str = Field(default="secret", description="the KV v2 mount")
     auth_mount: str = Field(default="kubernetes", description="Vault's Kubernetes auth mount path")
     role: str
-    service_account: str = "external-secrets"
-    service_account_namespace: str = "external-secrets"
+    service_account: DnsSubdomain = "external-secrets"
+    service_account_namespace: DnsLabel = "external-secrets"
     ca: VaultCa = VaultCa()
 
 
 class Issuer(Strict):
     kind: Literal["ClusterIssuer", "Issuer"] = "ClusterIssuer"
-    name: str
+    name: DnsSubdomain
 
 
 class Tls(Strict):
     """cert-manager: the API gateway's public name and the issuers of public and internal certificates."""
 
-    public_host: str = Field(pattern=r"^[a-z0-9.-]+$")
+    public_host: DnsSubdomain = Field(description="a DNS name (a certificate's and an Ingress's host)")
     public_issuer: Issuer
     internal_issuer: Issuer
 
@@ -270,7 +293,7 @@ class Receiver(Strict):
     """Where Alertmanager sends a route's alerts. Its URL or key is never here: it is the key
     `<name>` of Secret `alertmanager-receivers`, from Vault (blueprints/secrets.py)."""
 
-    name: str = Field(pattern=r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", description="the receiver, and its Secret key")
+    name: DnsLabel = Field(description="the receiver, and its Secret key")
     kind: Literal["pagerduty", "slack", "webhook"] = Field(description="pagerduty: a routing key; slack, webhook: a URL")
     channel: str | None = Field(default=None, pattern=r"^[#@][a-z0-9._-]+$", description="slack: the channel")
 
@@ -308,8 +331,8 @@ class Cluster(Strict):
     """The cluster an environment declares; `gen capacity` holds the environment to it."""
 
     description: str
-    workers: int = Field(ge=1)
-    cpu: int = Field(ge=1, description="cores across the workers")
+    workers: Int32 = Field(ge=1)
+    cpu: Int32 = Field(ge=1, description="cores across the workers")
     memory: Bytes
     storage: Bytes = Field(description="persistent storage")
     gpu_nodes: GpuNodes | None = None
@@ -328,7 +351,7 @@ class Environment(Strict):
     compliance: Literal["none", "basic", "hipaa-like", "full-hipaa"]
     data_class: Literal["synthetic", "de-identified", "anonymized", "real-phi"]
     blue_green: bool
-    namespace: str = Field(default="therapeutic-ai", pattern=r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+    namespace: DnsLabel = "therapeutic-ai"
     replicas: ReplicaPolicy
     images: Images
     gpu_hosts: GpuMode
@@ -344,6 +367,14 @@ class Environment(Strict):
     vault: Vault | None = Field(default=None, description="secrets from Vault through External Secrets (not local)")
     tls: Tls | None = Field(default=None, description="certificates from cert-manager (not local)")
     alerting: Alerting | None = Field(default=None, description="the alerts' receivers (where Argo CD syncs: not local)")
+
+    @field_validator("namespace")
+    @classmethod
+    def _not_a_system_namespace(cls, namespace: str) -> str:
+        if system_namespace(namespace):
+            raise ValueError(f"{namespace!r} belongs to Kubernetes, Argo CD or an operator the platform relies on: "
+                             "an environment never runs there")
+        return namespace
 
     @model_validator(mode="after")
     def _gpu_mode_fits_cluster(self) -> "Environment":
@@ -403,7 +434,7 @@ class Delivery(Strict):
 
     repository: str = Field(pattern=r"^(https://|ssh://|git@)\S+$", description="this repository's URL, as Argo CD reaches it")
     revision: str = Field(default="main", pattern=r"^[A-Za-z0-9._/-]+$", description="the branch or tag Argo CD syncs")
-    health_check_image: str = Field(description="an image with curl and /bin/sh: the post-sync health check runs it")
+    health_check_image: Image = Field(description="an image with curl and /bin/sh: the post-sync health check runs it")
 
 
 class EnvironmentCatalog(Strict):

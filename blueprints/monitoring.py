@@ -29,7 +29,8 @@ from blueprints import labels
 from blueprints.k8s import Manifest, api_objects
 from blueprints.exporters import EXPORTERS
 from blueprints.model import Catalog, Color, Environment, Release, Service
-from blueprints.monitoring_spec import HTTP, Alert, MonitoringCatalog, selector_parts
+from blueprints.identities import monitored
+from blueprints.monitoring_spec import Alert, selector_parts
 
 API_VERSION = "monitoring.coreos.com/v1"
 COMPONENT = "monitoring"
@@ -44,17 +45,6 @@ HUMANIZE = {
     "percent": '{{ $value | printf "%.1f" }}%',
     "count": '{{ $value | printf "%.0f" }}',
 }
-
-
-def monitored(env: Environment) -> bool:
-    """Whether the environment has a Prometheus Operator (CRDs and a Prometheus): those Argo CD syncs."""
-    return env.argocd
-
-
-def metrics_port(monitoring: MonitoringCatalog, service: Service) -> tuple[str, int]:
-    """(name, number) of the port a service serves its metrics on."""
-    scrape = monitoring.scrape.for_service(service.name)
-    return scrape.port, service.port if scrape.port == HTTP else scrape.number  # type: ignore[return-value]
 
 
 # --- ServiceMonitors --------------------------------------------------------------------------
@@ -94,8 +84,19 @@ def number(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
+def string(value: str) -> str:
+    """A PromQL string literal: every catalog value goes into an expression through it, escaped,
+    so that no value (a quote, a backslash, a newline) can end the string and add PromQL."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'
+
+
+def matcher(label: str, operator: str, value: str) -> str:
+    return f"{label}{operator}{string(value)}"
+
+
 def any_of(label: str, names: list[str]) -> str:
-    return f'{label}="{names[0]}"' if len(names) == 1 else f'{label}=~"{"|".join(sorted(names))}"'
+    return matcher(label, "=", names[0]) if len(names) == 1 else matcher(label, "=~", "|".join(sorted(names)))
 
 
 class Expressions:
@@ -112,20 +113,20 @@ class Expressions:
         """`metric` with the row's namespace, service and (for a series' own color) color matchers."""
         alert = self.alert
         name, own = selector_parts(metric)
-        matchers = [f'{alert.namespace_label}="{self.env.namespace}"']
+        matchers = [matcher(alert.namespace_label, "=", self.env.namespace)]
         chosen = self.services if services is None else services
         if alert.services:
             matchers.append(any_of(alert.service_label, [s.name for s in chosen]))
         if self.color is not None and alert.color == "series":
-            matchers.append(f'{labels.VERSION}="{self.color.value}"')
+            matchers.append(matcher(labels.VERSION, "=", self.color.value))
         return f"{name}{{{','.join([*matchers, *own, *extra])}}}"
 
     def rate(self, selector: str) -> str:
         text = f"rate({selector}[{self.window}])"
         if self.color is not None and self.alert.color == "pod-labels":
             # the series carry no pod labels: take the pod's color from kube-state-metrics
-            pods = (f'{COLOR_SOURCE}{{{self.alert.namespace_label}="{self.env.namespace}",'
-                    f'label_{labels.VERSION}="{self.color.value}"}}')
+            pods = (f'{COLOR_SOURCE}{{{matcher(self.alert.namespace_label, "=", self.env.namespace)},'
+                    f'{matcher(f"label_{labels.VERSION}", "=", self.color.value)}}}')
             text += (f" * on ({self.alert.namespace_label}, pod) group_left ({labels.VERSION}) "
                      f'label_replace({pods}, "{labels.VERSION}", "$1", "label_{labels.VERSION}", "(.+)")')
         return text
@@ -151,7 +152,7 @@ class Expressions:
             tier = self.table.contract.tiers[service.tier.value]
             errors.setdefault((tier.requests, tier.status_label, tier.server_errors), []).append(service)
             requests.setdefault(tier.requests, []).append(service)
-        numerator = [self.summed(self.selector(metric, group, [f'{label}=~"{pattern}"']))
+        numerator = [self.summed(self.selector(metric, group, [matcher(label, "=~", pattern)]))
                      for (metric, label, pattern), group in errors.items()]
         denominator = [self.summed(self.selector(metric, group)) for metric, group in requests.items()]
         return self.either(numerator, "or"), self.either(denominator, "or")
@@ -191,7 +192,7 @@ def colors(alert: Alert, env: Environment, release: Release | None) -> list[tupl
     if alert.action != "rollback" or release is None:
         return [(None, True)]
     idle = Color.GREEN if release.active is Color.BLUE else Color.BLUE
-    return [(release.active, True), (idle, False)]
+    return [(release.active, True), *([(idle, False)] if idle in release.deployed else [])]
 
 
 def rule(alert: Alert, env: Environment, catalog: Catalog, color: Color | None, serves: bool) -> dict[str, Any]:
@@ -237,7 +238,7 @@ def target_rules(catalog: Catalog, env: Environment) -> list[dict[str, Any]]:
     """Per scrape job: a target that does not answer, and a job with no target at all."""
     targets = catalog.monitoring.targets
     jobs = scrape_jobs(catalog, env)
-    namespace = f'namespace="{env.namespace}"'
+    namespace = matcher("namespace", "=", env.namespace)
     rule_labels = {"severity": targets.severity, "namespace": env.namespace}
     return [
         {
@@ -253,7 +254,7 @@ def target_rules(catalog: Catalog, env: Environment) -> list[dict[str, Any]]:
         },
         {
             "alert": "ScrapeJobMissing",
-            "expr": " or ".join(f'absent(up{{{namespace},job="{job}"}})' for job in jobs),
+            "expr": " or ".join(f"absent(up{{{namespace},{matcher('job', '=', job)}}})" for job in jobs),
             "for": targets.duration,
             "labels": rule_labels,
             "annotations": {

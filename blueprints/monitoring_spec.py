@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from blueprints.types import CatalogProblem, Strict
+from blueprints.types import CatalogProblem, DnsLabel, Labels, Strict
 
 if TYPE_CHECKING:
     from blueprints.model import Color
@@ -31,8 +31,9 @@ DURATION = r"^([0-9]+y)?([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?([0-9]
 _DURATION_PART = re.compile(r"([0-9]+)(ms|y|w|d|h|m|s)")
 _SECONDS = {"ms": Decimal("0.001"), "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "y": 31536000}
 # A metric name with optional label matchers: http_requests_total{code=~"5.."}
-_MATCHER = r'[a-zA-Z_][a-zA-Z0-9_]*(=|!=|=~|!~)"[^"\\]*"'
+_MATCHER = r'[a-zA-Z_][a-zA-Z0-9_]*(=|!=|=~|!~)"[^"\\\x00-\x1f\x7f]*"'
 SELECTOR = re.compile(rf"^(?P<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{{(?P<matchers>{_MATCHER}(,{_MATCHER})*)\}})?$")
+STATUS_PATTERN = re.compile(r"[A-Za-z0-9.|()\[\]*+?^$-]+")
 _THRESHOLD = re.compile(r"^(?P<number>-?[0-9]+(\.[0-9]+)?)(?P<unit>ms|s|h|%)?$")
 # The one rule for windows and `for` (README, "Monitoring"): a rate or quantile reads a window of
 # two scrape intervals, the shortest in which rate() always has two samples, and holds for the
@@ -63,7 +64,7 @@ def duration(total: Decimal | int) -> str:
 
 def selector_parts(selector: str) -> tuple[str, list[str]]:
     """(metric name, its own matchers) of `name{a="b",...}`."""
-    match = SELECTOR.match(selector)
+    match = SELECTOR.fullmatch(selector)
     assert match, selector
     matchers = match.group("matchers") or ""
     return match.group("name"), [m.group(0) for m in re.finditer(_MATCHER, matchers)]
@@ -72,9 +73,9 @@ def selector_parts(selector: str) -> tuple[str, list[str]]:
 class Prometheus(Strict):
     """The Prometheus (run by the Prometheus Operator) that scrapes the platform."""
 
-    namespace: str = Field(pattern=DNS_LABEL, description="where it runs; its pods reach the services' metrics ports")
-    pod_labels: dict[str, str] = Field(min_length=1, description="labels of its pods (the NetworkPolicy peer)")
-    object_labels: dict[str, str] = Field(
+    namespace: DnsLabel = Field(description="where it runs; its pods reach the services' metrics ports")
+    pod_labels: Labels = Field(min_length=1, description="labels of its pods (the NetworkPolicy peer)")
+    object_labels: Labels = Field(
         default_factory=dict, description="labels its serviceMonitorSelector and ruleSelector match"
     )
     evaluation_interval: Duration = Field(
@@ -151,6 +152,19 @@ class TierContract(Strict):
     server_errors: str = Field(min_length=1, description="a regular expression on status_label: a server error")
     metrics: list[str] = Field(min_length=1, description="every metric name the tier serves that an alert may read")
 
+    @field_validator("server_errors")
+    @classmethod
+    def _status_pattern(cls, pattern: str) -> str:
+        """It goes into PromQL as a matcher's string: a regular expression on status values, of
+        characters that need no escape there (no quote, backslash, brace, space or `#`)."""
+        if not STATUS_PATTERN.fullmatch(pattern):
+            raise ValueError(f"{pattern!r} is not a status pattern: letters, digits and . | ( ) [ ] * + ? ^ $ - only")
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"{pattern!r} is not a regular expression: {exc}") from None
+        return pattern
+
     @model_validator(mode="after")
     def _requests_served(self) -> "TierContract":
         if self.requests not in self.metrics:
@@ -208,7 +222,7 @@ class Alert(Strict):
     """
 
     alert: str = Field(pattern=r"^[A-Z][A-Za-z0-9]*$", description="the alert's name")
-    concern: str = Field(pattern=DNS_LABEL, description="rows of one concern make one PrometheusRule")
+    concern: DnsLabel = Field(description="rows of one concern make one PrometheusRule")
     what: str = Field(min_length=1, description="what is measured, in words (the alert's summary)")
     seed: str = Field(min_length=1, description="the seed's own words for this threshold")
     measure: Measure
@@ -245,7 +259,7 @@ class Alert(Strict):
             value = str(value)
         if not isinstance(value, str):
             return value
-        match = _THRESHOLD.match(value.strip())
+        match = _THRESHOLD.fullmatch(value.strip())
         if not match:
             raise ValueError(f"{value!r} is not a threshold: a number, then ms, s or % (or no unit for a count)")
         if match.group("number").startswith("-"):
@@ -258,14 +272,14 @@ class Alert(Strict):
     @classmethod
     def _selectors(cls, selectors: list[str] | None) -> list[str] | None:
         for position, selector in enumerate(selectors or []):
-            if not SELECTOR.match(selector):
+            if not SELECTOR.fullmatch(selector):
                 raise CatalogProblem((position,), f"{selector!r} is not a metric name with optional {{label=\"value\"}} matchers")
         return selectors
 
     @field_validator("metric")
     @classmethod
     def _metric(cls, selector: str | None) -> str | None:
-        if selector is not None and not SELECTOR.match(selector):
+        if selector is not None and not SELECTOR.fullmatch(selector):
             raise ValueError(f"{selector!r} is not a metric name with optional {{label=\"value\"}} matchers")
         return selector
 
@@ -273,7 +287,7 @@ class Alert(Strict):
     @classmethod
     def _label_names(cls, names: list[str] | None) -> list[str] | None:
         for position, name in enumerate(names or []):
-            if not re.match(LABEL_NAME, name):
+            if not re.fullmatch(LABEL_NAME, name):
                 raise CatalogProblem((position,), f"{name!r} is not a Prometheus label name")
         return names
 
@@ -317,13 +331,13 @@ class Alert(Strict):
 
     @property
     def threshold_number(self) -> Decimal:
-        match = _THRESHOLD.match(self.threshold)
+        match = _THRESHOLD.fullmatch(self.threshold)
         assert match
         return Decimal(match.group("number"))
 
     @property
     def threshold_unit(self) -> str | None:
-        match = _THRESHOLD.match(self.threshold)
+        match = _THRESHOLD.fullmatch(self.threshold)
         assert match
         return match.group("unit")
 

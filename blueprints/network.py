@@ -21,13 +21,13 @@ from constructs import Construct
 from blueprints import argocd, labels
 from blueprints.databases.store import Store
 from blueprints.health import HEALTH_CHECK
-from blueprints.migrations import migrated_stores, migration_name
+from blueprints.identities import INGRESS_NAMESPACE, colored, colors
+from blueprints.identities import migrated_stores, migration_name
 from blueprints.k8s import Manifest, api_objects
 from blueprints.model import DEFAULT_DENY, Catalog, Color, Environment, Service
 from blueprints.platform import sync_wave
-from blueprints.monitoring import metrics_port, monitored
+from blueprints.identities import metrics_port, monitored
 
-INGRESS_NAMESPACE = "ingress-nginx"  # assumed: where the ingress controller that fronts api-gateway runs
 NAMESPACE_NAME = "kubernetes.io/metadata.name"
 DNS = {
     "to": [{
@@ -55,11 +55,6 @@ def own(name: str, color: Color | None) -> dict[str, Any]:
     return {"matchLabels": {labels.NAME: name, **({labels.VERSION: color.value} if color else {})}}
 
 
-def colors(env: Environment) -> list[Color | None]:
-    """The colors policies are written for: each one in a blue-green environment, else none."""
-    return list(Color) if env.blue_green else [None]
-
-
 def database_peer(store: Store) -> dict[str, Any]:
     """Where a store's pods are, as a NetworkPolicy peer: namespaces of its own (ScyllaDB's
     datacenters), or its pods in the platform's."""
@@ -69,15 +64,12 @@ def database_peer(store: Store) -> dict[str, Any]:
     return {"podSelector": store.pods()}
 
 
-def colored(name: str, color: Color | None) -> str:
-    return f"{name}-{color.value}" if color else name
-
-
-def policy(env: Environment, name: str, selector: dict[str, Any], ingress: list, egress: list) -> Manifest:
+def policy(env: Environment, name: str, selector: dict[str, Any], ingress: list, egress: list,
+           namespace: str | None = None) -> Manifest:
     return {
         "apiVersion": "networking.k8s.io/v1",
         "kind": "NetworkPolicy",
-        "metadata": {"name": name, "namespace": env.namespace, **sync_wave(env, argocd.CONFIGURATION_WAVE)},
+        "metadata": {"name": name, "namespace": namespace or env.namespace, **sync_wave(env, argocd.CONFIGURATION_WAVE)},
         "spec": {"podSelector": selector, "policyTypes": ["Ingress", "Egress"], "ingress": ingress, "egress": egress},
     }
 
@@ -90,7 +82,7 @@ class NetworkIsolation(Construct):
         services = catalog.services.services
         self.manifests: list[Manifest] = [policy(env, DEFAULT_DENY, {}, [], [])]
         stores = env.stores()
-        for color in colors(env):
+        for color in colors(catalog, env):
             for service in services:
                 self.manifests.append(self.service_policy(env, service, services, stores, self.scraper(catalog, env, service), color))
             if env.argocd:
@@ -99,12 +91,15 @@ class NetworkIsolation(Construct):
         for name in migrated:
             self.manifests.append(self.migration_policy(env, stores[name]))  # one for both colors' Jobs
         for store in stores.values():
-            if store.own_namespaces():
-                continue  # its pods run outside the platform's namespace
             exporter = store.exporter if monitored(env) else None
             scraper = self.prometheus_ingress(catalog, exporter.port) if exporter else None
             users = [s.name for s in services if store.name in s.databases]
             users += [migration_name(store.name)] if store.name in migrated else []
+            if store.own_namespaces():  # its pods run in namespaces of its own: each denies by default too
+                for namespace in store.own_namespaces():
+                    self.manifests.append(policy(env, f"{DEFAULT_DENY}-{namespace}", {}, [], [], namespace))
+                    self.manifests.append(self.database_policy(env, store, users, scraper, namespace))
+                continue
             self.manifests.append(self.database_policy(env, store, users, scraper))
             if store.backup_pods() is not None:
                 self.manifests.append(self.backup_policy(env, store))
@@ -174,15 +169,27 @@ class NetworkIsolation(Construct):
         return policy(env, f"{store.name}-backup", store.backup_pods(), [], egress)
 
     @staticmethod
-    def database_policy(env: Environment, store: Store, users: list[str], scraper: dict[str, Any] | None = None) -> Manifest:
+    def database_policy(env: Environment, store: Store, users: list[str], scraper: dict[str, Any] | None = None,
+                        namespace: str | None = None) -> Manifest:
         """A store's pods: in from its users on its port, from each other on the ports its pods
-        speak among themselves (replication, cluster bus) and, with `scraper`, from Prometheus on its
-        exporter's port; out to each other and DNS."""
+        speak among themselves (replication, cluster bus, a datacenter's gossip with the others)
+        and, with `scraper`, from Prometheus on its exporter's port; out to each other and DNS.
+        `namespace`: one of the store's own namespaces (its users are then in the platform's)."""
         pods = store.pods()
-        ingress = [{"from": [{"podSelector": pods}], "ports": tcp(*store.peer_ports)}]
+        peers = {"podSelector": pods}
+        callers = {"podSelector": named(users)}
+        if namespace is not None:
+            peers = {**database_peer(store), "podSelector": pods}
+            callers = {"namespaceSelector": {"matchLabels": {NAMESPACE_NAME: env.namespace}}, **callers}
+        ingress = [{"from": [peers], "ports": tcp(*store.peer_ports)}]
         if users:
-            ingress.insert(0, {"from": [{"podSelector": named(users)}], "ports": tcp(store.port)})
+            ingress.insert(0, {"from": [callers], "ports": tcp(store.port)})
         if scraper is not None:
             ingress.append(scraper)
-        egress = [{"to": [{"podSelector": pods}], "ports": tcp(*store.peer_ports)}, DNS]
-        return policy(env, f"{store.name}-database", pods, ingress, egress)
+        egress = [{"to": [peers], "ports": tcp(*store.peer_ports)}, DNS]
+        name = f"{store.name}-database" + (f"-{namespace}" if namespace else "")  # one file per policy
+        selected = pods
+        if store.backup_pods() is not None:  # its dump pods carry its release label too: they get their own policy
+            selected = {**pods, "matchExpressions": [
+                {"key": labels.COMPONENT, "operator": "NotIn", "values": [store.backup_component]}]}
+        return policy(env, name, selected, ingress, egress, namespace)

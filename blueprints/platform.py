@@ -5,6 +5,7 @@ from __future__ import annotations
 from constructs import Construct
 
 from blueprints import argocd, labels
+from blueprints.identities import pod_security_labels
 from blueprints.k8s import Manifest, api_object
 from blueprints.model import Catalog, Environment
 from blueprints.tls_files import CA_FILE
@@ -20,8 +21,7 @@ class PlatformNamespace(Construct):
 
     def __init__(self, scope: Construct, id: str, env: Environment) -> None:
         super().__init__(scope, id)
-        psa = {f"pod-security.kubernetes.io/{mode}": "restricted" for mode in ("enforce", "audit", "warn")}
-        psa.update({f"pod-security.kubernetes.io/{mode}-version": "latest" for mode in ("enforce", "audit", "warn")})
+        psa = pod_security_labels("restricted")
         self.manifests: list[Manifest] = [
             {"apiVersion": "v1", "kind": "Namespace",
              "metadata": {"name": env.namespace, "labels": psa, **sync_wave(env, argocd.NAMESPACES_WAVE)}}

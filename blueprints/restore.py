@@ -21,6 +21,7 @@ from constructs import Construct
 from blueprints import labels, scanners
 from blueprints.databases.local import LocalDatabase
 from blueprints.databases.store import Placement, Restore, Store
+from blueprints.identities import pod_security_labels
 from blueprints.k8s import Manifest
 from blueprints.model import DEFAULT_DENY, Catalog, Environment
 from blueprints.network import DNS, NAMESPACE_NAME, tcp
@@ -41,7 +42,7 @@ def job_name(store: Store) -> str:
 
 
 def namespace(name: str) -> Manifest:
-    psa = {f"pod-security.kubernetes.io/{mode}": "restricted" for mode in ("enforce", "audit", "warn")}
+    psa = pod_security_labels("restricted")
     return {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": psa}}
 
 

@@ -48,6 +48,7 @@ from constructs import Construct
 
 from blueprints import argocd, labels
 from blueprints.k8s import Manifest, api_objects
+from blueprints.identities import secret_store_name, secret_store_spec, vault_key
 from blueprints.model import Environment
 from blueprints.tls_files import MOUNT_ROOT, TLS_DIR, TLS_VOLUME, service_certificate
 
@@ -123,23 +124,16 @@ def alert_receiver_keys(env: Environment) -> dict[str, str]:
     return {r.name: "alertmanager_" + r.name.replace("-", "_") for r in env.alerting.receivers()}
 
 
-def vault_key(env: Environment) -> str:
-    return f"therapeutic-ai/{env.name}"
-
-
 def api_keys_vault_key(env: Environment) -> str:
     return f"{vault_key(env)}/api-keys"
 
 
-def store_name(env: Environment) -> str:
-    return f"vault-{env.name}"
+store_name = secret_store_name
 
 
 # --- the objects ----------------------------------------------------------------------------------
 
 def cluster_secret_store(env: Environment) -> Manifest:
-    vault = env.vault
-    assert vault is not None
     return {
         "apiVersion": API_VERSION,
         "kind": "ClusterSecretStore",
@@ -148,30 +142,7 @@ def cluster_secret_store(env: Environment) -> Manifest:
             "labels": {labels.NAME: store_name(env), labels.COMPONENT: COMPONENT},
             "annotations": dict(SYNC_WAVE),
         },
-        "spec": {
-            "provider": {
-                "vault": {
-                    "server": vault.server,
-                    "path": vault.path,
-                    "version": "v2",
-                    # Vault's certificate is verified against this CA (never skipped)
-                    "caProvider": {"type": vault.ca.type, "name": vault.ca.name, "key": vault.ca.key,
-                                   "namespace": vault.ca.namespace},
-                    "auth": {
-                        "kubernetes": {
-                            "mountPath": vault.auth_mount,
-                            "role": vault.role,
-                            "serviceAccountRef": {
-                                "name": vault.service_account,
-                                "namespace": vault.service_account_namespace,
-                            },
-                        }
-                    },
-                }
-            },
-            # a cluster-wide store, usable from the platform's namespace alone
-            "conditions": [{"namespaces": [env.namespace]}],
-        },
+        "spec": secret_store_spec(env),
     }
 
 

@@ -11,6 +11,7 @@ from blueprints.layout import OVERLAYS, RENDERED
 from blueprints.model import Catalog, Color, Environment
 from generator.errors import UsageError
 from generator.rendered import Part, parts
+from generator.rendered.parts import SHARED
 
 if TYPE_CHECKING:  # imported where used: `gen validate` and `gen capacity` load no render or diff machinery
     from generator.diff.sides import Target
@@ -57,7 +58,9 @@ def selection(catalog: Catalog, env: str | None, word: str | None, every: bool) 
         return whole(catalog, [profile])
     if not profile.blue_green:
         raise UsageError(f"{env} has no blue-green (its part is 'app'); drop --color")
-    return Selection((Part.colored(profile, color(word)),))
+    # the color, and `shared` with it: the environment's ConfigMap, the policies and the live
+    # Services there follow the catalog too, so a one-color render never leaves them stale
+    return Selection((Part.colored(profile, color(word)), Part(profile, SHARED)))
 
 
 def diff_targets(project: Path, catalog: Catalog, args: tuple[str, ...]) -> list[Target]:

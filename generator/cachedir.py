@@ -11,6 +11,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from generator import regular
+from generator.errors import GenError, UsageError
+
 OFF = "off"
 
 
@@ -25,18 +28,22 @@ def folder() -> Path | None:
 
 
 def project_file(project: Path, suffix: str = "") -> Path | None:
-    """The cache file of one project (and `suffix`: what it holds), or None when caching is off."""
+    """The cache file of one project (and `suffix`: what it holds), or None when caching is off.
+    A cache folder inside the project is refused (exit 2): gen would write into the tree it reads."""
     base = folder()
     if base is None:
         return None
+    if base.resolve() == project.resolve() or project.resolve() in base.resolve().parents:
+        raise UsageError(f"GEN_CACHE={os.environ.get('GEN_CACHE') or base}: inside the project {project}; "
+                         "gen keeps its cache outside the tree it renders (point it elsewhere, or GEN_CACHE=off)")
     return base / f"{hashlib.sha256(str(project.resolve()).encode()).hexdigest()[:32]}{suffix}.json"
 
 
 def read_json(path: Path) -> Any:
     """A cache file's JSON, or None when it cannot be read or parsed (a miss, never an error)."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return json.loads(regular.read(path.parent, path).decode("utf-8"))
+    except (OSError, ValueError, GenError):  # missing, unreadable, corrupt, not a regular file
         return None
 
 

@@ -14,7 +14,7 @@ from blueprints.databases.spec import DatabaseCatalog
 from blueprints.layout import CATALOG as CATALOG_DIR, SERVICES_FILE
 from blueprints.model import Catalog, CatalogProblem, EnvironmentCatalog, ReleaseCatalog, ServiceCatalog
 from blueprints.monitoring_spec import MonitoringCatalog
-from generator import yamlio, yamlquote, yamlstrict
+from generator import regular, yamlio, yamlquote, yamlstrict
 from generator.errors import CatalogError
 from generator.fieldpath import dotted
 
@@ -84,7 +84,7 @@ def release_problem(catalog: Catalog) -> tuple[tuple[str, ...], str] | None:
 def load_file(project: Path, relative: Path, model: type[M], context: dict[str, Any] | None = None) -> M:
     path = project / relative
     try:
-        text = yamlstrict.decode(path.read_bytes())
+        text = yamlstrict.decode(regular.read(project, path))
         data = yamlio.load(text)
     except OSError as exc:
         raise CatalogError(f"{relative}: cannot read ({exc.strerror}); is {project} a gen project?") from None
@@ -118,7 +118,7 @@ def unwritable_string(node: Any, loc: tuple[Any, ...] = ()) -> tuple[tuple[Any, 
             if found:
                 return found
     elif isinstance(node, str):
-        bad = yamlquote.unwritable(node)
+        bad = yamlquote.unwritable(node) or yamlquote.unquoted_by_kustomize(node)
         if bad:
             return loc, f"{bad} cannot pass through kustomize unchanged; remove it"
     return None

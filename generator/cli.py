@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import errno
 import gc
+import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,6 +45,8 @@ class GenGroup(click.Group):
             click.echo(f"gen: error: {exc}", err=True)
             ctx.exit(exc.exit_code)
         except OSError as exc:  # the machine failed us (disk full, permission, bad TMPDIR): exit 3
+            if exc.errno == errno.EPIPE:  # stdout's reader left: what is still buffered goes nowhere
+                _silence_stdout()
             click.echo(f"gen: error: {environment_failure(exc, ctx.obj)}", err=True)
             ctx.exit(EnvironmentFailure.exit_code)
 
@@ -87,7 +91,20 @@ def complete_target(ctx: click.Context, _param: click.Parameter, incomplete: str
     return completion.targets(project_of(ctx), incomplete)
 
 
+def print_versions(ctx: click.Context, _: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from generator.versions import lines
+
+    for line in lines():
+        click.echo(line)
+    ctx.exit(0)
+
+
 @click.group(cls=GenGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=print_versions,
+              help="Print gen's version and the pinned engines it renders with (kubectl and its Kustomize, Node, "
+                   "cdk8s, the Helm engine), then exit.")
 @click.option(
     "--project",
     type=click.Path(file_okay=False, path_type=Path),
@@ -146,6 +163,7 @@ def render_command(project: Path, env: str | None, color: str | None, everything
     counts = f"{len(changes.added)} added, {len(changes.changed)} changed, {len(changes.removed)} removed"
     validated = (
         f"; validated: {rendered.report.errors} errors, {rendered.report.warnings} warnings"
+        + (f", {rendered.report.waived} waived" if rendered.report.waived else "")
         if rendered.report else "; not validated (--no-validate)"
     )
     click.echo((f"gen render {what}: {counts}" if changes else f"gen render {what}: up to date") + validated)
@@ -208,6 +226,29 @@ def capacity_command(project: Path, env: str) -> None:
     click.echo(f"gen capacity {profile.name}: {verdict} the declared cluster ({cluster.description})")
     if not result.fits:
         raise click.exceptions.Exit(1)
+
+
+@cli.command(name="posture")
+@click.argument("env", shell_complete=complete_environment)
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def posture_command(project: Path, env: str, output: str) -> None:
+    """What ENV may run, as the catalog declares it: namespaces, kinds, subjects, flows, entry,
+    registries, Argo CD's sources. `gen validate` refuses everything else (default deny)."""
+    import json
+
+    from generator import arguments
+    from generator.catalog import load_catalog
+    from generator.posture.declared import derive
+    from generator.posture.report import as_json, text
+
+    catalog = load_catalog(project)
+    posture = derive(catalog, arguments.environment(catalog, env))
+    if output == "json":
+        click.echo(json.dumps(as_json(posture), indent=2, sort_keys=False))
+    else:
+        for line in text(posture):
+            click.echo(line)
 
 
 @cli.command(name="rules")
@@ -317,14 +358,23 @@ def touched(project: Path, files: tuple[str, ...], verb: str) -> tuple[Catalog, 
 
 
 def warn_if_live(catalog: Catalog, selection: Selection, changes: Changes) -> None:
-    """Rendering the color that serves is allowed (a fix to what is live), never quietly."""
-    if selection.whole_envs or not any(RENDERED in p.parents for p in changes.changed):
-        return
-    for part in selection.parts:
-        release = catalog.release(part.env) if part.color else None
-        if release and release.active is part.color:
-            click.echo(f"gen: note: {part.name} serves {part.env}: this changes what is live as soon as "
-                       f"{part.env}-{part.name} syncs; a blue-green release renders the idle color and promotes it",
+    """Changing what serves is allowed (a fix to what is live), never quietly: a render that adds,
+    changes or removes a file of the serving color or of `shared` (the live Services, the
+    policies, the ConfigMap both colors read) says so, whatever its arguments."""
+    from pathlib import PurePosixPath
+
+    from generator.rendered.parts import SHARED
+
+    touched = [p for p in (*changes.added, *changes.changed, *changes.removed) if RENDERED in p.parents]
+    for env in selection.environments:
+        release = catalog.release(env.name)
+        if release is None:
+            continue
+        live = [name for name in (release.active.value, SHARED)
+                if any(PurePosixPath(RENDERED, env.name, name) in p.parents for p in touched)]
+        if live:
+            click.echo(f"gen: note: this changes what serves {env.name} ({', '.join(f'rendered/{env.name}/{n}' for n in live)}) "
+                       f"as soon as Argo CD syncs it; a blue-green release renders the idle color and promotes it",
                        err=True)
 
 
@@ -570,10 +620,43 @@ def table(rows: list[list[str]]) -> str:
 
 
 def main() -> None:
+    """The process's one boundary: the command (GenGroup maps its errors to exit codes), then
+    its output, which must reach stdout: a closed stdout, or a reader that left (EPIPE), is the
+    environment's failure (exit 3), said in one line on stderr, never a traceback."""
+    code = 0
     try:
-        cli(prog_name="gen")
+        if sys.stdout is None or not _open(1):
+            raise OSError(errno.EBADF, "closed: gen's output has nowhere to go", "stdout")
+        try:
+            cli(prog_name="gen")
+        except SystemExit as exit:
+            code = exit.code if isinstance(exit.code, int) else (0 if exit.code is None else 1)
+        sys.stdout.flush()
+    except OSError as exc:  # stdout closed or its reader gone (EPIPE): nothing more can go there
+        _silence_stdout()
+        click.echo(f"gen: error: {environment_failure(exc, None)}", err=True)
+        code = EnvironmentFailure.exit_code
     finally:
         # the process is leaving and its memory with it: the cycle collector's passes over every
         # object at interpreter exit (a quarter of a second after validating 13,000 objects) are
         # skipped. Exit handlers still run; nothing is left undone.
         gc.freeze()
+    raise SystemExit(code)  # the process's boundary: the library never exits
+
+
+def _open(fd: int) -> bool:
+    try:
+        os.fstat(fd)
+        return True
+    except OSError:
+        return False
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's own flush at exit finds nowhere to fail."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.close(null)
+    except OSError:
+        pass

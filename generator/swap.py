@@ -48,7 +48,7 @@ def _rename(source: Path, target: Path) -> None:
     done("rename", target)
 
 
-def _fsync(path: Path) -> None:
+def fsync(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -70,7 +70,7 @@ def swap(root: Path, staging: Path, ordered: list[PurePosixPath]) -> None:
             os.fsync(out.fileno())
         done("write", pending)
         os.rename(pending, root / JOURNAL)
-        _fsync(root)
+        fsync(root)
         done("rename", root / JOURNAL)
     except Exception:
         if not (root / JOURNAL).exists():  # not decided: the old tree stands

@@ -30,6 +30,17 @@ def unwritable(value: str) -> str | None:
     return f"U+{ord(char):04X} ({name})"
 
 
+# strings kustomize writes unquoted (go-yaml's YAML 1.2 has no such tags) that YAML 1.1 readers
+# (PyYAML, and what reads the rendered files with it) then read as a tag, not a string
+UNQUOTED_BY_KUSTOMIZE = {"=": "YAML 1.1's value key", "<<": "YAML 1.1's merge key"}
+
+
+def unquoted_by_kustomize(value: str) -> str | None:
+    """Why `value` would not read back as itself from kustomize's output, or None."""
+    tag = UNQUOTED_BY_KUSTOMIZE.get(value)
+    return f"{value!r} (kustomize writes it unquoted, and PyYAML then reads {tag}, not a string)" if tag else None
+
+
 _CONTROL_NAMES = {"\x7f": "DELETE", "\x85": "NEXT LINE"}
 
 

@@ -275,10 +275,10 @@ def test_policies(catalog, objects):
     docs = [as_doc(f"rendered/local/shared/{o['kind'].lower()}-{o['metadata']['name']}.yaml", o) for o in objects]
     env = catalog.environment("local").model_copy(update={"namespace": NAMESPACE})  # where the stores are placed here
     findings = run_rules(Context(catalog, env, docs))
-    errors = [f for f in findings if f.severity == "error"]
-    assert errors == []
-    # no NetworkPolicy in this chart: each StatefulSet is warned about, nothing else
-    assert {(f.check, f.object) for f in findings} == {("GEN-NETWORK-POLICY", f"StatefulSet/{n}") for n in NAMES}
+    # no NetworkPolicy among these objects alone (blueprints/network.py writes them): each store's
+    # pods are open, which the isolation rule reports; nothing else is found
+    assert {f.check for f in findings} <= {"GEN-NETWORK-POLICY", "GEN-NETWORK-FLOWS"}
+    assert all(any(f.message.startswith(f"{n}: its pods selected by no NetworkPolicy") for f in findings) for n in NAMES)
 
 
 def test_schemas(objects):

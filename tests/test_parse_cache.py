@@ -59,13 +59,13 @@ def test_a_file_the_reader_refuses_is_never_kept(tree):
 
 
 def test_documents_json_cannot_carry_are_parsed_each_time(tmp_path, monkeypatch):
-    monkeypatch.setenv("GEN_CACHE", str(tmp_path))
-    kept = cache.ParseCache.load(tmp_path)
+    monkeypatch.setenv("GEN_CACHE", str(tmp_path / "cache"))  # beside the project, never in it
+    kept = cache.ParseCache.load(tmp_path / "project")
     kept.put(b"a", [{1: "integer key"}])
     kept.put(b"b", [{"when": __import__("datetime").date(2026, 11, 28)}])
     kept.put(b"c", [{"replicas": 2, "on": True, "name": "x", "none": None}])
     kept.save()
-    again = cache.ParseCache.load(tmp_path)
+    again = cache.ParseCache.load(tmp_path / "project")
     assert (again.get(b"a"), again.get(b"b")) == (None, None)
     assert again.get(b"c") == [{"replicas": 2, "on": True, "name": "x", "none": None}]
 
@@ -98,16 +98,16 @@ def test_off_writes_nothing_and_nothing_is_written_in_the_project(tree, tmp_path
 
 
 def test_the_cache_keeps_what_this_run_used_and_the_newest_of_the_rest(tmp_path, monkeypatch):
-    monkeypatch.setenv("GEN_CACHE", str(tmp_path))
+    monkeypatch.setenv("GEN_CACHE", str(tmp_path / "cache"))  # beside the project, never in it
     monkeypatch.setattr(cache, "KEEP", 2)
-    first = cache.ParseCache.load(tmp_path)
+    first = cache.ParseCache.load(tmp_path / "project")
     for name in (b"a", b"b", b"c", b"d"):
         first.put(name, [{"name": name.decode()}])
     first.save()
-    second = cache.ParseCache.load(tmp_path)
+    second = cache.ParseCache.load(tmp_path / "project")
     assert second.get(b"a") == [{"name": "a"}]  # used again: kept, as the newest
     second.put(b"e", [{"name": "e"}])
     second.save()
-    third = cache.ParseCache.load(tmp_path)
+    third = cache.ParseCache.load(tmp_path / "project")
     kept = {name for name in (b"a", b"b", b"c", b"d", b"e") if third.get(name)}
     assert kept == {b"a", b"e", b"c", b"d"}  # two earlier ones (the newest: c, d) beside the two used

@@ -15,11 +15,12 @@ from click.testing import CliRunner
 from generator.catalog import load_catalog
 from generator.cli import cli
 from generator.rendered import Doc
-from generator.validation.policies import RULES
+from generator.validation.policies import RULES, load_rules
 from generator.validation.run import validate_docs
 from generator.validation.schemas import SchemaStore
 from generator.validation.transit import unverified
 from tests.conftest import PROJECT, as_doc, snapshot_tree
+from tests.test_posture import POSTURE_BREAKAGES
 
 CATALOG = load_catalog(PROJECT)
 STORE = SchemaStore("1.33", PROJECT / "schemas")
@@ -116,22 +117,24 @@ def test_every_policy_rule_has_a_broken_manifest_test():
     tested = set(BREAKAGES) | {"GEN-NETWORK-POLICY", "GEN-SECRET-DATA", "GEN-RBAC-WILDCARD", "GEN-ARGOCD-PROJECT",
                                "GEN-TLS-VERIFY"}  # below
     tested |= {"GEN-RBAC-VERBS", "GEN-RBAC-SECRETS", "GEN-RBAC-BINDING"}  # production has no RBAC: tests/hostile/test_gates.py
-    assert set(RULES) <= tested
+    tested |= set(POSTURE_BREAKAGES)  # tests/test_posture.py
+    tested |= {"GEN-POD-UNIQUE", "GEN-PROMQL"}  # tests/hostile/test_catalog_values.py
+    assert set(load_rules()) <= tested
 
 
-def test_network_policy_rule_warns_until_policies_exist_then_fails(production):
+def test_without_network_policies_every_pod_is_open_and_fails(production):
     production = [d for d in production if d.kind != "NetworkPolicy"]
-    warned = run(production)
-    assert {f.severity for f in warned.findings if f.check == "GEN-NETWORK-POLICY"} == {"warning"}
+    report = run(production)
+    assert {f.severity for f in report.findings if f.check == "GEN-NETWORK-POLICY"} == {"error"}
     policy = {
         "apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
         "metadata": {"name": "api-gateway", "namespace": "therapeutic-ai"},
         "spec": {"podSelector": {"matchLabels": {"app.kubernetes.io/name": "api-gateway"}}, "policyTypes": ["Ingress"]},
     }
     report = run(production + [as_doc("rendered/production/shared/networkpolicy-api-gateway.yaml", policy)])
-    uncovered = {f.object for f in report.errors if f.check == "GEN-NETWORK-POLICY"}
-    assert "Deployment/billing-green" in uncovered
-    assert "Deployment/api-gateway-green" not in uncovered and "Deployment/api-gateway-blue" not in uncovered
+    open_ = [f.message for f in report.errors if f.check == "GEN-NETWORK-POLICY"]
+    assert any(m.startswith("billing-green: its pods selected by no NetworkPolicy for Ingress and Egress") for m in open_)
+    assert any(m.startswith("api-gateway-green: its pods selected by no NetworkPolicy for Egress") for m in open_)
 
 
 def test_rbac_wildcards_are_refused(production):
@@ -205,7 +208,7 @@ def test_wrong_type_and_missing_required_field_name_their_paths(production):
 def test_unknown_kinds_and_removed_api_versions_are_errors(production, api_version, kind, check, message):
     obj = {"apiVersion": api_version, "kind": kind, "metadata": {"name": "x", "namespace": "therapeutic-ai"}}
     report = run(production + [as_doc("rendered/production/shared/x.yaml", obj)])
-    (finding,) = [f for f in report.errors if f.object == f"{kind}/x"]
+    (finding,) = [f for f in report.errors if f.object == f"{kind}/x" and f.check == check]
     assert finding.check == check and finding.message.startswith(message)
 
 

@@ -225,6 +225,7 @@ class Store(ABC, Generic[S]):
     port_name: ClassVar[str] = ""  # the local Service's and container's port (default: name)
     config_prefix: ClassVar[str] = ""  # of the endpoint's keys in <env>-config (default: name)
     many_hosts: ClassVar[bool] = False  # <env>-config lists every host (`<prefix>_hosts`), else `<prefix>_host`
+    pod_security: ClassVar[str] = "restricted"  # the Pod Security level of its own namespaces, if it has any
     extra_peer_ports: ClassVar[tuple[int, ...]] = ()  # what its pods say to each other besides `port`
     charts: ClassVar[tuple[str, ...]]  # its keys of databases.yaml's `charts`
     credentials: ClassVar[Credentials | None] = None

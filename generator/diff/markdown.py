@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from generator.diff.compare import ObjectChange, Result
 from generator.diff.report import compact_pair, summary
@@ -49,25 +50,24 @@ def markdown(title: str, result: Result, order: list[str], budget: int = BUDGET)
             counts = [sum(1 for _c, verb in changes if verb == v) for v in ("changed", "added", "removed")]
             head.append(f"| {code(part)} | {' | '.join(map(str, counts))} |")
         head.append("")
-    out = "\n".join(head) + "\n"
-    shown = 0
+    out = ["\n".join(head) + "\n"]
+    used = size(out[0])
+    shown, total = 0, len(result_objects(result))
     for part, changes in groups:
         section = part_section(part, changes)
-        room = budget - size(out) - size(more_line(len(result_objects(result)) - shown))
-        if size(section.text) <= room:
-            out += section.text
-            shown += len(changes)
-            continue
-        fitting = section.fitting(room)
-        if fitting is not None:
-            text, count = fitting
-            out += text
-            shown += count
-        break
-    hidden = len(result_objects(result)) - shown
-    if hidden:
-        out += more_line(hidden)
-    return out
+        room = budget - used - size(more_line(total - shown))
+        text = section.text
+        if size(text) > room:
+            fitting = section.fitting(room)
+            if fitting is not None:
+                out.append(fitting[0])
+                shown += fitting[1]
+            break
+        out.append(text)
+        used += size(text)
+        shown += len(changes)
+    out.append(more_line(total - shown))
+    return "".join(out)
 
 
 def result_objects(result: Result) -> list[ObjectChange]:
@@ -114,28 +114,38 @@ class Section:
     heading: str
     entries: list[list[str]]  # each object's lines
 
-    @property
-    def lines(self) -> int:
-        return sum(len(e) for e in self.entries)
+    @cached_property
+    def folded(self) -> bool:
+        return sum(len(e) for e in self.entries) > FOLD
 
-    @property
+    @cached_property
     def text(self) -> str:
         return self.render(self.entries)
 
+    def frame(self, shown: int, hidden: int) -> list[str]:
+        """The section's lines around its objects' lines (which go at index `BODY`)."""
+        if not self.folded:
+            return [self.heading, "", ""]
+        label = f"{shown} object{plural(shown)}" + (f" of {shown + hidden}" if hidden else "")
+        return [self.heading, "", f"<details><summary>{label}</summary>", "", "", "</details>", ""]
+
     def render(self, entries: list[list[str]], hidden: int = 0) -> str:
+        frame = self.frame(len(entries), hidden)
         body = [line for entry in entries for line in entry]
-        if self.lines > FOLD:
-            shown = len(entries)
-            label = f"{shown} object{plural(shown)}" + (f" of {shown + hidden}" if hidden else "")
-            body = [f"<details><summary>{label}</summary>", "", *body, "", "</details>"]
-        return "\n".join([self.heading, "", *body, ""]) + "\n"
+        at = len(frame) - (3 if self.folded else 1)
+        return "\n".join([*frame[:at], *body, *frame[at:]]) + "\n"
 
     def fitting(self, room: int) -> tuple[str, int] | None:
-        """The heading and as many whole objects as fit `room` bytes, or None if none does."""
-        for count in range(len(self.entries) - 1, 0, -1):
-            text = self.render(self.entries[:count], len(self.entries) - count)
-            if size(text) <= room:
-                return text, count
+        """The heading and as many whole objects as fit `room` bytes, or None if none does.
+        Linear: each object's bytes are summed once, and only the text that fits is joined."""
+        total = len(self.entries)
+        before = [0]  # bytes of the first n objects' lines, each with its newline
+        for entry in self.entries:
+            before.append(before[-1] + sum(size(line) + 1 for line in entry))
+        for count in range(total - 1, 0, -1):
+            frame = self.frame(count, total - count)
+            if size("\n".join(frame)) + 1 + before[count] <= room:
+                return self.render(self.entries[:count], total - count), count
         return None
 
 

@@ -45,9 +45,10 @@ def plan(options: DowngradePlanOptions) -> output.OnDemand:
         output.check_out(options.project, options.out)
     chart = output.chart()  # first: it points jsii at the project's Node before cdk8s loads
     from blueprints.k8s import api_object
-    from blueprints.migrations import image_of, migration_job
+    from blueprints.identities import migration_image
+    from blueprints.migrations import migration_job
 
-    manifests = migration_job(env, options.store, migration, image_of(env, migration, color), migration.downgrade,
+    manifests = migration_job(env, options.store, migration, migration_image(env, migration, color), migration.downgrade,
                               f"downgrade-{options.store}", {})
     job = manifests[1]
     job["metadata"]["annotations"]["therapeutic-ai.io/release"] = env.images.tag_for(color)

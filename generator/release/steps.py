@@ -21,10 +21,10 @@ from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
 
 from blueprints import labels
-from blueprints.argocd import LIVE, LIVE_FILES, application
-from blueprints.layout import README, rendered_file
+from blueprints.argocd import LIVE, LIVE_FILES
 from blueprints.model import Catalog, Color, Environment, Release
 from blueprints.monitoring_spec import recolored
+from generator import regular
 from generator.errors import Refused, UsageError
 from generator.files import Changes
 from generator.release import record
@@ -130,21 +130,17 @@ def retire(project: Path, catalog: Catalog, env: Environment, color: Color) -> R
     updated = catalog.with_release(env.name, record.retired(release, color))
     retired_part = Part.colored(env, color)
     folders = [retired_part.overlay_dir, retired_part.rendered_dir]
-    delivery = (Part(env, ARGOCD),) if env.argocd else ()
-    result = with_record(plan(project, updated, Selection(delivery)), updated, extra_scope=folders)
-    changes = diff(project, result)
-    expected = {record.PATH, *(p for p in changes.removed if any(f in p.parents for f in folders))}
-    if delivery:
-        argocd_part = delivery[0]
-        expected |= {argocd_part.rendered_dir / rendered_file("Application", application(env.name, color.value)),
-                     argocd_part.overlay_dir / "resources" / "argocd.yaml", argocd_part.rendered_dir / README}
-    other = [p for p in changed_files(changes) if p not in expected]
-    if other:
+    # shared (the color's policies, its names in the certificates, its idle alerts) and the Argo CD
+    # part (its Application) change with it: first proven up to date, so the change is the retirement alone
+    kept = Selection((Part(env, SHARED), *((Part(env, ARGOCD),) if env.argocd else ())))
+    stale = changed_files(diff(project, plan(project, catalog, kept)))
+    if stale:
         raise Refused(
-            f"{env.name}'s Argo CD part is not up to date with the catalog ({len(other)} files besides the retired "
-            f"color's differ, e.g. {other[0]}): run `gen render {env.name}`, review and merge that first, so that "
+            f"{env.name}'s shared and Argo CD parts are not up to date with the catalog ({len(stale)} files differ, "
+            f"e.g. {stale[0]}): run `gen render {env.name}`, review and merge that first, so that "
             "the retirement removes the color alone"
         )
+    result = with_record(plan(project, updated, kept), updated, extra_scope=folders)
     rendered = write_plan(project, result, refusal=f"{env.name} without {color.value} fails validation")
     return Retirement(env, color, folders, rendered)
 
@@ -181,7 +177,7 @@ def is_live(path: PurePosixPath, shared: Part) -> bool:
 
 def only_recolored(project: Path, result: Plan, path: PurePosixPath, was: Color, now: Color) -> bool:
     """Whether the file's sole change is the alert rules' color matchers, from `was` serving to `now`."""
-    committed = (project / path).read_text(encoding="utf-8")
+    committed = regular.read(project, project / path).decode("utf-8")
     fresh = result.files[path]
     fresh = fresh.decode("utf-8") if isinstance(fresh, bytes) else fresh
     return committed != fresh and recolored(committed, was, now) == fresh

@@ -17,7 +17,7 @@ import yaml
 from blueprints import argocd, labels
 from blueprints.layout import RENDERED
 from blueprints.model import Catalog
-from generator import yamlio
+from generator import regular, yamlio
 from generator.catalog import RELEASES_FILE
 from generator.errors import Refused, RenderedFileError
 from generator.rendered import SHARED
@@ -30,7 +30,7 @@ def live_colors(project: Path, env: str) -> dict[str, list[str]]:
     for path in sorted((project / RENDERED / env / "shared").glob(argocd.LIVE_FILES)):
         relative = path.relative_to(project).as_posix()
         try:
-            obj = yamlio.load(path.read_text(encoding="utf-8"))
+            obj = yamlio.load(regular.read(project, path).decode("utf-8"))
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             raise RenderedFileError(f"{relative}: not valid YAML: {str(exc).splitlines()[0]}") from None
         if not isinstance(obj, dict):

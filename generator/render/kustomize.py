@@ -26,5 +26,10 @@ def build(workspace: Path, overlay: PurePosixPath) -> str:
         raise EnvironmentFailure(f"{overlay}: cannot run {binary} kustomize: {reason}; set GEN_KUBECTL to a working kubectl") from None
     if result.returncode != 0:
         message = " ".join(result.stderr.replace(f"{workspace}/", "").split())
+        if not message.lower().startswith("error:"):  # killed, or a kubectl that does not work: not the input
+            how = f"killed by signal {-result.returncode}" if result.returncode < 0 else f"exit {result.returncode}"
+            said = f": {message[:200]}" if message else " without a word"
+            raise EnvironmentFailure(f"{overlay}: {binary} kustomize failed ({how}){said}; "
+                                     "set GEN_KUBECTL to a working kubectl, or unset it to use gen's own")
         raise KustomizeError(f"{overlay}: kustomize failed: {message}")
     return result.stdout

@@ -30,7 +30,13 @@ def missing(project: Path, parts: tuple[Part, ...]) -> Files:
     """Scaffolds for the environments of `parts` that have no patches folder yet."""
     files: Files = {}
     for env in sorted({part.env for part in parts}):
-        if not (project / patches_dir(env)).is_dir():
+        folder = project / patches_dir(env)
+        if os.path.lexists(folder):
+            refuse_special(folder, patches_dir(env))  # a symlink, a FIFO: named as such
+        if os.path.lexists(folder) and not folder.is_dir():
+            raise PatchError(f"{patches_dir(env)}: not a folder; gen keeps hand patches there (move it away, "
+                             "gen does not delete it)")
+        if not folder.is_dir():
             files.update(scaffold(env))
     return files
 
@@ -96,7 +102,33 @@ def load(project: Path, folder: PurePosixPath) -> Files | None:
     for path, content in files.items():
         if path.name in KUSTOMIZATION_FILES:
             check_references(path, content, folder)
+    count = sum(objects_in(content) for path, content in files.items() if path.name not in KUSTOMIZATION_FILES)
+    if count > OBJECTS_MAX:
+        raise PatchError(f"{folder}/: {count} objects in hand patches, at most {OBJECTS_MAX} (every part builds "
+                         "them, and kustomize's time grows with their square); give what you add a blueprint")
     return files
+
+
+# what the patches folder may hold: a render builds kustomize roots of at most 200 objects
+# (generator/render/overlays.py), and the Component is built into every one of them
+OBJECTS_MAX = 200
+
+
+def objects_in(content: bytes) -> int:
+    """How many objects a file of the patches folder holds (a List counts its items); a file that
+    is not YAML counts none here (kustomize names it when it reads it)."""
+    try:
+        docs = yamlio.load_all(content.decode("utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError):
+        return 0
+    count = 0
+    for doc in docs:
+        if isinstance(doc, dict):
+            items = doc.get("items")
+            count += len(items) if isinstance(items, list) else 1
+        elif isinstance(doc, list):  # a JSON 6902 patch: operations, not objects
+            continue
+    return count
 
 
 def refuse_special(full: Path, relative: PurePosixPath) -> None:

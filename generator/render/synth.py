@@ -13,6 +13,8 @@ in this process instead.
 from __future__ import annotations
 
 import copy
+import errno
+import tempfile
 import multiprocessing
 import os
 import threading
@@ -22,11 +24,11 @@ from dataclasses import dataclass
 from typing import Any, Hashable, Iterator
 
 from blueprints.model import Catalog
-from blueprints.types import CatalogProblem
-from generator.errors import RenderError
+from blueprints.types import BlueprintError, CatalogProblem
+from generator.errors import GenError, RenderError
 from generator.fieldpath import dotted
 from generator.rendered import Part
-from generator.runtime import cdk8s_app, cdk8s_started, ensure_node
+from generator.runtime import cdk8s_app, cdk8s_started, ensure_node, node_failure, quiet_jsii_at_exit
 
 
 @dataclass(frozen=True)
@@ -79,10 +81,31 @@ def synthesize(catalog: Catalog, parts: tuple[Part, ...], workers: int | None = 
                 manifests, origins, files = done[key]
                 yield SynthPart(part, copy.deepcopy(manifests), origins, files)
                 continue
-            done[key] = next(charts)
+            try:
+                done[key] = next(charts)
+            except Exception as exc:
+                if isinstance(exc, OSError) and exc.errno in DISK_ERRORS:  # the disk, not Node
+                    if exc.filename is None:  # jsii and Node write to the temporary folder
+                        raise OSError(exc.errno, exc.strerror, tempfile.gettempdir()) from None
+                    raise
+                if died(exc):
+                    raise node_failure(exc) from None
+                raise
             yield SynthPart(part, *done[key])
     finally:
         charts.close()  # the workers end here, not when the generator is collected
+
+
+DISK_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO}
+
+
+def died(exc: Exception) -> bool:
+    """Whether synthesis failed because Node (jsii's runtime) or a worker died or answered
+    garbage, not because of the catalog or a blueprint (jsii is not imported here: that would
+    count as a started runtime)."""
+    if isinstance(exc, (GenError, BlueprintError, CatalogProblem)):
+        return False
+    return isinstance(exc, (OSError, EOFError, ValueError, RuntimeError)) or type(exc).__module__.startswith("jsii")
 
 
 def in_process(catalog: Catalog, firsts: dict[Hashable, Part]) -> Iterator[Chart]:
@@ -110,6 +133,7 @@ _WORKER: dict[str, Any] = {}
 
 
 def _adopt(catalog: Catalog, jobs: list[Part], parent: int) -> None:
+    quiet_jsii_at_exit()  # a worker's failure reaches the parent, which says it in one line
     _WORKER.update(catalog=catalog, jobs=jobs)
     threading.Thread(target=_leave_with, args=(parent,), daemon=True, name="leave-with-parent").start()
 
@@ -137,6 +161,8 @@ def chart(app: Any, catalog: Catalog, part: Part) -> Chart:
     try:
         built = part_chart(app, catalog, part.environment, part.name, part.color)
     except ValueError as exc:  # a blueprint refusing what the catalog asks: bad input, not a crash
+        if type(exc).__module__.startswith(("json", "jsii")):  # Node's answer, not the blueprint's
+            raise node_failure(exc) from None
         raise RenderError(refusal(part, exc)) from None
     return list(built.to_json()), built.origins, built.files
 

@@ -64,8 +64,15 @@ class ParseCache:
         text = self.entries.get(key)
         if not isinstance(text, str):
             return None
+        try:
+            documents = json.loads(text)
+        except ValueError:
+            documents = None
+        if not isinstance(documents, list):  # a corrupt entry: dropped, the file is parsed again
+            self.entries.pop(key, None)
+            return None
         self.used[key] = text
-        return json.loads(text)
+        return documents
 
     def put(self, data: bytes, documents: list[Any]) -> None:
         """Keep what the reader made of these bytes, if JSON gives back exactly that."""

@@ -14,7 +14,7 @@ from typing import Iterable
 
 import yaml
 
-from generator import collector, yamlio, yamlstrict
+from generator import collector, regular, yamlio, yamlstrict
 from generator.rendered.cache import ParseCache
 from generator.rendered.objects import Doc
 from generator.rendered.parts import Part
@@ -39,15 +39,18 @@ def files(project: Path, part: Part) -> dict[str, bytes]:
     """The committed object files of a part, by path relative to the project (none when the
     part is not rendered). os.scandir: the folder's listing says which entries are files."""
     folder = project / part.rendered_dir
+    if os.path.lexists(folder):
+        regular.inside(project, folder)
     try:
-        entries = sorted((e.name, e.path) for e in os.scandir(folder) if e.name.endswith(".yaml") and e.is_file())
+        # a FIFO, device or symlink leaving the tree is refused by name (generator/regular.py)
+        entries = sorted((e.name, e.path) for e in os.scandir(folder)
+                         if e.name.endswith(".yaml") and (e.is_symlink() or not e.is_dir(follow_symlinks=False)))
     except (FileNotFoundError, NotADirectoryError):
         return {}
     prefix = f"{part.rendered_dir}/"
     contents = {}
     for name, path in entries:
-        with open(path, "rb") as handle:
-            contents[prefix + name] = handle.read()
+        contents[prefix + name] = regular.read(project, Path(path))
     return contents
 
 

@@ -46,7 +46,7 @@ def open_rules(policy: dict[str, Any]) -> Iterator[str]:
 
 
 @rule("GEN-NETWORK-OPEN", "no NetworkPolicy rule admits every source or destination (no from/to, an empty peer, "
-      "namespaceSelector {}, an ipBlock of /0)")
+      "namespaceSelector {}, an ipBlock of /0)", waivable=False)
 def _network_open(ctx: Context) -> Iterator[Finding]:
     for doc in ctx.of_kind("NetworkPolicy"):
         for message in open_rules(doc.obj):

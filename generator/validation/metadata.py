@@ -62,7 +62,7 @@ def _annotations(ctx: Context) -> Iterator[Finding]:
 
 
 @rule("GEN-NAMESPACE", "objects are only in the environment's namespaces (the platform's and the ScyllaDB "
-      "datacenters'; Argo CD's objects in argocd): never kube-system or any other")
+      "datacenters'; Argo CD's objects in argocd): never kube-system or any other", waivable=False)
 def _namespace(ctx: Context) -> Iterator[Finding]:
     declared = ctx.namespaces
     for doc in ctx.docs:

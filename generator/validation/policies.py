@@ -7,6 +7,9 @@ the GEN-* rules are this project's.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -15,13 +18,15 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 from blueprints.enums import PHI_BEARING, GpuMode, Tier
 from blueprints import argocd, labels, layout
 from blueprints.quantity import GPU_RESOURCE as GPU
-from generator.rendered import Doc, LabelIndex, Workload, workloads
+from generator.rendered import Doc, LabelIndex, Workload, parts, workloads
 from generator.rendered.objects import metadata_of
-from generator.validation.secrets import secret_literal
+from generator.validation.secrets import ANY_SECRET, BASE64_RUN, SHORTEST_SECRET, secret_arguments, secret_literal, secret_value
 from generator.validation.transit import plaintext_listeners, unverified
 
 if TYPE_CHECKING:  # `gen rules` lists the rules without importing the typed models: start-up
     from blueprints.model import Catalog, Environment
+    from generator.posture.declared import Posture
+    from generator.posture.flows import Admitted, Pod
 
 
 @dataclass(frozen=True, order=True)
@@ -34,12 +39,26 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Network:
+    pods: list[Pod]
+    strays: list[Workload]  # rendered workloads that run no declared pod
+    admitted: Admitted
+
+
+@dataclass(frozen=True)
 class Context:
     catalog: Catalog
     env: Environment
     docs: list[Doc]
     # namespaces the objects themselves create beside the environment's (a restore drill's scratch)
     own_namespaces: tuple[str, ...] = ()
+    # the parts this run renders from the catalog; the others are as committed, perhaps from an
+    # older catalog (a retire, a one-color render). None: every part is held to today's catalog.
+    fresh_parts: frozenset[str] | None = None
+
+    def current(self, doc: Doc) -> bool:
+        """Whether `doc` is held to today's catalog value for value (its image, its replicas)."""
+        return self.fresh_parts is None or doc.part.name in self.fresh_parts
 
     @property
     def namespaces(self) -> list[str]:
@@ -69,6 +88,39 @@ class Context:
             chosen.sort(key=lambda entry: entry[0])
         return [doc for _, doc in chosen]
 
+    @cached_property
+    def rendered_parts(self) -> frozenset[str]:
+        """The parts Argo CD syncs (not an on-demand plan's)."""
+        return frozenset(part.name for part in parts(self.catalog, self.env))
+
+    @cached_property
+    def whole_environment(self) -> bool:
+        """Whether these objects are an environment's rendered tree (its `shared` part, where its
+        NetworkPolicies live, among them), not an on-demand plan or a lone part: the rules that
+        evaluate the environment's network as a whole need it."""
+        return any(d.part.name == "shared" for d in self.docs)
+
+    @cached_property
+    def posture(self) -> Posture:
+        """What the catalog declares this environment may run (generator/posture/declared.py)."""
+        from generator.posture.declared import derive
+
+        return derive(self.catalog, self.env)
+
+    @cached_property
+    def network(self) -> Network:
+        """The NetworkPolicies of the rendered parts, evaluated over the posture's pods."""
+        from generator.posture.flows import evaluate, universe
+
+        rendered = [w for w in self.workloads if w.doc.part.name in self.rendered_parts]
+        pods, strays = universe(self.posture.endpoints, rendered)
+        policies = [(d.ref, d.obj) for d in self.of_kind("NetworkPolicy") if d.part.name in self.rendered_parts]
+        return Network(pods, strays, evaluate(policies, pods))
+
+    def by_ref(self, ref: str) -> Doc | None:
+        kind, _, name = ref.partition("/")
+        return next((d for d in self.of_kind(kind) if d.name == name), None)
+
     def selected(self, kind: str, selector_of: Callable[[dict], dict | None]) -> set[int]:
         """ids of the workloads that some object of `kind` selects (in its own namespace)."""
         return {id(w) for d in self.of_kind(kind) for w in self.pods.selected(d.namespace, selector_of(d.obj))}
@@ -76,19 +128,33 @@ class Context:
 
 Rule = Callable[[Context], Iterator[Finding]]
 RULES: dict[str, tuple[str, Rule]] = {}
+# rules no waiver may silence: the network, RBAC, namespaces, admission, Argo CD's sources, secret
+# material, and the Pod Security baseline's hard rules
+NEVER_WAIVED: set[str] = set()
 
 
-def rule(check: str, summary: str) -> Callable[[Rule], Rule]:
+def rule(check: str, summary: str, waivable: bool = True) -> Callable[[Rule], Rule]:
     def register(fn: Rule) -> Rule:
         RULES[check] = (summary, fn)
+        if not waivable:
+            NEVER_WAIVED.add(check)
         return fn
 
     return register
 
 
+def load_rules() -> dict[str, tuple[str, Rule]]:
+    """Every rule gen validate runs: this module's and those of the rule modules beside it,
+    which register on import. `gen rules` and `run_rules` both read this one table."""
+    from generator.validation import exposure, gate, metadata, pods, promql, rbac, synced, vault  # noqa: F401
+
+    return RULES
+
+
 def rules_table() -> list[list[str]]:
-    """`gen rules`: every rule's id and summary, in the order they run."""
-    return [["CHECK", "RULE"], *([check, summary] for check, (summary, _) in RULES.items())]
+    """`gen rules`: every rule's id, whether a waiver may cover it, and its summary, in the order they run."""
+    return [["CHECK", "WAIVABLE", "RULE"],
+            *([check, "no" if check in NEVER_WAIVED else "yes", summary] for check, (summary, _) in load_rules().items())]
 
 
 # what a rule raises when an object holds a value of the wrong type (a list for a mapping, ...)
@@ -99,7 +165,7 @@ def run_rules(ctx: Context, malformed: bool = False) -> list[Finding]:
     """Every rule's findings. `malformed`: the schema check has refused some of these objects
     (see not_checked)."""
     findings: list[Finding] = []
-    for check, (_, fn) in RULES.items():
+    for check, (_, fn) in load_rules().items():
         with not_checked(ctx, check, malformed, findings):
             for finding in fn(ctx):
                 findings.append(finding)
@@ -152,7 +218,7 @@ def effective(w: Workload, c: dict[str, Any], field: str) -> Any:
 
 # --- Pod Security Standards: baseline ---------------------------------------------------------
 
-@rule("PSS-HOST-PROCESS", "baseline: Windows HostProcess containers are not allowed")
+@rule("PSS-HOST-PROCESS", "baseline: Windows HostProcess containers are not allowed", waivable=False)
 def _host_process(ctx: Context) -> Iterator[Finding]:
     def test(w: Workload, c: dict[str, Any]) -> str | None:
         host_process = (effective(w, c, "windowsOptions") or {}).get("hostProcess")
@@ -161,7 +227,7 @@ def _host_process(ctx: Context) -> Iterator[Finding]:
     yield from per_container(ctx, test, "PSS-HOST-PROCESS")
 
 
-@rule("PSS-HOST-NAMESPACES", "baseline: hostNetwork, hostPID and hostIPC must not be true")
+@rule("PSS-HOST-NAMESPACES", "baseline: hostNetwork, hostPID and hostIPC must not be true", waivable=False)
 def _host_namespaces(ctx: Context) -> Iterator[Finding]:
     for w in ctx.workloads:
         for field in ("hostNetwork", "hostPID", "hostIPC"):
@@ -169,7 +235,7 @@ def _host_namespaces(ctx: Context) -> Iterator[Finding]:
                 yield found("PSS-HOST-NAMESPACES", w.doc, f"{field} must not be true")
 
 
-@rule("PSS-PRIVILEGED", "baseline: privileged containers are not allowed")
+@rule("PSS-PRIVILEGED", "baseline: privileged containers are not allowed", waivable=False)
 def _privileged(ctx: Context) -> Iterator[Finding]:
     yield from per_container(ctx, lambda w, c: "privileged must not be true" if security(c).get("privileged") else None,
                              "PSS-PRIVILEGED")
@@ -190,7 +256,7 @@ def _capabilities_baseline(ctx: Context) -> Iterator[Finding]:
     yield from per_container(ctx, test, "PSS-CAPABILITIES-BASELINE")
 
 
-@rule("PSS-HOST-PATH", "baseline: hostPath volumes are not allowed")
+@rule("PSS-HOST-PATH", "baseline: hostPath volumes are not allowed", waivable=False)
 def _host_path(ctx: Context) -> Iterator[Finding]:
     for w in ctx.workloads:
         for volume in w.spec.get("volumes") or []:
@@ -381,23 +447,15 @@ def _image_tag(ctx: Context) -> Iterator[Finding]:
     yield from per_container(ctx, test, "GEN-IMAGE-TAG")
 
 
-@rule("GEN-NETWORK-POLICY", "every pod is selected by a NetworkPolicy in its namespace (a warning while the environment has none)")
-def _network_policy(ctx: Context) -> Iterator[Finding]:
-    severity = "error" if ctx.of_kind("NetworkPolicy") else "warning"
-    covered = ctx.selected("NetworkPolicy", lambda o: (o.get("spec") or {}).get("podSelector"))
-    for w in ctx.workloads:
-        if id(w) not in covered:
-            yield found("GEN-NETWORK-POLICY", w.doc, "its pods are selected by no NetworkPolicy", severity)
-
-
-@rule("GEN-SECRET-DATA", "no Secret with data or stringData in rendered/")
+@rule("GEN-SECRET-DATA", "no Secret with data or stringData in rendered/", waivable=False)
 def _secret_data(ctx: Context) -> Iterator[Finding]:
     for doc in ctx.of_kind("Secret"):
         if doc.obj.get("data") or doc.obj.get("stringData"):
             yield found("GEN-SECRET-DATA", doc, "a Secret carries values in git; reference them (External Secrets) instead")
 
 
-@rule("GEN-SECRET-LITERAL", "no secret-looking literal in env values or ConfigMap data")
+@rule("GEN-SECRET-LITERAL", "no secret-looking literal in env values, container arguments or ConfigMap data",
+      waivable=False)
 def _secret_literal(ctx: Context) -> Iterator[Finding]:
     for w in ctx.workloads:
         for c in w.containers():
@@ -405,11 +463,74 @@ def _secret_literal(ctx: Context) -> Iterator[Finding]:
                 why = secret_literal(var.get("name"), var.get("value"))
                 if why:
                     yield found("GEN-SECRET-LITERAL", w.doc, f"container {c.get('name')}: env {var.get('name')} holds {why}")
+            for field in ("command", "args"):
+                why = secret_arguments(c.get(field))
+                if why:
+                    yield found("GEN-SECRET-LITERAL", w.doc, f"container {c.get('name')}: {field}: {why}")
     for doc in ctx.of_kind("ConfigMap"):
         for key, value in (doc.obj.get("data") or {}).items():
             why = secret_literal(key, value)
             if why:
                 yield found("GEN-SECRET-LITERAL", doc, f"data.{key} holds {why}")
+
+
+def strings(node: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """Every string in an object (keys of mappings included), with where it is."""
+    if isinstance(node, str):
+        yield path, node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            where = f"{path}.{key}" if path else str(key)
+            if isinstance(key, str):
+                yield where, key
+            yield from strings(value, where)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from strings(value, f"{path}[{index}]")
+
+
+def decoded(value: Any) -> str:
+    try:
+        return base64.b64decode(value, validate=True).decode("utf-8", "replace") if isinstance(value, str) else ""
+    except (ValueError, binascii.Error):
+        return ""
+
+
+@rule("GEN-SECRET-MATERIAL", "no credential anywhere in any object: annotations, arguments, env, ConfigMap data "
+      "and binaryData (decoded), Argo CD values (private keys, cloud, GitHub, Slack, Stripe keys, JWTs, URLs with "
+      "passwords, inline password=...)", waivable=False)
+def _secret_material(ctx: Context) -> Iterator[Finding]:
+    verdicts: dict[str, str | None] = {}  # the same strings recur on every object (labels, images)
+    for doc in ctx.docs:
+        if doc.kind == "Secret":
+            continue  # GEN-SECRET-DATA refuses a Secret with values, whatever they look like
+        # one C-speed search of the object's JSON first: the walk below runs only where it finds something
+        text = json.dumps(doc.obj, ensure_ascii=False, default=str)
+        places = list(strings(doc.obj)) if ANY_SECRET.search(text) or BASE64_RUN.search(text) else []
+        if doc.kind == "ConfigMap" and isinstance(doc.obj.get("binaryData"), dict):
+            places += [(f"binaryData.{key} (decoded)", decoded(value)) for key, value in doc.obj["binaryData"].items()]
+        for where, value in places:
+            if len(value) < SHORTEST_SECRET:
+                continue
+            why = verdicts[value] if value in verdicts else verdicts.setdefault(value, secret_value(value))
+            if why:
+                yield found("GEN-SECRET-MATERIAL", doc, f"{where} holds {why}")
+
+
+@rule("GEN-SECRET-REF", "no Secret's value reaches an environment variable (secretKeyRef, envFrom secretRef): "
+      "the catalog declares none; pods mount their credentials as files", waivable=False)
+def _secret_ref(ctx: Context) -> Iterator[Finding]:
+    for w in ctx.workloads:
+        for c in w.containers():
+            for var in c.get("env") or []:
+                ref = ((var.get("valueFrom") or {}) if isinstance(var, dict) else {}).get("secretKeyRef")
+                if ref:
+                    yield found("GEN-SECRET-REF", w.doc, f"container {c.get('name')}: env {var.get('name')} reads "
+                                f"Secret {ref.get('name')!r} key {ref.get('key')!r}")
+            for source in c.get("envFrom") or []:
+                if isinstance(source, dict) and source.get("secretRef"):
+                    yield found("GEN-SECRET-REF", w.doc, f"container {c.get('name')}: envFrom Secret "
+                                f"{source['secretRef'].get('name')!r}")
 
 
 def gpu_amount(c: dict[str, Any]) -> int:
@@ -464,7 +585,7 @@ def _pdb(ctx: Context) -> Iterator[Finding]:
 
 
 @rule("GEN-ARGOCD-PROJECT", "Argo CD objects stay in the platform's projects: the root Application (syncing "
-      "rendered/<env>/argocd) in the delivery project, every other Application in the platform's, no other AppProject")
+      "rendered/<env>/argocd) in the delivery project, every other Application in the platform's, no other AppProject", waivable=False)
 def _argocd_project(ctx: Context) -> Iterator[Finding]:
     projects = (argocd.PROJECT, argocd.DELIVERY_PROJECT)
     root = str(layout.rendered_dir(ctx.env.name, "argocd"))

@@ -15,6 +15,7 @@ def summary(report: Report) -> str:
     return (
         f"gen validate: {envs} environment{'s' * (envs != 1)}, {report.objects} objects, "
         f"Kubernetes {report.kubernetes_version}: {report.errors} errors, {report.warnings} warnings"
+        + (f", {report.waived} waived (blueprints/catalog/waivers.yaml)" if report.waived else "")
     )
 
 
@@ -23,6 +24,7 @@ def text(report: Report, verbose: bool = False) -> list[str]:
     lines = []
     for env in report.envs:
         lines += [f"{f.file}: {f.object}: {f.check}: {f.message}" for f in env.errors]
+        lines += [f"{f.file}: {f.object}: {f.check} (waived): {f.message}" for f in env.waived]
         if verbose:
             lines += [f"{f.file}: {f.object}: {f.check} (warning): {f.message}" for f in env.warnings]
         else:
@@ -38,12 +40,14 @@ def as_json(report: Report) -> str:
         "ok": report.ok,
         "errors": report.errors,
         "warnings": report.warnings,
+        "waived": report.waived,
         "environments": [
             {
                 "name": env.env,
                 "objects": env.objects,
                 "errors": len(env.errors),
                 "warnings": len(env.warnings),
+                "waived": len(env.waived),
                 "capacity": capacity_data(env.capacity),
                 "findings": [
                     {"check": f.check, "severity": f.severity, "file": f.file, "object": f.object, "message": f.message}

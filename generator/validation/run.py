@@ -6,7 +6,8 @@ the files the render is about to write, with the environment's other parts as co
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import datetime
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from blueprints.model import Catalog, Environment
@@ -18,7 +19,7 @@ from generator.progress import Callback, silent
 from generator.rendered import Doc, Tree, parts, read
 from generator.validation.capacity import Capacity, amount, capacity
 from generator.validation.policies import Context, Finding, not_checked, run_rules
-from generator.validation import exposure, metadata, rbac  # noqa: F401  (their rules register on import)
+from generator.validation import waivers
 from generator.validation.schemas import SchemaProblem, SchemaStore
 
 SCHEMAS_DIR = "schemas"
@@ -39,6 +40,10 @@ class EnvReport:
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "warning"]
 
+    @property
+    def waived(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == waivers.WAIVED]
+
 
 @dataclass(frozen=True)
 class Report:
@@ -56,6 +61,10 @@ class Report:
     @property
     def warnings(self) -> int:
         return sum(len(e.warnings) for e in self.envs)
+
+    @property
+    def waived(self) -> int:
+        return sum(len(e.waived) for e in self.envs)
 
     @property
     def objects(self) -> int:
@@ -103,12 +112,14 @@ def capacity_findings(env: Environment, result: Capacity) -> list[Finding]:
 
 
 def validate_docs(catalog: Catalog, env: Environment, docs: list[Doc], store: SchemaStore,
-                  unreadable: list[Finding] = (), own_namespaces: tuple[str, ...] = ()) -> EnvReport:
+                  unreadable: list[Finding] = (), own_namespaces: tuple[str, ...] = (),
+                  fresh_parts: frozenset[str] | None = None) -> EnvReport:
     """`own_namespaces`: Namespaces the docs create for themselves (an on-demand plan's scratch),
-    which GEN-NAMESPACE then admits beside the environment's."""
+    which GEN-NAMESPACE then admits beside the environment's. `fresh_parts`: the parts rendered in
+    this run (None: all), the only ones held to today's catalog value for value."""
     schema = schema_findings(store, docs)
     findings = list(unreadable) + schema
-    context = Context(catalog, env, docs, tuple(own_namespaces))
+    context = Context(catalog, env, docs, tuple(own_namespaces), fresh_parts)
     findings += run_rules(context, malformed=bool(schema))
     result = Capacity(env.name, ())
     with not_checked(context, "GEN-CAPACITY", bool(schema), findings):
@@ -129,11 +140,15 @@ def validate(project: Path, catalog: Catalog, envs: list[Environment], kubernete
             f"{located(project, ENVIRONMENTS_FILE, ('kubernetes_version',))}: kubernetes_version"
         raise CatalogError(f"{where}: {exc}") from None
     report = Report(version)
+    waived, today = waivers.load_waivers(project, catalog), datetime.date.today()
     with collector.paused():  # each environment's tree is made, checked and freed inside
         for number, env in enumerate(envs, 1):
             progress(f"gen: validating {env.name} ({number}/{len(envs)})")
-            tree = environment_tree(project, catalog, env, [doc for doc in fresh if doc.part.environment.name == env.name])
-            report.envs.append(validate_docs(catalog, env, tree.docs, store, unreadable_findings(tree)))
+            mine = [doc for doc in fresh if doc.part.environment.name == env.name]
+            tree = environment_tree(project, catalog, env, mine)
+            fresh_parts = frozenset(doc.part.name for doc in mine) if fresh else None
+            found = validate_docs(catalog, env, tree.docs, store, unreadable_findings(tree), fresh_parts=fresh_parts)
+            report.envs.append(replace(found, findings=waivers.apply(waived, env.name, found.findings, today)))
     return report
 
 

@@ -1,5 +1,11 @@
-"""What a secret looks like when it is written where it must not be: one detector for the
-policy check (env values, ConfigMap data) and for the scan of rendered/."""
+"""What a secret looks like when it is written where it must not be: one detector for the policy
+checks (GEN-SECRET-LITERAL: a value under a credential's name; GEN-SECRET-MATERIAL: a value that is
+a credential wherever it hides) and for the scan of rendered/.
+
+The value patterns are those of detect-secrets' high-confidence plugins (private keys, AWS, GitHub,
+Slack, Stripe, JWT, basic-auth URLs, Google API keys, a `password=...` assignment): gen runs them
+itself, on every string of every object, and on ConfigMap binaryData decoded; the entropy plugins
+are left to the test suite's scan (they flag digests and checksums)."""
 
 from __future__ import annotations
 
@@ -7,8 +13,9 @@ import re
 
 # a key or variable named like a credential, ending in the word (max_tokens is not a token)
 SECRET_NAME = re.compile(
-    r"(?i)(^|[_.-])(password|passwd|pass|secret|token|api[_-]?key|private[_-]?key|credentials?|"
-    r"access[_-]?key|signing[_-]?key|encryption[_-]?key|client[_-]?secret)$"
+    r"(?i)((^|[_.-])(password|passwd|pass|pwd|secret|token|api[_-]?key|private[_-]?key|credentials?|"
+    r"access[_-]?key|signing[_-]?key|encryption[_-]?key|client[_-]?secret)"
+    r"|^(pgpassword|rediscli_auth|mysql_pwd))$"  # the clients' own variables: libpq, redis-cli, mysql
 )
 SECRET_VALUES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@"), "a URL with credentials"),
@@ -18,7 +25,19 @@ SECRET_VALUES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(ghp|gho|ghs|ghu|github_pat)_[A-Za-z0-9_]{20,}"), "a GitHub token"),
     (re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}"), "a Slack token"),
     (re.compile(r"\bsk-[A-Za-z0-9_-]{20,}"), "an API secret key"),
+    (re.compile(r"\b[rs]k_(live|test)_[0-9A-Za-z]{10,}"), "a Stripe secret key"),
+    (re.compile(r"\bAIza[0-9A-Za-z_-]{35}"), "a Google API key"),
+    (re.compile(r"hooks\.slack\.com/services/T[A-Za-z0-9_]+/B[A-Za-z0-9_]+/[A-Za-z0-9_]+"), "a Slack webhook URL"),
+    (re.compile(r"(^|[\s;&|,'\"-])(?i:password|passwd|pwd|secret|token|api[_-]?key)\s*[=:]\s*[^\s$'\"{}<>()]{4,}"),
+     "a credential assigned inline"),
 ]
+SHORTEST_SECRET = 10  # no pattern above matches fewer characters
+ANY_SECRET = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in SECRET_VALUES))
+# a run of base64 long enough to hide one of the above (`LS0tLS1CRUdJTi...` is a PEM block)
+BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}")
+BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})+(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
+# a command-line flag that takes a credential: `--password x`, `--db-password=x`
+SECRET_FLAG = re.compile(r"(?i)^--?[a-z0-9-]*(password|passwd|secret|token|api-?key)$")
 
 # an External Secrets template reference to a fetched value (`{{ .scylla_password }}`): a name, not a value
 TEMPLATE_REFERENCE = re.compile(r"\{\{ *\.[A-Za-z_][A-Za-z0-9_]* *(\| *[a-z]+ *)?\}\}")
@@ -39,4 +58,47 @@ def secret_literal(name: str | None, value: object) -> str | None:
         return None
     if name and SECRET_NAME.search(name) and not value.startswith("/") and not TEMPLATE_REFERENCE.fullmatch(value):
         return f"a literal value for {name}"
+    return None
+
+
+def secret_value(value: object) -> str | None:
+    """Why `value` is a credential by its content alone (no name needed), also where it is the
+    base64 of one; None if it is not."""
+    if not isinstance(value, str) or not value:
+        return None
+    if ANY_SECRET.search(value):
+        return next(what for pattern, what in SECRET_VALUES if pattern.search(value))
+    inner = base64_text(value)
+    if inner is not None and ANY_SECRET.search(inner):
+        return next(what for pattern, what in SECRET_VALUES if pattern.search(inner)) + " (base64-encoded)"
+    return None
+
+
+def base64_text(value: str) -> str | None:
+    """The text `value` encodes, where the whole of it (whitespace aside) is base64 of at least
+    SHORTEST_SECRET bytes; None otherwise."""
+    import base64
+    import binascii
+
+    compact = "".join(value.split())
+    if len(compact) < 16 or not BASE64.fullmatch(compact):
+        return None
+    try:
+        return base64.b64decode(compact, validate=True).decode("utf-8", "replace")
+    except (binascii.Error, ValueError):
+        return None
+
+
+def secret_arguments(arguments: object) -> str | None:
+    """Why a container's command or args pass a credential literally: `--password x`,
+    `--password=x` (a `$(VAR)` reference or a file path is the right way)."""
+    if not isinstance(arguments, list):
+        return None
+    for index, argument in enumerate(arguments):
+        if not isinstance(argument, str):
+            continue
+        flag, equals, inline = argument.partition("=")
+        value = inline if equals else (arguments[index + 1] if index + 1 < len(arguments) else None)
+        if SECRET_FLAG.match(flag) and isinstance(value, str) and value and not value.startswith(("$", "/")):
+            return f"{flag} given a literal value"
     return None

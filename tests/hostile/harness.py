@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +58,16 @@ def run_gen(project: Path, *args: str, env: dict[str, str] | None = None) -> Res
     return CliRunner().invoke(cli, ["--project", str(project), *args], env=env, catch_exceptions=True)
 
 
+def one_error_line(stderr: str, mentions: Sequence[str]) -> str:
+    """stderr is exactly one line `gen: error: ...` holding every mention; that line."""
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, f"stderr is not one line:\n{stderr}"
+    assert lines[0].startswith("gen: error: "), lines[0]
+    for mention in mentions:
+        assert mention in lines[0], f"{mention!r} not in {lines[0]!r}"
+    return lines[0]
+
+
 def assert_one_line_failure(result: Result, code: int, mentions: Sequence[str]) -> str:
     """Exit `code`, no traceback, exactly one stderr line `gen: error: ...` holding every mention."""
     assert result.exception is None or isinstance(result.exception, SystemExit), (
@@ -62,12 +75,7 @@ def assert_one_line_failure(result: Result, code: int, mentions: Sequence[str]) 
     )
     assert "Traceback" not in result.output and "Traceback" not in result.stderr
     assert result.exit_code == code, f"exit {result.exit_code}, expected {code}\n{result.output}{result.stderr}"
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, f"stderr is not one line:\n{result.stderr}"
-    assert lines[0].startswith("gen: error: "), lines[0]
-    for mention in mentions:
-        assert mention in lines[0], f"{mention!r} not in {lines[0]!r}"
-    return lines[0]
+    return one_error_line(result.stderr, mentions)
 
 
 @dataclass(frozen=True)
@@ -101,3 +109,43 @@ def edit(project: Path, relative: str, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.count(old) == 1, f"{old!r} is not once in {relative}"
     path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Fresh:
+    """What a `gen` run in a fresh process did."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+    seconds: float
+
+
+def run_fresh(project: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 120,
+              stdin: int | None = subprocess.DEVNULL, stdout: int | None = subprocess.PIPE) -> Fresh:
+    """`python -m generator --project PROJECT ARGS...` in a new process, bounded by `timeout`
+    seconds (a hang fails the case instead of the suite)."""
+    started = time.monotonic()
+    proc = subprocess.run([sys.executable, "-m", "generator", "--project", str(project), *args],
+                          stdin=stdin, stdout=stdout, stderr=subprocess.PIPE, timeout=timeout,
+                          env={**os.environ, **(env or {})}, cwd=project.parent)
+    out = proc.stdout.decode("utf-8", "replace") if proc.stdout else ""
+    return Fresh(proc.returncode, out, proc.stderr.decode("utf-8", "replace"), time.monotonic() - started)
+
+
+def assert_fresh_failure(result: Fresh, code: int, mentions: Sequence[str] = ()) -> str:
+    """As assert_one_line_failure, for a fresh process."""
+    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout, result.stderr
+    assert result.exit_code == code, f"exit {result.exit_code}, expected {code}\n{result.stdout}{result.stderr}"
+    return one_error_line(result.stderr, mentions)
+
+
+def check_fresh(case: Case, tmp_path: Path, timeout: float = 120) -> Fresh:
+    """check_case in a fresh process, bounded by `timeout` seconds."""
+    project = copy_project(tmp_path)
+    case.setup(project)
+    before = tree_state(tmp_path)
+    result = run_fresh(project, *case.args, env=case.env, timeout=timeout)
+    assert_fresh_failure(result, case.code, case.mentions)
+    assert tree_state(tmp_path) == before, "the tree changed"
+    return result

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.hostile.harness import Case, check_case, copy_project, edit, run_gen
 
@@ -126,6 +127,8 @@ CASES = [
     in_services("escaped DEL in a setting", SETTING, 'max_connections_per_service: "1\\x7f00"', 177, "settings.max_connections_per_service", "U+007F (DELETE) cannot pass through kustomize"),
     in_services("NEXT LINE in a setting", SETTING, 'max_connections_per_service: "1\\u008500"', 177, "settings.max_connections_per_service", "U+0085 (NEXT LINE)"),
     in_services("a C1 control in a role", "role: primary entry point", 'role: "primary \\x9b entry"', 18, "services[0].role", "U+009B"),
+    in_services("'=' as a setting (PyYAML reads kustomize's plain = as a tag)", SETTING, 'max_connections_per_service: "="', 177, "settings.max_connections_per_service", "'=' (kustomize writes it unquoted"),
+    in_services("'<<' as a setting", SETTING, "max_connections_per_service: '<<'", 177, "settings.max_connections_per_service", "merge key"),
     in_services("U+FFFE in a setting", SETTING, 'max_connections_per_service: "\\uFFFE"', 177, "U+FFFE (not a character)"),
     Case("a lone surrogate in a setting", edits(SERVICES, SETTING, 'max_connections_per_service: "\\uD800"'),
          mentions=(SERVICES,)),
@@ -264,13 +267,14 @@ def test_a_byte_order_mark_at_the_start_of_a_catalog_file_is_read(tmp_path):
     assert "api-gateway" in result.output
 
 
-@pytest.mark.parametrize("value", ["=", "<<", "a\u2028b", "\ufeff", "yes", "-"])
+@pytest.mark.parametrize("value", ["a\u2028b", "\ufeff", "yes", "-", "==", "<<<"])
 def test_settings_that_broke_the_render_now_reach_the_configmap_unchanged(tmp_path, value):
     from generator import yamlio, yamlquote
     project = copy_project(tmp_path)
     edit(project, SERVICES, SETTING, f"max_connections_per_service: {yamlquote.quoted(value)}")
     result = run_gen(project, "render", "local", "-q")
     assert result.exit_code == 0, result.output + result.stderr
-    configmap = yamlio.load((project / "rendered/local/shared/configmap-local-config.yaml").read_text(encoding="utf-8"))
-    assert configmap["data"]["max_connections_per_service"] == value
+    text = (project / "rendered/local/shared/configmap-local-config.yaml").read_text(encoding="utf-8")
+    assert yamlio.load(text)["data"]["max_connections_per_service"] == value
+    assert yaml.safe_load(text)["data"]["max_connections_per_service"] == value  # YAML 1.1 reads it back too
     assert run_gen(project, "validate", "local").exit_code == 0

@@ -28,11 +28,12 @@ from typing import Any
 
 from pydantic import Field
 
-from blueprints import argocd
+from blueprints import argocd, labels
 from blueprints.databases.backup import Backups
 from blueprints.databases.bitnami import Amounts, Resources
 from blueprints.databases.container import env, probes, tcp_probe
 from blueprints.databases.store import Chart, Endpoint, Prerequisite, Release, Size, Store, Values
+from blueprints.identities import pod_security_labels
 from blueprints.quantity import parse_bytes
 from blueprints.types import Manifest
 
@@ -154,7 +155,7 @@ def values(spec: ScyllaSpec, chart: Chart, storage_class: str | None, datacenter
 def datacenter_namespace(namespace: str, config: str) -> list[Manifest]:
     """A datacenter's namespace, and its `scylla.yaml` turning on password authentication.
     scylla-operator runs Scylla as root with SYS_NICE: Pod Security `privileged`, on purpose."""
-    psa = {f"pod-security.kubernetes.io/{mode}": "privileged" for mode in ("enforce", "audit", "warn")}
+    psa = pod_security_labels(ScyllaDB.pod_security)
     return [
         {
             "apiVersion": "v1",
@@ -194,6 +195,8 @@ class ScyllaDB(Store[ScyllaSpec]):
     name = NAME
     port = PORT
     port_name = "cql"
+    pod_security = "privileged"  # of its own namespaces: scylla-operator runs Scylla as root with SYS_NICE
+    extra_peer_ports = (7000, 7001)  # inter-node (gossip, streaming), plain and TLS: each datacenter with the others
     config_prefix = "scylla"
     many_hosts = True
     charts = ("scylla",)
@@ -221,6 +224,13 @@ class ScyllaDB(Store[ScyllaSpec]):
     def client_credentials(self) -> dict[str, str]:
         """The services' CQL login (PasswordAuthenticator is on), from Vault like the others' passwords."""
         return {"scylla-username": "scylla_username", "scylla-password": "scylla_password"}
+
+    def pods(self) -> dict[str, Any]:
+        """scylla-operator labels the pods it makes with the application's name, not the Helm
+        release; each datacenter's namespace holds its ScyllaCluster's pods alone."""
+        if self.placement.charts:
+            return {"matchLabels": {labels.NAME: "scylla"}}
+        return super().pods()
 
     def own_namespaces(self) -> list[str]:
         return [self.namespace(dc) for dc in self.datacenters] if self.placement.charts else []
