@@ -105,10 +105,16 @@ class Pdb(Values):
     create: bool
     maxUnavailable: int | None = None
 
+    def makes(self) -> tuple[str, ...]:
+        return ("PodDisruptionBudget",) if self.create else ()
+
 
 class ServiceAccount(Values):
     create: bool = True
     automountServiceAccountToken: bool = False
+
+    def makes(self) -> tuple[str, ...]:
+        return ("ServiceAccount",) if self.create else ()
 
 
 def pdb(pods: int) -> Pdb:
@@ -137,6 +143,9 @@ class NetworkPolicy(Values):
 
     enabled: bool = False
 
+    def makes(self) -> tuple[str, ...]:
+        return ("NetworkPolicy",) if self.enabled else ()
+
 
 class ChartValues(Values):
     """How every Bitnami chart's values begin: `global` pins the OpenShift adaptation off; a chart
@@ -145,6 +154,10 @@ class ChartValues(Values):
     global_: Global = Field(default=Global(), alias="global")
     fullnameOverride: str  # the store's name: the charts name their Services after it (the hosts services use)
     image: Image
+
+    def makes(self) -> tuple[str, ...]:
+        # the server: its pods, the Services naming them, its configuration and start-up scripts
+        return ("StatefulSet", "Service", "ConfigMap")
 
 
 def checked_images() -> Any:

@@ -147,6 +147,9 @@ class DumpPodSecurityContext(Values):
 class DumpNetworkPolicy(Values):
     enabled: bool = False  # blueprints/network.py writes the dump pods' policy
 
+    def makes(self) -> tuple[str, ...]:
+        return ("NetworkPolicy",) if self.enabled else ()
+
 
 # gen restore-plan: as the admin user, into the scratch server
 CONNECT = f'export PGPASSWORD="$(cat "$PASSWORD_FILE")" PGHOST="$HOST" PGPORT={PORT} PGUSER=postgres; '
@@ -247,6 +250,9 @@ class Postgres(Store[PostgresSpec]):
     def endpoint(self) -> Endpoint:
         replicated = self.placement.charts and self.spec.instances > 1
         return Endpoint((f"{NAME}-primary" if replicated else NAME,), PORT)  # bitnami's naming
+
+    def server_components(self) -> tuple[str, ...]:
+        return ("primary", "read") if self.spec.instances > 1 else ("primary",)  # bitnami's component labels
 
     def url(self) -> ConnectionUrl:
         host = self.endpoint().hosts[0]
