@@ -123,3 +123,49 @@ def test_the_fixed_defects_stay_fixed():
         assert "PGSSLMODE=verify-full" in cronjob["command"][-1] and "PGSSLMODE=require" not in cronjob["command"][-1]
         rendered = PROJECT / "rendered" / env
         assert not list((rendered / "postgres").glob("networkpolicy-*"))
+
+
+def pod_specs(folder: Path):
+    for path in sorted(folder.glob("*.yaml")):
+        obj = yamlio.load(path.read_text())
+        spec = obj.get("spec") or {}
+        template = spec.get("template") or (spec.get("jobTemplate") or {}).get("spec", {}).get("template")
+        if template:
+            yield obj, template["spec"]
+
+
+def test_no_chart_pod_reads_a_secret_into_its_environment_and_redis_reads_its_password_file():
+    """redis-cluster 10.2.1 with `usePassword` put REDISCLI_AUTH in the server's env from a
+    secretKeyRef: the values now take the password from the mounted file alone."""
+    for part in RELEASE_PARTS:
+        for obj, spec in pod_specs(PROJECT / part.rendered_dir):
+            volumes = {v["name"]: v for v in spec.get("volumes") or []}
+            for c in spec["containers"] + spec.get("initContainers", []):
+                env = c.get("env") or []
+                assert not [e for e in env if "secretKeyRef" in (e.get("valueFrom") or {})], (part, c["name"])
+                for var in env:
+                    if var["name"] == "REDIS_PASSWORD_FILE":  # mounted from the store's Secret
+                        mount = next(m for m in c["volumeMounts"] if var["value"].startswith(m["mountPath"]))
+                        assert volumes[mount["name"]]["secret"]["secretName"] == "redis-credentials"
+    for env in CATALOG.environments.environments:
+        for release in CATALOG.store_releases(env.name):
+            if release.chart.name == "redis-cluster":
+                (server,) = [c for obj, spec in pod_specs(PROJECT / "rendered" / env.name / release.name)
+                             for c in spec["containers"] if c["name"] == "redis"]
+                assert any(e["name"] == "REDIS_PASSWORD_FILE" for e in server["env"])
+
+
+def test_the_dump_pods_mount_no_token():
+    """mongodump ran as the namespace's `default` (its token mounted); it runs as the chart's own
+    ServiceAccount, and `default` mounts none (pg_dumpall's CronJob has no key for an account)."""
+    for part in RELEASE_PARTS:
+        accounts = {obj["metadata"]["name"]: obj for obj in
+                    (yamlio.load(p.read_text()) for p in (PROJECT / part.rendered_dir).glob("serviceaccount-*.yaml"))}
+        shared = PROJECT / "rendered" / part.env / "shared"
+        accounts["default"] = yamlio.load((shared / "serviceaccount-default.yaml").read_text())
+        for obj, spec in pod_specs(PROJECT / part.rendered_dir):
+            if obj["kind"] != "CronJob":
+                continue
+            account = spec.get("serviceAccountName") or "default"
+            assert spec.get("automountServiceAccountToken") is False or \
+                accounts[account]["automountServiceAccountToken"] is False, (part, obj["metadata"]["name"])

@@ -79,8 +79,8 @@ class HelmRelease(Construct):
                 "name": f"{env.name}-{release}",
                 "namespace": argocd.NAMESPACE,
                 "labels": {labels.NAME: release, labels.COMPONENT: "database"},
+                # no resources finalizer: deleting a store's Application never deletes the database
                 "annotations": argocd.wave(argocd.DATABASES_APP_WAVE),
-                "finalizers": [argocd.FINALIZER],
             },
             "spec": {
                 "project": argocd.PROJECT,
