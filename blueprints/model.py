@@ -362,6 +362,10 @@ class Environment(Strict):
     revision: str | None = Field(
         default=None, pattern=r"^[A-Za-z0-9._/-]+$", description="the git revision Argo CD syncs (default: delivery.revision)"
     )
+    kubernetes_version: str | None = Field(
+        default=None, pattern=r"^1\.[0-9]+$",
+        description="this environment's cluster version (default: the catalog's kubernetes_version): staging upgrades first"
+    )
     cluster: Cluster
     databases: DatabasesSpec
     vault: Vault | None = Field(default=None, description="secrets from Vault through External Secrets (not local)")
@@ -446,6 +450,10 @@ class EnvironmentCatalog(Strict):
     )
     delivery: Delivery
     environments: list[Environment] = Field(min_length=1)
+
+    def version_of(self, env: Environment) -> str:
+        """The Kubernetes version `env`'s objects are rendered and validated for."""
+        return env.kubernetes_version or self.kubernetes_version
 
     @field_validator("environments")
     @classmethod

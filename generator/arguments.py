@@ -60,7 +60,7 @@ def selection(catalog: Catalog, env: str | None, word: str | None, every: bool) 
         raise UsageError(f"{env} has no blue-green (its part is 'app'); drop --color")
     # the color, and `shared` with it: the environment's ConfigMap, the policies and the live
     # Services there follow the catalog too, so a one-color render never leaves them stale
-    return Selection((Part.colored(profile, color(word)), Part(profile, SHARED)))
+    return Selection((Part.colored(profile, color(word)),), companions=(Part(profile, SHARED),))
 
 
 def diff_targets(project: Path, catalog: Catalog, args: tuple[str, ...]) -> list[Target]:

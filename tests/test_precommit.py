@@ -63,3 +63,24 @@ def test_the_hooks_pass_on_a_fresh_clone_and_fail_on_a_hand_edit(clone):
     assert f"changed  {edited}" in failed.stdout
     assert ("gen hook check (staging): 1 files differ from a fresh render; run `gen render staging` and commit"
             in failed.stdout)
+
+
+def test_the_hooks_find_the_clones_gen_without_path(clone, tmp_path):
+    """No virtual environment on PATH and none activated: the hooks run this clone's .venv gen
+    (here a link to this environment, as the README's install command makes it)."""
+    venv = Path(sys.prefix)
+    link = clone / ".venv"
+    link.symlink_to(venv, target_is_directory=True)
+    try:
+        bare = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep)
+                               if not (Path(p) / "gen").exists())  # no gen anywhere on PATH
+        env = {name: value for name, value in os.environ.items() if name not in ("GEN_PROJECT", "VIRTUAL_ENV")}
+        env.update(PATH=bare, PRE_COMMIT_HOME=str(clone.parent / "pre-commit-home"))
+        result = subprocess.run([str(venv / "bin" / "pre-commit"), "run", "--files", "blueprints/catalog/services.yaml"],
+                                cwd=clone, env=env, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "Executable `gen` not found" not in result.stdout
+        assert [line.rsplit(".", 1)[-1] for line in result.stdout.splitlines() if line.startswith("gen ")] == \
+            ["Passed", "Passed"]
+    finally:
+        link.unlink()

@@ -220,7 +220,7 @@ def test_promoting_a_color_that_differs_from_a_fresh_render_is_refused(project):
 def test_retire_refuses_to_carry_other_pending_changes_of_the_argocd_part(project):
     path = project / "blueprints/catalog/environments.yaml"
     path.write_text(path.read_text().replace("  revision: main ", "  revision: develop ", 1))
-    refused(project, "retire", "production", "green", says="production's Argo CD part is not up to date")
+    refused(project, "retire", "production", "green", says="production's shared and Argo CD parts are not up to date")
 
 
 def test_promote_twice_then_rollback_restores_the_rendered_files(project):
@@ -240,6 +240,6 @@ def test_rendering_the_color_that_serves_says_so(project):
                              "    gpu_hosts: gpu", 1))
     live = gen(project, "render", "production", "--color", "blue", "-q")
     assert live.exit_code == 0, live.output
-    assert "gen: note: blue serves production: this changes what is live" in live.output
+    assert "gen: note: this changes what serves production (rendered/production/blue)" in live.output
     idle = gen(project, "render", "production", "--color", "green", "-q")
     assert "gen: note" not in idle.output

@@ -15,7 +15,7 @@ ensure_node()  # before cdk8s: importing it starts the jsii runtime
 from cdk8s import App, Chart  # noqa: E402
 
 from blueprints.certificates import PlatformCertificates  # noqa: E402
-from blueprints.identities import migrated_stores, migration_name  # noqa: E402
+from blueprints.identities import colors, migrated_stores, migration_name  # noqa: E402
 from generator.rendered.objects import POD_TEMPLATES  # noqa: E402
 from blueprints.databases import registry  # noqa: E402
 from blueprints.databases.store import DATABASE  # noqa: E402
@@ -65,7 +65,8 @@ def synth(catalog, env_name: str) -> list[dict]:
     chart = Chart(App(), f"{env_name}-secrets")
     secrets = PlatformSecrets(chart, "secrets", env=env)
     certificates = PlatformCertificates(chart, "certificates", env=env, services=[s.name for s in catalog.services.services],
-                                        clients=[migration_name(s) for s in migrated_stores(catalog, env)])
+                                        clients=[migration_name(s) for s in migrated_stores(catalog, env)],
+                                        colors=colors(catalog, env))
     objs = list(chart.to_json())
     # the `manifests` the shared chart records are exactly what is synthesized
     assert sorted(map(key, objs)) == sorted(map(key, secrets.manifests + certificates.manifests))

@@ -19,6 +19,7 @@ SERVICE = CATALOG.services.services[0].name
 WAIVERS = "blueprints/catalog/waivers.yaml"
 EMPTY = "patches: []  # kustomize refuses a Component with no fields at all"
 WAIVABLE = "GEN-REPLICAS"
+ALSO = "GEN-CONFIG-REPLICAS"  # the same patch: the Deployment disagrees with the scaling ConfigMap too
 
 
 def replicas_patched(project: Path) -> None:
@@ -54,16 +55,25 @@ def test_the_finding_fails_without_a_waiver(project: Path) -> None:
 
 def test_a_live_waiver_covers_its_finding_and_says_so(project: Path) -> None:
     replicas_patched(project)
-    waivers(project, waiver())
+    waivers(project, waiver(), waiver(ALSO))
     rendered = run_gen(project, "render", ENV.name)
     assert rendered.exit_code == 0, rendered.output
-    assert "1 waived" in rendered.stdout
+    assert "2 waived" in rendered.stdout
     validated = run_gen(project, "validate", ENV.name)
     assert validated.exit_code == 0, validated.output
-    waived = [line for line in validated.stdout.splitlines() if "(waived)" in line]
-    assert len(waived) == 1 and f"Deployment/{SERVICE}: {WAIVABLE} (waived)" in waived[0], validated.stdout
-    assert "owner platform-team" in waived[0] and "2999-12-31" in waived[0]
-    assert "1 waived (blueprints/catalog/waivers.yaml)" in validated.stdout.splitlines()[-1]
+    waived = sorted(line for line in validated.stdout.splitlines() if "(waived)" in line)
+    assert [line.split(": ")[2] for line in waived] == sorted([f"{ALSO} (waived)", f"{WAIVABLE} (waived)"]), waived
+    assert all(f"Deployment/{SERVICE}" in line and "owner platform-team" in line and "2999-12-31" in line
+               for line in waived)
+    assert "2 waived (blueprints/catalog/waivers.yaml)" in validated.stdout.splitlines()[-1]
+
+
+def test_one_waiver_of_two_findings_leaves_the_other_failing(project: Path) -> None:
+    replicas_patched(project)
+    waivers(project, waiver())
+    result = run_gen(project, "validate", ENV.name)
+    assert result.exit_code == 1
+    assert f"Deployment/{SERVICE}: {ALSO}:" in result.stdout and "1 waived" in result.stdout
 
 
 def test_a_waiver_covers_one_object_only(project: Path) -> None:

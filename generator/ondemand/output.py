@@ -59,7 +59,7 @@ def validated(project: Path, catalog: Catalog, env: Environment, manifests: list
         manifest["metadata"].setdefault("labels", {}).update(environment_labels(env))
     files = {f"{n:02d}-{m['kind'].lower()}-{m['metadata']['name']}.yaml": yamlio.dump(m)
              for n, m in enumerate(manifests, 1)}
-    version = catalog.environments.kubernetes_version
+    version = catalog.environments.version_of(env)
     schemas = SchemaStore(version, project / SCHEMAS_DIR)
     part = Part(env, "on-demand")  # not a rendered part: what the policy rules need to know of it is its environment
     docs = [Doc(name, yamlio.load(text), part) for name, text in files.items()]

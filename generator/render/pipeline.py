@@ -81,12 +81,19 @@ def redeploy(catalog: Catalog, selection: Selection) -> Redeployed:
 
 def plan(project: Path, catalog: Catalog, selection: Selection, progress: Callback = silent) -> Plan:
     """Everything up to the write: nothing in the project changes."""
+    selection = with_companions(project, selection)
     redeployed = redeploy(catalog, selection)
     catalog, selection = redeployed.catalog, redeployed.selection
     scaffolds = patches.missing(project, selection.parts)
     built = build(project, catalog, selection.parts, scaffolds, progress)
     files = {**built.files, **redeployed.record}
     return Plan(catalog, selection, scope(project, selection) + list(redeployed.record), files, built.docs, scaffolds)
+
+
+def with_companions(project: Path, selection: Selection) -> Selection:
+    """The selection with its companion parts that are committed already."""
+    committed = tuple(p for p in selection.companions if (project / p.rendered_dir).is_dir() and p not in selection.parts)
+    return replace(selection, parts=(*selection.parts, *committed), companions=())
 
 
 def scope(project: Path, selection: Selection) -> list[PurePosixPath]:

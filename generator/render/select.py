@@ -16,6 +16,10 @@ class Selection:
     parts: tuple[Part, ...]
     whole_envs: tuple[Environment, ...] = ()  # environments rendered whole: their stale parts are removed
     everything: bool = False  # every environment: stale environments are removed too
+    # parts rendered along with `parts` where they are committed already: a one-color render's
+    # `shared` (kept up to date with the catalog; a first render of one color leaves it to
+    # `gen render ENV`)
+    companions: tuple[Part, ...] = ()
 
     @property
     def environments(self) -> list[Environment]:

@@ -10,11 +10,21 @@ from generator.validation.capacity import Capacity, amount
 from generator.validation.run import Report
 
 
+def versions(report: Report) -> str:
+    """`Kubernetes 1.33`, or with the environments that run another version: `Kubernetes 1.33 (staging 1.34)`."""
+    found = {env.kubernetes_version or report.kubernetes_version for env in report.envs}
+    if len(found) <= 1:
+        return f"Kubernetes {next(iter(found), report.kubernetes_version)}"
+    others = [f"{env.env} {env.kubernetes_version}" for env in report.envs
+              if env.kubernetes_version and env.kubernetes_version != report.kubernetes_version]
+    return f"Kubernetes {report.kubernetes_version} ({', '.join(others)})"
+
+
 def summary(report: Report) -> str:
     envs = len(report.envs)
     return (
         f"gen validate: {envs} environment{'s' * (envs != 1)}, {report.objects} objects, "
-        f"Kubernetes {report.kubernetes_version}: {report.errors} errors, {report.warnings} warnings"
+        f"{versions(report)}: {report.errors} errors, {report.warnings} warnings"
         + (f", {report.waived} waived (blueprints/catalog/waivers.yaml)" if report.waived else "")
     )
 
@@ -44,6 +54,7 @@ def as_json(report: Report) -> str:
         "environments": [
             {
                 "name": env.env,
+                "kubernetes_version": env.kubernetes_version,
                 "objects": env.objects,
                 "errors": len(env.errors),
                 "warnings": len(env.warnings),

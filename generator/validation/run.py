@@ -31,6 +31,7 @@ class EnvReport:
     objects: int
     findings: list[Finding]
     capacity: Capacity
+    kubernetes_version: str = ""
 
     @property
     def errors(self) -> list[Finding]:
@@ -125,21 +126,33 @@ def validate_docs(catalog: Catalog, env: Environment, docs: list[Doc], store: Sc
     with not_checked(context, "GEN-CAPACITY", bool(schema), findings):
         result = capacity(env, docs)
     findings += capacity_findings(env, result)
-    return EnvReport(env.name, len(docs), sorted(findings), result)
+    return EnvReport(env.name, len(docs), sorted(findings), result, store.version)
 
 
 def validate(project: Path, catalog: Catalog, envs: list[Environment], kubernetes_version: str | None = None,
              fresh: list[Doc] = (), progress: Callback = silent) -> Report:
     """Validate environments from the committed tree, or, for the parts of `fresh` (objects
     about to be written), from those objects with the committed files of the other parts."""
-    version = kubernetes_version or catalog.environments.kubernetes_version
-    try:
-        store = SchemaStore(version, project / SCHEMAS_DIR)
-    except GenError as exc:  # name where the version came from
-        where = "--kubernetes-version" if kubernetes_version else \
-            f"{located(project, ENVIRONMENTS_FILE, ('kubernetes_version',))}: kubernetes_version"
-        raise CatalogError(f"{where}: {exc}") from None
-    report = Report(version)
+    report = Report(kubernetes_version or catalog.environments.kubernetes_version)
+    stores: dict[str, SchemaStore] = {}
+
+    def store_for(env: Environment) -> SchemaStore:
+        """The schemas of the version `env` runs (--kubernetes-version for all, if given)."""
+        version = kubernetes_version or catalog.environments.version_of(env)
+        if version not in stores:
+            try:
+                stores[version] = SchemaStore(version, project / SCHEMAS_DIR)
+            except GenError as exc:  # name where the version came from
+                index = catalog.environments.environments.index(env)
+                where = "--kubernetes-version" if kubernetes_version else (
+                    f"{located(project, ENVIRONMENTS_FILE, ('environments', index, 'kubernetes_version'))}: "
+                    f"environments[{index}].kubernetes_version" if env.kubernetes_version else
+                    f"{located(project, ENVIRONMENTS_FILE, ('kubernetes_version',))}: kubernetes_version")
+                raise CatalogError(f"{where}: {exc}") from None
+        return stores[version]
+
+    for env in envs:  # every version's schemas load (or fail, at its line) before anything is judged
+        store_for(env)
     waived, today = waivers.load_waivers(project, catalog), datetime.date.today()
     with collector.paused():  # each environment's tree is made, checked and freed inside
         for number, env in enumerate(envs, 1):
@@ -147,6 +160,7 @@ def validate(project: Path, catalog: Catalog, envs: list[Environment], kubernete
             mine = [doc for doc in fresh if doc.part.environment.name == env.name]
             tree = environment_tree(project, catalog, env, mine)
             fresh_parts = frozenset(doc.part.name for doc in mine) if fresh else None
+            store = store_for(env)
             found = validate_docs(catalog, env, tree.docs, store, unreadable_findings(tree), fresh_parts=fresh_parts)
             report.envs.append(replace(found, findings=waivers.apply(waived, env.name, found.findings, today)))
     return report

@@ -48,8 +48,8 @@ def _folder_sources(doc: Doc) -> list[dict[str, Any]]:
       "committed (no include/exclude that skips a file, no kustomize, helm or plugin step, no recursion)",
       waivable=False)
 def _synced(ctx: Context) -> Iterator[Finding]:
-    if not (ctx.whole_environment and ctx.env.argocd):
-        return
+    if not (ctx.whole_environment and ctx.env.argocd and ctx.of_kind("Application")):
+        return  # a first render of one color: no Argo CD part yet, nothing syncs anything
     check = "GEN-ARGOCD-SYNC"
     root = str(layout.rendered_dir(ctx.env.name, ""))
     owners: dict[str, list[str]] = {}
