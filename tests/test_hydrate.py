@@ -33,7 +33,7 @@ def test_helm_template_of_the_locked_chart_with_the_committed_values_reproduces_
     values = yamlio.load((PROJECT / f"rendered/{part.env}/argocd/helm-values/{release.name}.yaml").read_text())
     documents = engine.render(PROJECT / hydrate.chart_folder(PROJECT, release), values, release=release.name,
                               namespace=release.namespace or part.environment.namespace,
-                              kube_version=hydrate.kube_version(CATALOG), api_versions=hydrate.api_versions(PROJECT))
+                              kube_version=hydrate.kube_version(CATALOG, part.environment), api_versions=hydrate.api_versions(PROJECT))
     expected = sorted(((o["kind"], o["metadata"]["name"]), o) for t, text in documents.items() if t.endswith(".yaml")
                       for o in yaml.safe_load_all(text) if o)
     gen_labels = hydrate.environment_labels(part)

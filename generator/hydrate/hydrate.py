@@ -22,7 +22,7 @@ import yaml
 from blueprints import labels
 from blueprints.databases.store import Release
 from blueprints.layout import rendered_file
-from blueprints.model import Catalog
+from blueprints.model import Catalog, Environment
 from generator import names, yamlio
 from generator.errors import RenderError
 from generator.files import Files
@@ -48,8 +48,9 @@ def api_versions(project: Path) -> tuple[str, ...]:
                         for version in group.iterdir() if version.is_dir()))
 
 
-def kube_version(catalog: Catalog) -> str:
-    return f"v{catalog.environments.kubernetes_version}.0"
+def kube_version(catalog: Catalog, env: Environment) -> str:
+    """`.Capabilities.KubeVersion`: the version `env`'s cluster runs (environments.yaml)."""
+    return f"v{catalog.environments.version_of(env)}.0"
 
 
 def release_of(catalog: Catalog, part: Part) -> Release:
@@ -71,7 +72,7 @@ def render(project: Path, catalog: Catalog, part: Part, release: Release) -> lis
     """The release's objects as the chart renders them, in template order (refused: see refuse.py)."""
     folder = project / chart_folder(project, release)
     namespace = release.namespace or part.environment.namespace
-    options = dict(release=release.name, namespace=namespace, kube_version=kube_version(catalog),
+    options = dict(release=release.name, namespace=namespace, kube_version=kube_version(catalog, part.environment),
                    api_versions=api_versions(project))
     values = release.values.dump()
     documents = engine.render(folder, values, **options)
