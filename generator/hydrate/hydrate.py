@@ -27,6 +27,7 @@ from generator import names, yamlio
 from generator.errors import RenderError
 from generator.files import Files
 from generator.hydrate import engine, refuse
+from generator.yamlstrict import SafeLoader  # libyaml's: the pure-Python parser was half the hydration
 from generator.rendered import Doc, Part
 from generator.vendor import lock as locks
 
@@ -82,7 +83,7 @@ def render(project: Path, catalog: Catalog, part: Part, release: Release) -> lis
     for template, text in sorted(documents.items()):
         if not template.endswith((".yaml", ".yml")):
             continue  # NOTES.txt
-        for obj in yaml.safe_load_all(text):  # YAML 1.1, as the API server reads Helm's output
+        for obj in yaml.load_all(text, Loader=SafeLoader):  # YAML 1.1, as the API server reads Helm's output
             if obj is None:
                 continue
             if refuse.hook(obj):
