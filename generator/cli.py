@@ -293,6 +293,30 @@ def print_check(command: str, changes: Changes, render_args: str) -> None:
     raise click.exceptions.Exit(1)
 
 
+@cli.group(name="chart")
+def chart_group() -> None:
+    """The vendored Helm charts of the stores (charts/<name>-<version>/, locked by charts/lock.yaml)."""
+
+
+@chart_group.command(name="import")
+@click.argument("key")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--record", is_flag=True, help="Vendor a version the lock does not hold yet, and record it in the lock.")
+@click.option("--source-url", "origin", default="", help="Where the chart is published (recorded with --record).")
+@click.option("--upstream", default="", help="The upstream commit it was cut from (recorded with --record).")
+@click.pass_obj
+def chart_import_command(project: Path, key: str, source: Path, record: bool, origin: str, upstream: str) -> None:
+    """Bring a chart you pulled (`helm pull ... --version V`: the .tgz, or the --untar folder) into
+    charts/ as KEY (its key in databases.yaml's `charts`). A locked version must match the lock byte
+    for byte or is refused (exit 1, nothing changed); a new version needs --record. Then regenerate
+    the key lists: `python -m generator.vendor.keys`."""
+    from generator.vendor.intake import intake
+
+    done = intake(project, key, source, record=record, origin=origin, upstream=upstream)
+    verb = "recorded in charts/lock.yaml" if done.recorded else "matches charts/lock.yaml"
+    click.echo(f"gen chart import: {done.entry.name} {done.entry.version} ({done.entry.folder}) {verb}")
+
+
 @cli.group(name="hook")
 def hook_group() -> None:
     """What the pre-commit hooks run (.pre-commit-config.yaml): `gen check` and `gen validate`

@@ -81,3 +81,19 @@ def test_a_new_version_needs_record(project, tmp_path):
     assert recorded.recorded and recorded.entry.version == "99.0.0"
     assert not (project / entry.folder).exists() and (project / recorded.entry.folder).is_dir()
     assert lock.verify(project) == []
+
+
+def test_gen_chart_import_brings_in_a_matching_tree_and_refuses_another(project, tmp_path):
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+
+    key, entry = next(iter(lock.read(project).charts.items()))
+    pulled = tmp_path / "pulled" / entry.name
+    shutil.copytree(project / entry.folder, pulled)
+    ok = CliRunner().invoke(cli, ["--project", str(project), "chart", "import", key, str(pulled)])
+    assert ok.exit_code == 0 and "matches charts/lock.yaml" in ok.output, ok.output
+    (pulled / "values.yaml").write_text("image: {registry: evil.example}\n")
+    refused = CliRunner().invoke(cli, ["--project", str(project), "chart", "import", key, str(pulled)])
+    assert refused.exit_code != 0 and "does not match" in refused.output
+    assert lock.verify(project) == []
