@@ -35,7 +35,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 CATALOG = Path("blueprints") / "catalog"
 SCHEMAS = "schemas"
 # What `gen render` and `gen validate` read: the catalog and blueprints, the tree, the schemas.
-PROJECT_FOLDERS = ("blueprints", "overlays", "rendered", SCHEMAS)
+PROJECT_FOLDERS = ("blueprints", "charts", "overlays", "rendered", SCHEMAS)
 GEN = [sys.executable, "-m", "generator"]
 ENV = {**os.environ, "LC_ALL": "C"}
 CACHE = "GEN_CACHE"  # gen's cache folder (parsed files, remembered outputs)

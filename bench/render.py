@@ -15,11 +15,14 @@ rounds. `gen render` validates what it renders before it writes (validation is l
 every render figure includes it. The machine's quietness is printed with the figures (load
 average, and the commands' CPU time against the wall time).
 
-1. Render, on a scratch copy of this project (blueprints/, overlays/, rendered/, schemas/; the
-   repository is never touched), brought up to date once, untimed, so every run writes nothing:
+1. Render, on a scratch copy of this project (blueprints/, charts/, overlays/, rendered/, schemas/;
+   the repository is never touched), brought up to date once, untimed, so every run writes nothing:
      gen render --all                  against `kubectl kustomize` of every part, in turn   <= 1.0x
      gen render production --color green   against `kubectl kustomize` of that part       <= 3.0x
      gen check                         against gen render --all                             <= 1.0x
+   and the hydration's share, on its own line: every database release part's chart rendered by the
+   Helm engine (generator/hydrate/), alone in a fresh process (imports and the engine's load
+   included), against gen render --all, which runs it on threads beside cdk8s's synthesis.
 2. Start-up: `gen --help`, `gen list`, `gen rules` against `python -c pass`: each <= 0.15 s.
    `gen list` prints the table it remembered from its first (untimed) run while the catalog and
    gen are unchanged; `gen list` with GEN_CACHE=off, which loads the typed catalog, is shown beside.
@@ -76,6 +79,12 @@ TARGET_DOUBLING = 2.1
 TARGET_GROWTH = 8.0  # t(1000) / t(100)
 TARGET_MEMORY = 300  # MiB
 
+# every release part of every environment hydrated, as gen render --all does it (its files not written)
+HYDRATE = ("import sys; from pathlib import Path; from generator.catalog import load_catalog; "
+           "from generator.hydrate.hydrate import hydrate; from generator.rendered import parts; "
+           "project = Path(sys.argv[1]); catalog = load_catalog(project); "
+           "[hydrate(project, catalog, p) for e in catalog.environments.environments for p in parts(catalog, e) "
+           "if p.name in catalog.release_parts(e.name)]")
 PEAK = "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); " \
        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
 
@@ -115,16 +124,17 @@ def versus(value: float, target: float, unit: str = "x") -> str:
 # --- the benchmark --------------------------------------------------------------------------
 
 
-def render_measurements(copy: Path, runs: int) -> list[Row]:
+def render_measurements(copy: Path, runs: int) -> tuple[list[Row], list[str]]:
     run(gen(copy, "render", "--all", "-q"))  # untimed: bring the copy up to date
     parts = overlay_parts(copy)
-    every, render_all, one, green, check = interleaved([
+    every, render_all, one, green, check, hydration = interleaved([
         (f"kubectl kustomize, {len(parts)} parts in turn", in_turn([kustomize(part) for part in parts]), None),
         ("gen render --all", in_turn([gen(copy, "render", "--all", "-q")]), None),
         ("kubectl kustomize production/green", in_turn([kustomize(copy / "overlays" / "production" / "green")]), None),
         ("gen render production --color green", in_turn([gen(copy, "render", "production", "--color", "green", "-q")]),
          None),
         ("gen check", in_turn([gen(copy, "check")]), None),
+        ("hydration alone, every release part", in_turn([[sys.executable, "-c", HYDRATE, str(copy)]]), None),
     ], runs)
     all_ratio, green_ratio, check_ratio = (render_all.median / every.median, green.median / one.median,
                                            check.median / render_all.median)
@@ -134,6 +144,11 @@ def render_measurements(copy: Path, runs: int) -> list[Row]:
         Row(one, "the peer of render --color green"),
         Row(green, f"{green_ratio:.2f}x kustomize, {versus(green_ratio, TARGET_GREEN)}"),
         Row(check, f"{check_ratio:.2f}x render --all, {versus(check_ratio, TARGET_CHECK)}"),
+        Row(hydration, "the stores' charts through the Helm engine, in a process of its own"),
+    ], [
+        f"hydration: {hydration.median:.2f} s alone = {hydration.median / render_all.median:.0%} of gen render --all's "
+        f"{render_all.median:.2f} s (inside the render it runs on threads beside cdk8s's synthesis: its share of "
+        "the render's wall time is at most that)",
     ]
 
 
@@ -194,10 +209,10 @@ def benchmark(scratch: Path, runs: int) -> list[str]:
     print("\n".join(header(runs)), flush=True)
     print(f"before:  {quietness(commands=False)}", flush=True)
     copy = copy_project(scratch / "project")
-    rows = render_measurements(copy, runs)
+    rows, hydration = render_measurements(copy, runs)
     rows += startup_measurements(copy, runs)
     scaling, lines = scaling_measurements(scratch, runs)
-    return ["", *table(rows + scaling), "", *lines, f"after:   {quietness()}"]
+    return ["", *table(rows + scaling), "", *hydration, *lines, f"after:   {quietness()}"]
 
 
 def main(argv: list[str] | None = None) -> int:

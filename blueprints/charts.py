@@ -105,9 +105,11 @@ class DeliveryChart(PartChart):
 
     def __init__(self, scope: Construct, id: str, catalog: Catalog, env: Environment) -> None:
         super().__init__(scope, id)
-        self.record(Delivery(self, "delivery", catalog=catalog, env=env), "argocd")
+        delivery = Delivery(self, "delivery", catalog=catalog, env=env)
+        self.record(delivery, "argocd")
         scraped = scrape(catalog.monitoring) if monitored(env) else None  # the stores' exporters
-        for source, construct in applications(Construct(self, "databases"), env, catalog.databases.charts, scraped):
+        for source, construct in applications(Construct(self, "databases"), env, catalog.databases.charts,
+                                              delivery.repository, delivery.revision, scraped):
             self.record(construct, source)
 
 

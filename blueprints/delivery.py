@@ -1,11 +1,12 @@
 """The `argocd` part of an environment: how Argo CD delivers the environment's rendered parts.
 
-  AppProject   therapeutic-ai       sources: this repository and the pinned database charts;
-                                    destinations: the platform's namespace and the ScyllaDB
+  AppProject   therapeutic-ai       sources: this repository only (the database charts are
+                                    vendored and hydrated into it); destinations: the platform's namespace and the ScyllaDB
                                     datacenters' in this cluster, never argocd
   AppProject   therapeutic-ai-delivery  the root's: Applications and AppProjects in argocd only
   Application  <env>-argocd         rendered/<env>/argocd, the app-of-apps: it applies the others
-                                    (and the databases' Applications, helm-values/ beside them)
+                                    (and the databases' Applications, each syncing
+                                    rendered/<env>/<release>: blueprints/databases/applications.py)
   Application  <env>-shared         rendered/<env>/shared (its live Services excepted)
   Application  <env>-<color>|app    rendered/<env>/<color>, one per deployed color (or `app`)
   Application  <env>-live           rendered/<env>/shared/service-*.yaml: the live Services
@@ -43,7 +44,10 @@ class Delivery(Construct):
         parts = catalog.parts(env.name)
         blue_green = catalog.release(env.name) is not None
         self.manifests: list[Manifest] = [self.project(catalog), self.delivery_project()]
+        releases = set(catalog.release_parts(env.name))  # their Applications: databases/applications.py
         for part in parts:
+            if part in releases:
+                continue
             if part == "argocd":  # the root: its own project, which reaches argocd and nothing else
                 self.manifests.append(self.application(part, wave=None, prune_on_delete=False,
                                                        project=argocd.DELIVERY_PROJECT, namespace=argocd.NAMESPACE))
@@ -62,11 +66,10 @@ class Delivery(Construct):
         Application of it cannot create Applications, projects or Argo CD's Secrets)."""
         env = self.env
         namespaces = env.namespaces()
-        charts = sorted({chart.repository for chart in catalog.databases.charts.values()})
         return project_manifest(argocd.PROJECT, {
             "description": f"The therapeutic AI platform in {env.name}: {layout.RENDERED}/{env.name}/ of the "
-                           "platform repository, and the pinned database charts",
-            "sourceRepos": [self.repository, *charts],
+                           "platform repository (the database charts hydrated into it), nothing else",
+            "sourceRepos": [self.repository],
             "destinations": [{"server": argocd.IN_CLUSTER, "namespace": ns} for ns in namespaces],
             "clusterResourceWhitelist": [{"group": group, "kind": kind} for group, kind in CLUSTER_KINDS],
             "orphanedResources": {"warn": True},

@@ -9,6 +9,7 @@ the offending field so the loader can name file, line and field in one line.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import cached_property
 from typing import Literal
 
@@ -16,7 +17,8 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from blueprints.databases import registry
 from blueprints.databases.spec import DatabaseCatalog, DatabasesSpec, known
-from blueprints.databases.store import Placement, Store
+from blueprints.databases.store import Chart, Placement, Scrape, Store
+from blueprints.databases.store import Release as StoreRelease
 from blueprints.enums import PHI_BEARING, Color, GpuMode, Tier  # the models' enumerations live in a leaf
 from blueprints.identities import system_namespace
 from blueprints.monitoring_spec import MonitoringCatalog
@@ -406,6 +408,15 @@ class Environment(Strict):
         """Its databases, by name, each as the store's own object (blueprints/databases/store.py)."""
         return self.databases.stores(self.placement)
 
+    def chart_releases(self, charts: dict[str, Chart], scrape: Scrape | None = None) -> list[StoreRelease]:
+        """Every release of every store's pinned charts with its typed values (none without Argo
+        CD: local runs plain StatefulSets); with `scrape`, a Prometheus scrapes their exporters.
+        Each is hydrated into its own part, `rendered/<env>/<release>/` (generator/hydrate/)."""
+        if not self.argocd:
+            return []
+        stores = self.databases.stores(replace(self.placement, scrape=scrape))
+        return [release for store in stores.values() for release in store.releases(charts)]
+
     def namespaces(self) -> list[str]:
         """The namespaces its platform runs in: its own and those its stores own (ScyllaDB's
         datacenters). Argo CD's AppProject admits these; `gen validate` refuses objects anywhere else."""
@@ -517,12 +528,27 @@ class Catalog(Strict):
         return self.releases.environments.get(env) if self.environment(env).blue_green else None
 
     def parts(self, env: str) -> tuple[str, ...]:
-        """The rendered parts of `env`, in order: `shared`, the deployed colors (or `app`), and
-        `argocd` (its Argo CD Applications) where Argo CD syncs the environment."""
+        """The rendered parts of `env`, in order: `shared`, the deployed colors (or `app`), one
+        part per database release (its chart hydrated), and `argocd` (its Argo CD Applications)
+        where Argo CD syncs the environment."""
         profile = self.environment(env)
         release = self.release(env)
         services = tuple(c.value for c in release.colors) if release else ("app",)
-        return ("shared", *services, *(("argocd",) if profile.argocd else ()))
+        return ("shared", *services, *self.release_parts(env), *(("argocd",) if profile.argocd else ()))
+
+    def release_parts(self, env: str) -> tuple[str, ...]:
+        """The parts of `env` that are database releases: their charts hydrated (generator/hydrate/)."""
+        return tuple(release.name for release in self.store_releases(env))
+
+    def store_releases(self, env: str) -> list[StoreRelease]:
+        """`env`'s database releases, with the values Argo CD's environments get (exporters scraped)."""
+        cache = self.__dict__.setdefault("_store_releases", {})
+        if env not in cache:
+            from blueprints.exporters import scrape
+
+            profile = self.environment(env)
+            cache[env] = profile.chart_releases(self.databases.charts, scrape(self.monitoring) if profile.argocd else None)
+        return cache[env]
 
     def with_release(self, env: str, release: Release) -> "Catalog":
         """This catalog with `env`'s release state replaced (what promote, rollback, retire write)."""

@@ -8,6 +8,7 @@ from blueprints import argocd, labels
 from blueprints.identities import pod_security_labels
 from blueprints.k8s import Manifest, api_object
 from blueprints.model import Catalog, Environment
+from blueprints.security import service_account
 from blueprints.tls_files import CA_FILE
 
 
@@ -17,16 +18,20 @@ def sync_wave(env: Environment, number: int) -> dict[str, dict[str, str]]:
 
 
 class PlatformNamespace(Construct):
-    """The platform's namespace, admitted under Pod Security Standards `restricted`."""
+    """The platform's namespace, admitted under Pod Security Standards `restricted`, and its
+    `default` ServiceAccount, which mounts no token: a pod naming no ServiceAccount runs as it
+    (bitnami/postgresql's dump CronJob has no key for one)."""
 
     def __init__(self, scope: Construct, id: str, env: Environment) -> None:
         super().__init__(scope, id)
         psa = pod_security_labels("restricted")
         self.manifests: list[Manifest] = [
             {"apiVersion": "v1", "kind": "Namespace",
-             "metadata": {"name": env.namespace, "labels": psa, **sync_wave(env, argocd.NAMESPACES_WAVE)}}
+             "metadata": {"name": env.namespace, "labels": psa, **sync_wave(env, argocd.NAMESPACES_WAVE)}},
+            service_account({"name": "default", "namespace": env.namespace, **sync_wave(env, argocd.CONFIGURATION_WAVE)}),
         ]
-        api_object(self, self.manifests[0])
+        for manifest in self.manifests:
+            api_object(self, manifest)
 
 
 class PlatformConfig(Construct):

@@ -295,10 +295,19 @@ def rules_command() -> None:
 @cli.command(name="check")
 @click.pass_obj
 def check_command(project: Path) -> None:
-    """Exit 1 if committed overlays/ or rendered/ differ from a fresh render. Writes nothing."""
+    """Exit 1 if committed overlays/ or rendered/ differ from a fresh render, or a vendored chart
+    under charts/ differs from charts/lock.yaml. Writes nothing."""
     from generator.progress import Progress
     from generator.render import check
+    from generator.vendor.lock import verify
 
+    tampered = verify(project)  # before rendering: a render reads these charts
+    for line in tampered:
+        click.echo(line)
+    if tampered:
+        click.echo(f"gen check: {len(tampered)} vendored charts differ from charts/lock.yaml; bring them in again "
+                   "with `gen chart import`")
+        raise click.exceptions.Exit(1)
     with Progress.on_terminal() as progress:
         changes = check(project, progress)
     print_check("gen check", changes, "--all")
@@ -313,6 +322,30 @@ def print_check(command: str, changes: Changes, render_args: str) -> None:
     total = len(changes.added) + len(changes.changed) + len(changes.removed)
     click.echo(f"{command}: {total} files differ from a fresh render; run `gen render {render_args}` and commit")
     raise click.exceptions.Exit(1)
+
+
+@cli.group(name="chart")
+def chart_group() -> None:
+    """The vendored Helm charts of the stores (charts/<name>-<version>/, locked by charts/lock.yaml)."""
+
+
+@chart_group.command(name="import")
+@click.argument("key")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--record", is_flag=True, help="Vendor a version the lock does not hold yet, and record it in the lock.")
+@click.option("--source-url", "origin", default="", help="Where the chart is published (recorded with --record).")
+@click.option("--upstream", default="", help="The upstream commit it was cut from (recorded with --record).")
+@click.pass_obj
+def chart_import_command(project: Path, key: str, source: Path, record: bool, origin: str, upstream: str) -> None:
+    """Bring a chart you pulled (`helm pull ... --version V`: the .tgz, or the --untar folder) into
+    charts/ as KEY (its key in databases.yaml's `charts`). A locked version must match the lock byte
+    for byte or is refused (exit 1, nothing changed); a new version needs --record. Then regenerate
+    the key lists: `python -m generator.vendor.keys`."""
+    from generator.vendor.intake import intake
+
+    done = intake(project, key, source, record=record, origin=origin, upstream=upstream)
+    verb = "recorded in charts/lock.yaml" if done.recorded else "matches charts/lock.yaml"
+    click.echo(f"gen chart import: {done.entry.name} {done.entry.version} ({done.entry.folder}) {verb}")
 
 
 @cli.group(name="hook")

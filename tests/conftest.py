@@ -68,8 +68,10 @@ def find(objs: list[dict], kind: str, name: str) -> dict:
 
 
 def new_project(root: Path) -> Path:
-    """A project holding copies of the real catalog and custom-resource schemas, and no output."""
+    """A project holding copies of the real catalog, vendored charts and custom-resource schemas,
+    and no output."""
     shutil.copytree(PROJECT / "blueprints" / "catalog", root / "blueprints" / "catalog")
+    shutil.copytree(PROJECT / "charts", root / "charts", symlinks=True)
     shutil.copytree(PROJECT / "schemas", root / "schemas", ignore=shutil.ignore_patterns("upstream", "*.py", "*.yaml"))
     return root
 
@@ -156,6 +158,17 @@ def as_doc(file: str, obj: dict) -> Doc:
     """A hand-made object as a rendered one, in the part its path names (rendered/<env>/<part>/...)."""
     _, env, part = PurePosixPath(file).parts[:3]
     return Doc(file, obj, Part(project_catalog().env_by_name[env], part))
+
+
+def unwaived(env: str, findings: list) -> list:
+    """The error findings of `env` that the committed waivers (blueprints/catalog/waivers.yaml) do
+    not cover, as gen validate applies them."""
+    import datetime
+
+    from generator.validation import waivers
+
+    applied = waivers.apply(waivers.load_waivers(PROJECT, project_catalog()), env, list(findings), datetime.date.today())
+    return [f for f in applied if f.severity == "error" and f.check != waivers.CHECK]
 
 
 @cache

@@ -13,20 +13,17 @@ import pytest
 from blueprints.databases.backup import Backups, dump_command
 from generator import yamlio
 from tests.conftest import PROJECT, find, part_objects
-from tests.test_databases import applications
+from generator.catalog import load_catalog
+from tests.test_chart_keys import chart_keys  # read off the vendored charts (generator/vendor/keys.py)
 
-KEYS_DIR = Path(__file__).parent / "charts"  # the pinned charts' key lists, in the repository
+CATALOG = load_catalog(PROJECT)
 
 
-def chart_keys(chart: str, version: str) -> dict[str, str]:
-    """The pinned chart's key paths (`backup.cronjob.schedule`) -> their default's type."""
-    path = KEYS_DIR / f"{chart}-{version.lstrip('v') if chart != 'scylla' else version}.keys.txt"
-    keys = {}
-    for line in path.read_text().splitlines():
-        if line and not line.startswith("#"):
-            key, kind = line.split("\t")
-            keys[key] = kind
-    return keys
+def release_values(env: str) -> dict[str, dict]:
+    """Each release's values, by release: what its values file records and its part is rendered
+    from (tests/test_databases.py proves the three agree)."""
+    return {r.name: r.values.dump() for r in CATALOG.store_releases(env)}
+
 
 
 def paths(node, prefix=""):
@@ -54,13 +51,11 @@ BACKUP_KEYS = ("backup", "backups", "repairs")
 
 
 @pytest.mark.parametrize("env", ["staging", "production"])
-def test_every_backup_values_key_is_one_the_pinned_chart_reads(objects, env):
-    apps = applications(objects, env)
+def test_every_backup_values_key_is_one_the_pinned_chart_reads(env):
     checked = 0
-    for release, app in apps.items():
-        source = app["spec"]["source"]
-        keys = chart_keys(source["chart"], source["targetRevision"])
-        ours = {key: value for key, value in source["helm"]["valuesObject"].items() if key in BACKUP_KEYS}
+    for release in CATALOG.store_releases(env):
+        keys = chart_keys(release.chart.name, release.chart.version)
+        ours = {key: value for key, value in release.values.dump().items() if key in BACKUP_KEYS}
         assert unknown_keys(ours, keys) == [], release
         checked += len(ours)
     assert checked == 4  # postgres' and mongodb's backup, scylladb-dc1's backups and repairs
@@ -78,11 +73,11 @@ def profile_backups(env: str) -> dict | None:
 
 
 @pytest.mark.parametrize("env", ["staging", "production"])
-def test_postgres_and_mongodb_dump_on_the_profiles_schedule_into_an_encrypted_volume(objects, env):
+def test_postgres_and_mongodb_dump_on_the_profiles_schedule_into_an_encrypted_volume(env):
     backups = profile_backups(env)
-    apps = applications(objects, env)
+    values = release_values(env)
     for release, component in (("postgres", "pg_dumpall"), ("mongodb", "mongodump")):
-        backup = apps[release]["spec"]["source"]["helm"]["valuesObject"]["backup"]
+        backup = values[release]["backup"]
         cronjob = backup["cronjob"]
         assert backup["enabled"] is True
         assert cronjob["schedule"] == backups["schedule"]
@@ -107,38 +102,36 @@ def test_production_backs_up_daily_and_keeps_35_days():
 @pytest.mark.parametrize("env", ["development", "local"])
 def test_no_backups_where_the_profile_names_none(objects, env):
     assert profile_backups(env) is None
-    for app in applications(objects, env).values():
-        values = app["spec"]["source"]["helm"]["valuesObject"]
+    for values in release_values(env).values():
         assert "backup" not in values and "backups" not in values
     assert not [o for o in part_objects(objects, env, "shared") if o["metadata"]["name"].endswith("-backup")]
 
 
 def test_dump_pods_read_the_vault_made_credentials(objects):
     """The charts' CronJobs read the store's existing Secret, which an ExternalSecret makes."""
-    apps = applications(objects, "production")
+    values = release_values("production")
     shared = part_objects(objects, "production", "shared")
     for release, secret in (("postgres", "postgres-credentials"), ("mongodb", "mongodb-credentials")):
-        assert apps[release]["spec"]["source"]["helm"]["valuesObject"]["auth"]["existingSecret"] == secret
+        assert values[release]["auth"]["existingSecret"] == secret
         assert find(shared, "ExternalSecret", secret)["spec"]["secretStoreRef"]["name"] == "vault-production"
 
 
-def test_scylla_manager_backs_up_the_first_datacenter_to_the_bucket_and_repairs_weekly(objects):
-    apps = applications(objects, "production")
+def test_scylla_manager_backs_up_the_first_datacenter_to_the_bucket_and_repairs_weekly():
+    values = release_values("production")
     backups = profile_backups("production")
-    first = apps["scylladb-dc1"]["spec"]["source"]["helm"]["valuesObject"]
+    first = values["scylladb-dc1"]
     assert first["backups"] == [{"name": "backup", "cron": backups["schedule"], "location": [backups["location"]],
                                  "retention": 35, "dc": ["production-dc1"]}]
     assert first["repairs"] == [{"name": "repair", "cron": "0 3 * * 0"}]
     for other in ("scylladb-dc2", "scylladb-dc3"):
-        values = apps[other]["spec"]["source"]["helm"]["valuesObject"]
-        assert "backups" not in values and "repairs" not in values
+        assert "backups" not in values[other] and "repairs" not in values[other]
 
 
-def test_scylla_tasks_fit_the_scyllacluster_schema(objects):
+def test_scylla_tasks_fit_the_scyllacluster_schema():
     """The chart copies `backups` and `repairs` into the ScyllaCluster's spec: its CRD's fields."""
     schema = json.loads((PROJECT / "schemas/scylla.scylladb.com/v1/scyllacluster.json").read_text())
     spec = schema["properties"]["spec"]["properties"]
-    values = applications(objects, "production")["scylladb-dc1"]["spec"]["source"]["helm"]["valuesObject"]
+    values = release_values("production")["scylladb-dc1"]
     for key in ("backups", "repairs"):
         fields = spec[key]["items"]["properties"]
         for task in values[key]:
@@ -149,8 +142,8 @@ def test_scylla_tasks_fit_the_scyllacluster_schema(objects):
 
 
 def test_redis_has_no_backup(objects):
-    values = applications(objects, "production")["redis"]["spec"]["source"]["helm"]["valuesObject"]
-    assert "backup" not in values
+    assert "backup" not in release_values("production")["redis"]
+    assert not [o for o in part_objects(objects, "production", "redis") if o["kind"] in ("CronJob", "PersistentVolumeClaim")]
 
 
 @pytest.mark.parametrize("store, component", [("postgres", "pg_dumpall"), ("mongodb", "mongodump")])
@@ -167,10 +160,17 @@ def test_dump_pods_have_their_own_policy_to_their_store_only(objects, store, com
     assert dns["ports"][0]["port"] == 53
 
 
-def test_the_dump_volume_is_counted_in_capacity(objects):
-    apps = applications(objects, "production")
-    claims = apps["postgres"]["metadata"]["annotations"]["therapeutic-ai.io/requests"]
-    assert claims.endswith("storage=1100Gi")  # 3 x 200Gi of data + the 500Gi dump volume
+def test_the_dump_volume_is_counted_in_capacity(fresh):
+    """The chart's dump claim is a rendered object: gen capacity counts it like any other."""
+    from blueprints.quantity import parse_bytes
+    from generator.validation.capacity import capacity
+
+    env = CATALOG.environment("production")
+    docs = [d for d in fresh.docs if d.part.env == env.name]
+    (claim,) = [d for d in docs if d.kind == "PersistentVolumeClaim" and d.part.name == "postgres"]
+    assert claim.obj["spec"]["resources"]["requests"]["storage"] == profile_backups("production")["storage"]
+    storage = {c.lines[-1].requested for c in (capacity(env, docs), capacity(env, [d for d in docs if d is not claim]))}
+    assert max(storage) - min(storage) == parse_bytes(profile_backups("production")["storage"])
 
 
 def test_backup_stale_alert_fires_a_day_and_two_hours_after_the_last_dump(objects):

@@ -46,10 +46,22 @@ SHAPES: dict[str, list[dict]] = {
 
 
 def chart_keys(name: str, version: str) -> dict[str, str]:
+    """The vendored chart's key paths (`backup.cronjob.schedule`) -> their default's type."""
     path = KEYS / f"{name}-{version}.keys.txt"
     assert path.is_file(), f"no key list for the pinned chart {name} {version}: {path}"
     lines = [line.split("\t") for line in path.read_text().splitlines() if line and not line.startswith("#")]
     return {key: kind for key, kind in lines} | TEMPLATE_ONLY.get((name, version), {})
+
+
+def test_the_key_lists_are_derived_from_the_vendored_charts():
+    """tests/charts/ is what generator.vendor.keys reads off the vendored values.yaml, byte for
+    byte: `python -m generator.vendor.keys` rewrites them after a chart comes in."""
+    from generator.vendor.keys import key_files
+
+    derived = key_files(PROJECT)
+    assert sorted(p.name for p in derived) == sorted(p.name for p in KEYS.glob("*.keys.txt"))
+    for path, text in derived.items():
+        assert (PROJECT / path).read_text(encoding="utf-8") == text, path
 
 
 def paths(values: dict, prefix: str = "") -> list[str]:

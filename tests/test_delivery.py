@@ -24,12 +24,13 @@ WAVE = "argocd.argoproj.io/sync-wave"
 
 
 def applications(objects, env: str) -> list[dict]:
-    """The Applications that sync rendered/ (the databases' Applications install charts instead)."""
+    """The Applications: every one syncs a folder of rendered/ (the databases' their hydrated releases)."""
     return [o for o in part_objects(objects, env, "argocd") if o["kind"] == "Application" and "path" in o["spec"]["source"]]
 
 
 def databases(objects, env: str) -> list[dict]:
-    return [o for o in part_objects(objects, env, "argocd") if o["kind"] == "Application" and "chart" in o["spec"]["source"]]
+    return [o for o in part_objects(objects, env, "argocd") if o["kind"] == "Application"
+            and o["metadata"]["labels"].get("app.kubernetes.io/component") == "database"]
 
 
 def wave(obj: dict) -> int:
@@ -59,8 +60,10 @@ def test_every_application_points_at_a_rendered_folder_of_this_repository(object
         assert source["directory"]["recurse"] is False  # helm-values/ are not manifests
         root = source["path"] == f"rendered/{env}/argocd"
         assert app["spec"]["project"] == ("therapeutic-ai-delivery" if root else "therapeutic-ai")
-        assert app["spec"]["destination"] == {"server": "https://kubernetes.default.svc",
-                                              "namespace": "argocd" if root else "therapeutic-ai"}
+        releases = {r.name: r.namespace for r in CATALOG.store_releases(env)}
+        part = PurePosixPath(source["path"]).name
+        namespace = "argocd" if root else (releases.get(part) or "therapeutic-ai")
+        assert app["spec"]["destination"] == {"server": "https://kubernetes.default.svc", "namespace": namespace}
 
 
 def covers(app: dict, path: PurePosixPath) -> bool:
@@ -106,8 +109,8 @@ def test_each_project_admits_exactly_what_its_applications_apply(objects, env):
     argocd_part = part_objects(objects, env, "argocd")
     platform = find(argocd_part, "AppProject", "therapeutic-ai")
     delivery = find(argocd_part, "AppProject", "therapeutic-ai-delivery")
-    charts = {chart.repository for chart in CATALOG.databases.charts.values()}
-    assert platform["spec"]["sourceRepos"] == [CATALOG.environments.delivery.repository, *sorted(charts)]
+    # the stores' charts are hydrated into this repository: no chart repository is a source
+    assert platform["spec"]["sourceRepos"] == [CATALOG.environments.delivery.repository]
     assert delivery["spec"]["sourceRepos"] == [CATALOG.environments.delivery.repository]
     for project in (platform, delivery):
         assert {d["server"] for d in project["spec"]["destinations"]} == {"https://kubernetes.default.svc"}
@@ -158,7 +161,8 @@ def test_sync_waves_put_the_platform_first_the_services_next_and_live_traffic_la
     projects = [wave(o) for o in root if o["kind"] == "AppProject"]
     apps = {a["metadata"]["name"]: a for a in applications(objects, env)}
     stores = [wave(a) for a in databases(objects, env)]
-    services = [wave(apps[f"{env}-{part}"]) for part in CATALOG.parts(env) if part not in ("shared", "argocd")]
+    services = [wave(apps[f"{env}-{part}"]) for part in CATALOG.parts(env)
+                if part not in ("shared", "argocd", *CATALOG.release_parts(env))]
     assert services and stores and len(projects) == 2
     assert max(projects) < wave(apps[f"{env}-shared"]) < min(stores)
     assert max(stores) < min(services)
@@ -168,12 +172,14 @@ def test_sync_waves_put_the_platform_first_the_services_next_and_live_traffic_la
 
 @pytest.mark.parametrize("env", ARGOCD_ENVS)
 def test_development_and_staging_sync_themselves_and_production_waits_for_a_person(objects, env):
+    stores = {app["metadata"]["name"] for app in databases(objects, env)}
     for app in applications(objects, env):
         automated = app["spec"]["syncPolicy"].get("automated")
         if env == "production":
             assert automated is None, app["metadata"]["name"]
-        else:
-            assert automated == {"prune": True, "selfHeal": True}, app["metadata"]["name"]
+        else:  # a store's objects are never pruned by a sync
+            prune = app["metadata"]["name"] not in stores
+            assert automated == {"prune": prune, "selfHeal": True}, app["metadata"]["name"]
 
 
 @pytest.mark.parametrize("env", ARGOCD_ENVS)
@@ -181,7 +187,7 @@ def test_only_the_services_parts_are_pruned_when_their_application_is_deleted(ob
     for app in applications(objects, env):
         part = PurePosixPath(app["spec"]["source"]["path"]).name
         cascades = "resources-finalizer.argocd.argoproj.io" in app["metadata"].get("finalizers", [])
-        assert cascades == (part not in ("shared", "argocd")), app["metadata"]["name"]
+        assert cascades == (part not in ("shared", "argocd", *CATALOG.release_parts(env))), app["metadata"]["name"]
 
 
 @pytest.mark.parametrize("env", ["staging", "production"])

@@ -43,8 +43,11 @@ def rendered(fixture_project: Path) -> Plan:
 
 
 def test_the_fixture_renders_every_part_of_both_environments(rendered: Plan):
+    """The platform's parts (snapshotted below) and the stores' hydrated releases (the vendored
+    charts' output: tests/test_hydrate.py compares it with Helm's own)."""
     parts = {path.parts[1:3] for path in rendered.files if path.parts[0] == "rendered"}
-    assert parts == set(PARTS)
+    releases = {(env, part) for env in ("development", "production") for part in rendered.catalog.release_parts(env)}
+    assert releases and parts == set(PARTS) | releases
 
 
 @pytest.mark.parametrize("env,part", PARTS, ids=[f"{e}-{p}" for e, p in PARTS])

@@ -69,6 +69,9 @@ class DumpStorage(Values):
     storageClass: str | None = None
     size: str
 
+    def makes(self) -> tuple[str, ...]:
+        return ("PersistentVolumeClaim",)
+
 
 class CronJob(Values):
     """`backup.cronjob` keys both charts take."""
@@ -86,3 +89,9 @@ class CronJob(Values):
 class Backup(Values):
     enabled: bool = True
     cronjob: CronJob
+
+    def makes(self) -> tuple[str, ...]:
+        return ("CronJob",) if self.enabled else ()
+
+    def kinds(self) -> frozenset[str]:
+        return super().kinds() if self.enabled else frozenset()

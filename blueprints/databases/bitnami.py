@@ -25,11 +25,22 @@ class Security(Values):
     allowInsecureImages: bool
 
 
+class OpenShift(Values):
+    # the charts adapt their security contexts when the cluster serves OpenShift's security API
+    # (`.Capabilities`): pinned off, the output cannot depend on the cluster it is rendered for
+    adaptSecurityContext: str = "disabled"
+
+
+class Compatibility(Values):
+    openshift: OpenShift = OpenShift()
+
+
 class Global(Values):
+    compatibility: Compatibility = Compatibility()
     # the pinned images are bitnamilegacy's or the platform's own: charts that check images refuse
     # them without this (postgresql 16.7.27 and mongodb 16.5.45 do; redis checks from 20.5.0 and
     # redis-cluster from 11.2.0, so their pinned versions have no such key)
-    security: Security = Security(allowInsecureImages=True)
+    security: Security | None = None
 
 
 class Seccomp(Values):
@@ -94,10 +105,16 @@ class Pdb(Values):
     create: bool
     maxUnavailable: int | None = None
 
+    def makes(self) -> tuple[str, ...]:
+        return ("PodDisruptionBudget",) if self.create else ()
+
 
 class ServiceAccount(Values):
     create: bool = True
     automountServiceAccountToken: bool = False
+
+    def makes(self) -> tuple[str, ...]:
+        return ("ServiceAccount",) if self.create else ()
 
 
 def pdb(pods: int) -> Pdb:
@@ -126,19 +143,26 @@ class NetworkPolicy(Values):
 
     enabled: bool = False
 
+    def makes(self) -> tuple[str, ...]:
+        return ("NetworkPolicy",) if self.enabled else ()
+
 
 class ChartValues(Values):
-    """How every Bitnami chart's values begin. `global` only where the pinned chart checks images:
-    such a chart's values redeclare it (`checked_images()`)."""
+    """How every Bitnami chart's values begin: `global` pins the OpenShift adaptation off; a chart
+    that checks images redeclares it (`checked_images()`)."""
 
-    global_: Global | None = Field(default=None, alias="global")
+    global_: Global = Field(default=Global(), alias="global")
     fullnameOverride: str  # the store's name: the charts name their Services after it (the hosts services use)
     image: Image
+
+    def makes(self) -> tuple[str, ...]:
+        # the server: its pods, the Services naming them, its configuration and start-up scripts
+        return ("StatefulSet", "Service", "ConfigMap")
 
 
 def checked_images() -> Any:
     """`global` of a chart that checks images: `global_: Global = checked_images()`."""
-    return Field(default=Global(), alias="global")
+    return Field(default=Global(security=Security(allowInsecureImages=True)), alias="global")
 
 
 class ReplicatedValues(ChartValues):

@@ -75,7 +75,26 @@ class Values(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     def dump(self) -> dict:
-        return self.model_dump(by_alias=True, exclude_none=True, mode="json")
+        # serialize_as_any: a field declared as a base model (`Backup.cronjob: CronJob`) holding a
+        # subclass (PostgresCronJob) keeps the subclass's fields; by default pydantic writes the
+        # declared type's fields only, and the chart never saw the dump pods' policy and fsGroup
+        return self.model_dump(by_alias=True, exclude_none=True, mode="json", serialize_as_any=True)
+
+    def makes(self) -> tuple[str, ...]:
+        """The kinds of object this block itself makes the chart render (a budget, a dump CronJob);
+        none by default. A block that switches its objects off makes none."""
+        return ()
+
+    def kinds(self) -> frozenset[str]:
+        """Every kind these values make the chart render: this block's and its sub-blocks'. The
+        posture admits exactly these in the release's part (generator/posture/declared.py)."""
+        found = set(self.makes())
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            for block in value if isinstance(value, (list, tuple)) else [value]:
+                if isinstance(block, Values):
+                    found |= block.kinds()
+        return frozenset(found)
 
 
 @dataclass(frozen=True)
@@ -156,6 +175,11 @@ class Release:
     namespace: str | None = None  # None: the platform's
     sidecar: tuple[str, str] = ("0", "0")
     backup_storage: str = "0"  # its dump volume, counted by `gen capacity` too
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The kinds its part holds: what its values make the chart render (`Values.kinds`)."""
+        return tuple(sorted(self.values.kinds()))
 
 
 @dataclass(frozen=True)
@@ -275,6 +299,19 @@ class Store(ABC, Generic[S]):
     def pods(self) -> dict[str, Any]:
         """A selector of its pods: the charts label them with the release, local ones carry the name."""
         return {"matchLabels": {INSTANCE if self.placement.charts else labels.NAME: self.name}}
+
+    def server_components(self) -> tuple[str, ...]:
+        """The `app.kubernetes.io/component` labels its chart gives its server pods, one per workload
+        (`primary`, `read`), where the chart labels them so; none: `pods()` selects its servers alone."""
+        return ()
+
+    def server_pods(self) -> dict[str, dict[str, str]]:
+        """Its server pods, by group (one workload each): the component -> a selector of its pods
+        (`""` -> `pods()` where the chart labels no component). The posture declares each group an
+        endpoint of the store, its dump pods another (generator/posture/declared.py)."""
+        selector = dict(self.pods()["matchLabels"])
+        components = self.server_components() if self.placement.charts else ()
+        return {c: {**selector, COMPONENT: c} for c in components} if components else {"": selector}
 
     def own_namespaces(self) -> list[str]:
         """Namespaces of its own (outside the platform's), where its pods then run; none by default."""

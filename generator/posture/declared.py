@@ -6,19 +6,22 @@ What it declares, and where each fact comes from:
 
 - namespaces: the environment's own (environments.yaml `namespace`) and those its stores own
   (ScyllaDB's datacenters); Argo CD's objects live in `argocd`, nothing else of the platform does;
-- kinds: what each part may contain (the platform's design: `PART_KINDS`); cluster-scoped objects
+- kinds: what each part may contain (the platform's design: `PART_KINDS`; a database release's
+  part, by its name, what its values make its chart render: `Release.kinds`); cluster-scoped objects
   only by name: the environment's Namespaces and its ClusterSecretStore; no admission webhook,
   no CRD, no ClusterRole or ClusterRoleBinding;
 - workloads: the pods it runs (services.yaml, per color; the post-sync health check; the
-  migration Jobs; the stores, their dump pods), each with its ServiceAccount, the only subjects
+  migration Jobs; the stores, a group of server pods per workload its chart runs, and their dump
+  pods), each with its ServiceAccount, the only subjects
   RBAC may name;
 - flows: the dependency graph (services.yaml `calls`, `databases`, `public`), Prometheus's
   scrapes (monitoring.yaml), the stores' own traffic, DNS: nothing else, per color;
 - the public entry: the ingress controller's namespace reaches the public services, on their
   port; no Service other than ClusterIP, no Ingress or Gateway object;
 - registries: the profile's, the health check's image, the stores' pinned images;
-- Argo CD: the one repository (environments.yaml `delivery.repository`), the pinned charts'
-  repositories, the two projects, one Application per part.
+- Argo CD: the one repository (environments.yaml `delivery.repository`) and nothing else (the
+  stores' charts are hydrated into it), the two projects, one Application per part, each syncing
+  its part's folder.
 """
 
 from __future__ import annotations
@@ -33,7 +36,9 @@ if TYPE_CHECKING:
     from blueprints.model import Catalog, Environment
 
 # the kinds each part may hold (the blueprints render no other). Parts are `shared`, a color's or
-# `app` (the services), and `argocd`; a kind not listed for a part is a finding there. The platform
+# `app` (the services), and `argocd`; a database release's part holds what its values make its
+# chart render (keyed by the release's name, in `Posture.part_kinds`); a kind not listed for a
+# part is a finding there. The platform
 # grants no Kubernetes API access to its pods: no Role or RoleBinding is declared anywhere.
 PART_KINDS: dict[str, tuple[str, ...]] = {
     "shared": ("Namespace", "ConfigMap", "NetworkPolicy", "Service", "ServiceAccount", "StatefulSet", "Certificate",
@@ -98,6 +103,7 @@ class Posture:
     pod_security: dict[str, str] = field(default_factory=dict)  # namespace -> Pod Security level
 
     def kinds_of(self, part: str) -> tuple[str, ...]:
+        """What `part` may hold: its own entry (shared, argocd, a release), else a services part's."""
         return self.part_kinds.get(part if part in self.part_kinds else "services", ())
 
     def image_allowed(self, image: str) -> bool:
@@ -132,17 +138,18 @@ def derive(catalog: Catalog, env: Environment) -> Posture:
     def to_dns(source: str) -> None:
         flows.update({Flow(source, dns.name, 53, "UDP"), Flow(source, dns.name, 53, "TCP")})
 
-    # the stores: their pods (each of a store's own namespaces, or the platform's), dump pods
+    # the stores: their server pods, a group per workload its chart runs (`postgres/primary`,
+    # `postgres/read`), in each of a store's own namespaces or the platform's; dump pods
     store_endpoints: dict[str, list[Endpoint]] = {}
     for store in stores.values():
-        selector = dict(store.pods()["matchLabels"])
-        if not store.placement.charts:
-            selector[labels.COMPONENT] = "database"
         own = store.own_namespaces()
-        if own:
-            found = [Endpoint(f"{store.name}@{ns}", ns, tuple(sorted(selector.items())), "store") for ns in own]
-        else:
-            found = [Endpoint(store.name, home, tuple(sorted(selector.items())), "store")]
+        found = []
+        for component, selector in store.server_pods().items():
+            if not store.placement.charts:
+                selector = {**selector, labels.COMPONENT: "database"}
+            name = f"{store.name}/{component}" if component else store.name
+            found += [Endpoint(f"{name}@{ns}", ns, tuple(sorted(selector.items())), "store") for ns in own] or \
+                [Endpoint(name, home, tuple(sorted(selector.items())), "store")]
         store_endpoints[store.name] = found
         endpoints.extend(found)
         for a in found:
@@ -217,15 +224,11 @@ def derive(catalog: Catalog, env: Environment) -> Posture:
         registries += [f"{i.registry}/{i.repository}" for c in catalog.databases.charts.values() for i in c.images.values()]
     else:
         registries += [f"{i.registry}/{i.repository}" for i in catalog.databases.local_images.values()]
-    repositories = [catalog.environments.delivery.repository]
-    if env.argocd:
-        repositories += [c.repository for c in catalog.databases.charts.values()]
-    applications = tuple(argocd.application(env.name, p) for p in catalog.parts(env.name))
+    repositories = [catalog.environments.delivery.repository]  # the charts are hydrated into it
+    applications = tuple(argocd.application(env.name, p) for p in catalog.parts(env.name))  # releases included
     if env.argocd and env.blue_green:
         applications += (argocd.application(env.name, argocd.LIVE),)
-    if env.argocd:
-        applications += tuple(argocd.application(env.name, r.name) for s in stores.values()
-                              for r in s.releases(catalog.databases.charts))
+    releases = {release.name: release.kinds for release in catalog.store_releases(env.name)}
 
     cluster = [("Namespace", ns) for ns in namespaces]
     if env.vault is not None:
@@ -233,7 +236,7 @@ def derive(catalog: Catalog, env: Environment) -> Posture:
     return Posture(
         env=env.name,
         namespaces=namespaces,
-        part_kinds=PART_KINDS,
+        part_kinds={**PART_KINDS, **releases},
         cluster_objects=tuple(cluster),
         endpoints=tuple(endpoints),
         flows=frozenset(flows),

@@ -2,6 +2,8 @@
 
   per part: synthesize (cdk8s) -> overlay -> kustomize build -> split into rendered files
             -> Helm values beside them -> the part's README page
+  per database release part: its vendored chart hydrated by the Helm engine (generator/hydrate/),
+            on a thread while cdk8s synthesizes (the engine releases the GIL) -> the README page
 
 Nothing in the project changes: the overlays are written to the workspace (with the project's
 hand patches as they are) and kustomize builds them there.
@@ -23,6 +25,7 @@ from generator.progress import Callback, silent
 from generator.render import patches, readme, split
 from generator.render.overlays import overlay
 from generator.render.synth import synthesize
+from generator.hydrate.hydrate import hydrate
 from generator.rendered import Doc, Part
 
 
@@ -70,6 +73,9 @@ def build(project: Path, catalog: Catalog, parts: tuple[Part, ...], scaffolds: F
         workspace = Path(scratch)
         write(workspace, scaffolds)
         patches.copy(project, workspace, parts)
+        hydrated = [p for p in parts if p.name in catalog.release_parts(p.env)]
+        charts = [(part, pool.submit(hydrate, project, catalog, part)) for part in hydrated]
+        parts = tuple(p for p in parts if p not in hydrated)
         # kustomize runs on each part (its own process) while cdk8s synthesizes the next one
         builds = []
         total = len(parts)
@@ -87,5 +93,10 @@ def build(project: Path, catalog: Catalog, parts: tuple[Part, ...], scaffolds: F
             built.docs.extend(part_docs)
             built.files.update(split.side_files(synth))
             built.files[synth.part.rendered_dir / README] = readme.readme(catalog, synth.part, sorted(part_docs, key=lambda d: d.file))
+        for part, job in charts:
+            release = job.result()
+            built.files.update(release.files)
+            built.docs.extend(release.docs)
+            built.files[part.rendered_dir / README] = readme.readme(catalog, part, release.docs)
     built.docs.sort(key=lambda d: d.file)
     return built

@@ -99,8 +99,16 @@ def describe(catalog: Catalog, part: Part) -> str:
     if part.name == "argocd":
         return (f"How Argo CD delivers {part.env}: the AppProjects `{argocd.PROJECT}` (the platform's namespaces) and "
                 f"`{argocd.DELIVERY_PROJECT}` (this folder's, in `{argocd.NAMESPACE}` only), one Application per part, "
-                "and the databases' Applications (their Helm values in `helm-values/`). Bootstrap a cluster with "
+                "the databases' Applications among them (each syncs its release's folder; the Helm values it was "
+                "rendered with are in `helm-values/`). Bootstrap a cluster with "
                 f"`kubectl apply -f rendered/{part.env}/argocd/`.")
+    if part.name in catalog.release_parts(part.env):
+        (release,) = [r for r in catalog.store_releases(part.env) if r.name == part.name]
+        return (f"The database release `{part.name}` of {part.env}: chart `{release.chart.name}` {release.chart.version}, "
+                f"vendored in `charts/` and locked (`charts/lock.yaml`), rendered by gen's Helm engine with the values "
+                f"`rendered/{part.env}/argocd/helm-values/{part.name}.yaml`; gen adds only its environment labels. "
+                f"`helm template {part.name} charts/{release.chart.name}-{release.chart.version} -n "
+                f"{release.namespace or env.namespace} -f <those values>` prints the same objects.")
     if part.color:
         # whether it serves is not said here: a promotion changes the live Services and nothing else
         return (f"The {count} services of {part.env} in {part.name}, named `<service>-{part.name}` and labelled "

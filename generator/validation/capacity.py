@@ -3,9 +3,10 @@
 Everything the environment runs counts at once: `shared` and every rendered color, since both
 colors run during a switch. Pods count at their replicas; a pod requests the sum of its
 containers, or its largest init container if that is more. Persistent storage counts
-PersistentVolumeClaims and StatefulSets' volumeClaimTemplates (times replicas). Pods that a
-chart or an operator creates (the databases' Argo CD Applications) are not in rendered/: the
-object that creates them states their total in the `therapeutic-ai.io/requests` annotation.
+PersistentVolumeClaims and StatefulSets' volumeClaimTemplates (times replicas). The stores' charts
+are rendered too (their StatefulSets, the dump CronJobs' pods while they run); the pods an operator
+makes count from the object it makes them from (a ScyllaCluster's racks: `operated`). An object may
+still state what it makes in the `therapeutic-ai.io/requests` annotation.
 """
 
 from __future__ import annotations
@@ -114,6 +115,8 @@ def capacity(env: Environment, docs: list[Doc]) -> Capacity:
     for doc in docs:
         if doc.kind == "PersistentVolumeClaim":
             requested["storage"] += claim_size(doc.obj.get("spec") or {})
+        for key, value in operated(doc).items():
+            requested[key] += value
         claimed = (metadata_of(doc.obj).get("annotations") or {}).get(REQUESTS)
         if claimed:
             try:
@@ -130,6 +133,25 @@ def capacity(env: Environment, docs: list[Doc]) -> Capacity:
         "storage": parse_bytes(cluster.storage),
     }
     return Capacity(env.name, tuple(Line(name, requested[name], declared[name]) for name in RESOURCES))
+
+
+def operated(doc: Doc) -> dict[str, Decimal]:
+    """What the pods an operator makes from `doc` request: a ScyllaCluster's racks, each of
+    `members` pods running Scylla (`resources`) and its manager agent (`agentResources`), each with
+    a volume of `storage.capacity`. Nothing for any other kind."""
+    total = {name: Decimal(0) for name in RESOURCES}
+    if doc.kind != "ScyllaCluster":
+        return total
+    datacenter = (doc.obj.get("spec") or {}).get("datacenter") or {}
+    for rack in datacenter.get("racks") or []:
+        members = Decimal(int(rack.get("members") or 0))
+        pod = {"containers": [{"resources": rack.get("resources") or {}}, {"resources": rack.get("agentResources") or {}}]}
+        for key, value in pod_requests(pod).items():
+            total[key] += value * members
+        capacity = (rack.get("storage") or {}).get("capacity")
+        if capacity is not None:
+            total["storage"] += parse_bytes(str(capacity)) * members
+    return total
 
 
 def amount(resource: str, value: Decimal) -> str:

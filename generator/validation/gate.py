@@ -24,16 +24,13 @@ def rendered(ctx: Context) -> list[Doc]:
     return [doc for doc in ctx.docs if doc.part.name in ctx.rendered_parts]
 
 
-def _part_role(part: str) -> str:
-    return part if part in ("shared", "argocd") else "services"
-
-
-@rule("GEN-KIND", "each part holds only the kinds the platform declares for it; cluster-scoped objects only the "
-      "environment's Namespaces and ClusterSecretStore (no webhook, CRD, ClusterRole, ...)", waivable=False)
+@rule("GEN-KIND", "each part holds only the kinds the platform declares for it (a database release's part what its "
+      "values make its chart render); cluster-scoped objects only the environment's Namespaces and "
+      "ClusterSecretStore (no webhook, CRD, ClusterRole, ...)", waivable=False)
 def _kind(ctx: Context) -> Iterator[Finding]:
     posture = ctx.posture
     for doc in rendered(ctx):
-        allowed = posture.kinds_of(_part_role(doc.part.name))
+        allowed = posture.kinds_of(doc.part.name)
         if doc.kind not in allowed:
             yield found("GEN-KIND", doc, f"the posture admits no {doc.kind} in {doc.part.name} "
                         f"(it admits {', '.join(allowed)})")
@@ -286,13 +283,15 @@ def _sources(spec: dict[str, Any]) -> list[dict[str, Any]]:
             if isinstance(s, dict)]
 
 
-@rule("GEN-ARGOCD-SOURCE", "Argo CD syncs only what the catalog declares: its Applications (one per part and "
-      "release), from this repository's rendered/<env>/ or a pinned chart, into the environment's namespaces; "
-      "AppProjects open no other repository, cluster-scoped kind or destination", waivable=False)
+@rule("GEN-ARGOCD-SOURCE", "Argo CD syncs only what the catalog declares: its Applications (one per part, a "
+      "database release's included), each from its part's folder of this repository's rendered/<env>/ (never "
+      "a chart), into the environment's namespaces; AppProjects open no other repository, cluster-scoped kind "
+      "or destination", waivable=False)
 def _argocd_source(ctx: Context) -> Iterator[Finding]:
     posture = ctx.posture
     check = "GEN-ARGOCD-SOURCE"
-    charts = {(c.repository, c.name): c.version for c in ctx.catalog.databases.charts.values()}
+    folders = {argocd.application(ctx.env.name, p): str(layout.rendered_dir(ctx.env.name, p))
+               for p in ctx.catalog.parts(ctx.env.name)}
     destinations = {*posture.namespaces, argocd.NAMESPACE}
     root = str(layout.rendered_dir(ctx.env.name, ""))
     for doc in ctx.of_kind("Application"):
@@ -304,11 +303,12 @@ def _argocd_source(ctx: Context) -> Iterator[Finding]:
             if repo not in posture.repositories:
                 yield found(check, doc, f"repoURL {repo!r} is not a declared repository ({', '.join(posture.repositories)})")
             elif "chart" in source:
-                if charts.get((repo, source.get("chart"))) != source.get("targetRevision"):
-                    yield found(check, doc, f"chart {source.get('chart')!r} {source.get('targetRevision')!r} from {repo} "
-                                "is not a pinned chart of databases.yaml")
+                yield found(check, doc, f"installs chart {source.get('chart')!r} {source.get('targetRevision')!r}: the "
+                            f"stores' charts are hydrated into {root}<release>/, which Argo CD syncs")
             elif not str(source.get("path", "")).startswith(root) or ".." in str(source.get("path", "")).split("/"):
                 yield found(check, doc, f"path {source.get('path')!r} is not a folder of {root}")
+            elif doc.name in folders and source.get("path") != folders[doc.name]:
+                yield found(check, doc, f"path {source.get('path')!r}: {doc.name} syncs {folders[doc.name]}")
             elif source.get("targetRevision") != posture.revision:
                 yield found(check, doc, f"targetRevision {source.get('targetRevision')!r}: {ctx.env.name} syncs "
                             f"{posture.revision!r}")

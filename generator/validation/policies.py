@@ -55,6 +55,8 @@ class Context:
     # the parts this run renders from the catalog; the others are as committed, perhaps from an
     # older catalog (a retire, a one-color render). None: every part is held to today's catalog.
     fresh_parts: frozenset[str] | None = None
+    # what lies under rendered/ that gen renders nothing into (`unknown_entries`): judged by GEN-UNKNOWN-PART
+    unknown: tuple[str, ...] = ()
 
     def current(self, doc: Doc) -> bool:
         """Whether `doc` is held to today's catalog value for value (its image, its replicas)."""
@@ -600,11 +602,8 @@ def _argocd_project(ctx: Context) -> Iterator[Finding]:
             yield found("GEN-ARGOCD-PROJECT", doc, f"project {spec.get('project')!r}: it must be {expected!r}")
 
 
-TLS_CHARTS = ("postgresql", "mongodb", "redis", "redis-cluster")  # the Bitnami charts gen installs
-
-
 @rule("GEN-TLS-VERIFY", "in environments carrying PHI, no client setting or database URL that skips verifying the "
-      "server (sslmode below verify-ca, tls=false, redis://) and no database values leaving a plaintext listener")
+      "server (sslmode below verify-ca, tls=false, redis://) and no store server (its rendered pod) accepting plaintext")
 def _tls_verify(ctx: Context) -> Iterator[Finding]:
     if ctx.env.data_class not in PHI_BEARING:
         return
@@ -615,20 +614,17 @@ def _tls_verify(ctx: Context) -> Iterator[Finding]:
                 why = unverified(var.get("name"), var.get("value"))
                 if why:
                     yield found(check, w.doc, f"container {c.get('name')}: env {var.get('name')}: {why}")
-    config_maps = {d.name: d.obj.get("data") or {} for d in ctx.of_kind("ConfigMap")}
-    for doc in ctx.of_kind("ConfigMap", "ExternalSecret", "Application"):
+    config_maps = {(d.namespace, d.name): d.obj.get("data") or {} for d in ctx.of_kind("ConfigMap")}
+    for doc in ctx.of_kind("ConfigMap", "ExternalSecret"):
         if doc.kind == "ConfigMap":
             settings = doc.obj.get("data") or {}
-        elif doc.kind == "ExternalSecret":
-            settings = (((doc.obj.get("spec") or {}).get("target") or {}).get("template") or {}).get("data") or {}
         else:
-            settings = {}
+            settings = (((doc.obj.get("spec") or {}).get("target") or {}).get("template") or {}).get("data") or {}
         for key, value in settings.items():
             why = unverified(key, value)
             if why:
                 yield found(check, doc, f"{key}: {why}")
-        source = ((doc.obj.get("spec") or {}).get("source") or {}) if doc.kind == "Application" else {}
-        if source.get("chart") in TLS_CHARTS:
-            values = (source.get("helm") or {}).get("valuesObject") or {}
-            for why in plaintext_listeners(source["chart"], values, config_maps):
-                yield found(check, doc, f"{source['chart']} values: {why}")
+    for w in ctx.workloads:
+        mine = {name: data for (namespace, name), data in config_maps.items() if namespace == w.doc.namespace}
+        for container, why in plaintext_listeners(w.spec, mine):
+            yield found(check, w.doc, f"container {container}: {why}")

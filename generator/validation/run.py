@@ -20,6 +20,7 @@ from generator.rendered import Doc, Tree, parts, read
 from generator.validation.capacity import Capacity, amount, capacity
 from generator.validation.policies import Context, Finding, not_checked, run_rules
 from generator.validation import waivers
+from generator.validation.synced import unknown_entries
 from generator.validation.schemas import SchemaProblem, SchemaStore
 
 SCHEMAS_DIR = "schemas"
@@ -114,13 +115,14 @@ def capacity_findings(env: Environment, result: Capacity) -> list[Finding]:
 
 def validate_docs(catalog: Catalog, env: Environment, docs: list[Doc], store: SchemaStore,
                   unreadable: list[Finding] = (), own_namespaces: tuple[str, ...] = (),
-                  fresh_parts: frozenset[str] | None = None) -> EnvReport:
+                  fresh_parts: frozenset[str] | None = None, unknown: tuple[str, ...] = ()) -> EnvReport:
     """`own_namespaces`: Namespaces the docs create for themselves (an on-demand plan's scratch),
     which GEN-NAMESPACE then admits beside the environment's. `fresh_parts`: the parts rendered in
-    this run (None: all), the only ones held to today's catalog value for value."""
+    this run (None: all), the only ones held to today's catalog value for value. `unknown`: what
+    lies under rendered/ that gen does not render (synced.unknown_entries)."""
     schema = schema_findings(store, docs)
     findings = list(unreadable) + schema
-    context = Context(catalog, env, docs, tuple(own_namespaces), fresh_parts)
+    context = Context(catalog, env, docs, tuple(own_namespaces), fresh_parts, tuple(unknown))
     findings += run_rules(context, malformed=bool(schema))
     result = Capacity(env.name, ())
     with not_checked(context, "GEN-CAPACITY", bool(schema), findings):
@@ -161,8 +163,15 @@ def validate(project: Path, catalog: Catalog, envs: list[Environment], kubernete
             tree = environment_tree(project, catalog, env, mine)
             fresh_parts = frozenset(doc.part.name for doc in mine) if fresh else None
             store = store_for(env)
-            found = validate_docs(catalog, env, tree.docs, store, unreadable_findings(tree), fresh_parts=fresh_parts)
-            report.envs.append(replace(found, findings=waivers.apply(waived, env.name, found.findings, today)))
+            # the committed tree: anything beside the parts is a finding (a render replaces the folders it owns)
+            every = {e.name for e in envs} == {e.name for e in catalog.environments.environments}
+            unknown = () if fresh else unknown_entries(project, catalog, env, top=every and number == 1)
+            found = validate_docs(catalog, env, tree.docs, store, unreadable_findings(tree), fresh_parts=fresh_parts,
+                                  unknown=unknown)
+            # a waiver covers nothing only where its object was judged: the whole environment, or its object
+            whole = {doc.part.name for doc in tree.docs} >= {part.name for part in parts(catalog, env)}
+            judged = None if whole else {doc.ref for doc in tree.docs}
+            report.envs.append(replace(found, findings=waivers.apply(waived, env.name, found.findings, today, judged)))
     return report
 
 

@@ -43,6 +43,9 @@ SECRET_FLAG = re.compile(r"(?i)^--?[a-z0-9-]*(password|passwd|secret|token|api-?
 TEMPLATE_REFERENCE = re.compile(r"\{\{ *\.[A-Za-z_][A-Za-z0-9_]* *(\| *[a-z]+ *)?\}\}")
 
 
+SWITCHES = frozenset({"yes", "no", "true", "false"})
+
+
 def secret_literal(name: str | None, value: object) -> str | None:
     """Why `value`, held under `name`, looks like a secret; None if it does not.
     A path (`/var/run/secrets/...`) under a secret-like name is the right way: a mounted file."""
@@ -51,6 +54,8 @@ def secret_literal(name: str | None, value: object) -> str | None:
     for pattern, what in SECRET_VALUES:
         if pattern.search(value):
             return what
+    if value.lower() in SWITCHES:  # ALLOW_EMPTY_PASSWORD=no (the Bitnami charts' own): a switch, not a secret
+        return None
     if name and SECRET_NAME.search(name) and not value.startswith("/") and not TEMPLATE_REFERENCE.fullmatch(value):
         return f"a literal value for {name}"
     return None

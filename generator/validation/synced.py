@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
+from pathlib import Path, PurePosixPath
 from typing import Any, Iterator
 
 from blueprints import layout
@@ -78,3 +79,35 @@ def _synced(ctx: Context) -> Iterator[Finding]:
             yield found(check, doc, "no Application syncs it: Argo CD would never apply what the gate judged")
         elif len(apps) > 1:
             yield found(check, doc, f"synced by {len(apps)} Applications ({', '.join(apps)}): they would fight over it")
+
+
+UNKNOWN = "GEN-UNKNOWN-PART"
+
+
+def unknown_entries(project: Path, catalog: Any, env: Any, top: bool) -> tuple[str, ...]:
+    """What lies in rendered/<env>/ that is none of the environment's parts (a folder or a file gen
+    renders nothing into), and with `top`, in rendered/ what is no environment: nothing judges
+    or writes it, yet an Application, or a person with kubectl, could apply it."""
+    from generator.rendered import parts
+
+    def extra(folder: PurePosixPath, known: set[str]) -> list[str]:
+        base = project / folder
+        return [str(folder / child.name) + ("/" if child.is_dir() else "") for child in sorted(base.iterdir())
+                if child.name not in known] \
+            if base.is_dir() and not base.is_symlink() else []
+
+    found_ = extra(layout.RENDERED / env.name, {p.name for p in parts(catalog, env)})
+    if top:
+        found_ += extra(layout.RENDERED, {e.name for e in catalog.environments.environments})
+    return tuple(found_)
+
+
+@rule(UNKNOWN, "nothing lies under rendered/ that gen does not render: every folder of rendered/<env>/ is one of "
+      "the environment's parts, every folder of rendered/ an environment", waivable=False)
+def _unknown(ctx: Context) -> Iterator[Finding]:
+    for entry in ctx.unknown:
+        path = entry.rstrip("/")
+        kind = "Folder" if entry.endswith("/") else "File"
+        yield Finding(path, f"{kind}/{PurePosixPath(path).name}", UNKNOWN,
+                      f"gen renders nothing {'into' if kind == 'Folder' else 'as'} {path}: no gate judged what it holds "
+                      "(remove it; `gen check` lists it and a render of the whole environment deletes it)")

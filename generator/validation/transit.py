@@ -2,8 +2,9 @@
 verification off, and database values that leave a plaintext listener (rule GEN-TLS-VERIFY).
 
 A client setting is any string a workload or its configuration carries: ConfigMap data, container
-env values, the templates of ExternalSecrets (where the connection URLs are built). A database
-release is an Argo CD Application installing one of the Bitnami charts with `valuesObject`.
+env values, the templates of ExternalSecrets (where the connection URLs are built). A store's
+server is read from its rendered pod (the charts are hydrated into rendered/): the switches its
+image reads, and the pg_hba.conf a PostgreSQL server mounts.
 """
 
 from __future__ import annotations
@@ -48,37 +49,53 @@ def plaintext_hba(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.split()[:1] in (["host"], ["hostnossl"])]
 
 
-def plaintext_listeners(chart: str, values: dict[str, Any], config_maps: dict[str, dict[str, str]]) -> Iterator[str]:
-    """What in a Bitnami chart's values leaves the server accepting plaintext connections."""
-    tls = values.get("tls") or {}
-    if not tls.get("enabled"):
-        yield "tls.enabled is not true: the server listens in plaintext"
-        return
-    if chart == "mongodb" and tls.get("mode") != "requireTLS":
-        yield f"tls.mode is {tls.get('mode')!r}: MongoDB accepts plaintext unless requireTLS"
-    if chart == "postgresql":
-        yield from _postgres(values, config_maps)
+# the stores' server containers in the Bitnami charts (by name), and what each reads to refuse plaintext
+PG_CONF = "/bitnami/postgresql/conf"  # where Bitnami's start-up copies pg_hba.conf from
+HBA_FILE = "pg_hba.conf"
 
 
-def _postgres(values: dict[str, Any], config_maps: dict[str, dict[str, str]]) -> Iterator[str]:
-    hba = (values.get("primary") or {}).get("pgHbaConfiguration")
-    if not hba:
-        yield "primary.pgHbaConfiguration is unset: Bitnami's default pg_hba.conf keeps host (plaintext) lines"
-    else:
-        yield from (f"primary.pgHbaConfiguration admits plaintext: {line}" for line in plaintext_hba(hba))
-    replicas = values.get("readReplicas")
-    if not replicas or values.get("architecture") != "replication":
-        return
-    # imported here, not at the top: `gen rules` lists this rule without loading the typed models
-    from blueprints.databases.stores.postgres import HBA_FILE, MOUNTED_CONF
-    hba_mount = f"{MOUNTED_CONF}/{HBA_FILE}"  # where Bitnami's start-up copies pg_hba.conf from
-    mounts = {m.get("name"): m for m in replicas.get("extraVolumeMounts") or [] if m.get("mountPath") == hba_mount}
+def _env(container: dict[str, Any]) -> dict[str, Any]:
+    return {var.get("name"): var.get("value") for var in container.get("env") or [] if isinstance(var, dict)}
+
+
+def plaintext_listeners(spec: dict[str, Any], config_maps: dict[str, dict[str, str]]) -> Iterator[tuple[str, str]]:
+    """(container, why) for each store server of a pod (a Bitnami chart's `postgresql`, `mongodb`
+    or `redis` container) that accepts plaintext connections, read from the rendered pod itself:
+    the switches the images read and, for PostgreSQL, the pg_hba.conf the pod mounts."""
+    volumes = {v.get("name"): v for v in spec.get("volumes") or [] if isinstance(v, dict)}
+    for container in spec.get("containers") or []:
+        if not isinstance(container, dict):
+            continue
+        name, env = container.get("name"), _env(container)
+        if name == "postgresql":
+            if env.get("POSTGRESQL_ENABLE_TLS") != "yes":
+                yield name, "POSTGRESQL_ENABLE_TLS is not yes: the server listens in plaintext"
+            yield from ((name, why) for why in _pg_hba(container, volumes, config_maps))
+        elif name == "mongodb":
+            if "--tlsMode=requireTLS" not in str(env.get("MONGODB_EXTRA_FLAGS", "")).split():
+                yield name, "MONGODB_EXTRA_FLAGS has no --tlsMode=requireTLS: MongoDB accepts plaintext"
+        elif name == "redis":
+            if env.get("REDIS_TLS_ENABLED") != "yes":
+                yield name, "REDIS_TLS_ENABLED is not yes: the server listens in plaintext"
+            elif str(env.get("REDIS_PORT", env.get("REDIS_PORT_NUMBER", "0"))) != "0":
+                yield name, "REDIS_PORT opens a plaintext port beside the TLS one"
+
+
+def _pg_hba(container: dict[str, Any], volumes: dict[str, dict[str, Any]],
+            config_maps: dict[str, dict[str, str]]) -> Iterator[str]:
+    """The pg_hba.conf the server reads: a ConfigMap's key mounted at PG_CONF/pg_hba.conf, or the
+    `pg_hba.conf` key of a ConfigMap mounted as PG_CONF; without one, Bitnami's default (host lines)."""
     texts = []
-    for volume in replicas.get("extraVolumes") or []:
-        mount = mounts.get(volume.get("name"))
-        if mount is not None and "configMap" in volume:
-            texts.append(config_maps.get(volume["configMap"].get("name"), {}).get(mount.get("subPath", ""), ""))
-    if not texts or not all(texts):
-        yield f"readReplicas mount no pg_hba.conf at {hba_mount}: their default admits plaintext (host) lines"
+    for mount in container.get("volumeMounts") or []:
+        volume = volumes.get(mount.get("name")) or {}
+        config = (volume.get("configMap") or {}).get("name")
+        if config is None:
+            continue
+        if mount.get("mountPath") == f"{PG_CONF}/{HBA_FILE}":
+            texts.append(config_maps.get(config, {}).get(mount.get("subPath", ""), ""))
+        elif mount.get("mountPath") == PG_CONF and "subPath" not in mount:
+            texts.append(config_maps.get(config, {}).get(HBA_FILE, ""))
+    if not any(texts):
+        yield f"mounts no {HBA_FILE} at {PG_CONF}: Bitnami's default admits plaintext (host) lines"
     for text in texts:
-        yield from (f"readReplicas' pg_hba.conf admits plaintext: {line}" for line in plaintext_hba(text))
+        yield from (f"{HBA_FILE} admits plaintext: {line}" for line in plaintext_hba(text))

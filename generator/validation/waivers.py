@@ -67,9 +67,12 @@ def load_waivers(project: Path, catalog: Catalog) -> list[Waiver]:
     return waivers
 
 
-def apply(waivers: list[Waiver], env: str, findings: list[Finding], today: datetime.date) -> list[Finding]:
+def apply(waivers: list[Waiver], env: str, findings: list[Finding], today: datetime.date,
+          judged: set[str] | None = None) -> list[Finding]:
     """`findings` of `env` with those a live waiver covers marked waived, and a GEN-WAIVER finding
-    for each of the environment's waivers that expired or covers nothing."""
+    for each of the environment's waivers that expired or covers nothing. `judged`: the objects
+    (`Kind/name`) these findings come from where that is not the whole environment (None: it is):
+    a waiver of an object not judged here (a part not rendered yet) is not said to cover nothing."""
     mine = [(i, w) for i, w in enumerate(waivers) if w.environment == env]
     used: set[int] = set()
     out = []
@@ -88,7 +91,7 @@ def apply(waivers: list[Waiver], env: str, findings: list[Finding], today: datet
             out.append(Finding(str(WAIVERS_FILE), f"Waiver/{index}", CHECK,
                                f"{where}: {waiver.rule} on {waiver.object} expired on {waiver.expires} "
                                f"(owner {waiver.owner}): fix the finding or renew the waiver in review"))
-        elif index not in used:
+        elif index not in used and (judged is None or waiver.object in judged):
             out.append(Finding(str(WAIVERS_FILE), f"Waiver/{index}", CHECK,
                                f"{where}: {waiver.rule} on {waiver.object} covers no finding: remove it"))
     return sorted(out)

@@ -130,11 +130,19 @@ CHECK = (
 )
 
 
+class DumpServiceAccount(Values):
+    name: str = NAME  # the chart's own (`serviceAccount`), which mounts no token; unset, `default`
+
+
+class MongoCronJob(CronJob):
+    serviceAccount: DumpServiceAccount = DumpServiceAccount()
+
+
 def backup_values(spec: MongoSpec, backups: Backups | None, storage_class: str | None) -> Backup | None:
     """`backup`: the profile's schedule of mongodump into the dump volume."""
     if backups is None:
         return None
-    return Backup(cronjob=CronJob(
+    return Backup(cronjob=MongoCronJob(
         schedule=backups.schedule,
         command=dump_command(mongodump(spec.replica_set), "${MONGODUMP_DIR}", DUMPS, backups.retention_days),
         storage=DumpStorage(storageClass=storage_class, size=backups.storage),
@@ -159,13 +167,22 @@ class MongodbValues(ReplicatedValues):
     networkPolicy: NetworkPolicy = NetworkPolicy()
     backup: Backup | None = None  # backup_values
 
+    def makes(self) -> tuple[str, ...]:
+        if self.architecture == "replicaset":
+            return super().makes()
+        # 16.5.45 runs a standalone server as a Deployment, its data on a claim of its own
+        return ("Deployment", "PersistentVolumeClaim", "Service", "ConfigMap")
+
 
 def values(spec: MongoSpec, chart: Chart, storage_class: str | None, backup: Backup | None = None) -> MongodbValues:
     replica_set = spec.replica_set
     tls = Tls(
         image=Image.of(chart.images["nginx"]),
         replicaset=ReplicaSetTls(existingSecrets=[tls_secret(i) for i in range(spec.members)]) if replica_set else None,
-        standalone=None if replica_set else StandaloneTls(existingSecret=tls_secret(None)),
+        # 16.5.45's dump CronJob mounts `tls.standalone.existingSecret` whatever the architecture: in a
+        # replica set, member 0's Secret (the platform CA and a certificate of the same issuer); unset,
+        # the CronJob's secret volume had no secretName and the API server refused it
+        standalone=StandaloneTls(existingSecret=tls_secret(0 if replica_set else None)),
     )
     return MongodbValues(
         fullnameOverride=NAME, image=Image.of(chart.images["mongodb"]),
@@ -214,6 +231,9 @@ class MongoDB(Store[MongoSpec]):
         if self.placement.charts and self.spec.replica_set:  # members advertise their own names
             return Endpoint(tuple(f"{NAME}-{i}.{NAME}-headless" for i in range(self.spec.members)), PORT)
         return Endpoint((NAME,), PORT)
+
+    def server_components(self) -> tuple[str, ...]:
+        return ("mongodb",)  # its members, standalone or not (no arbiter, no hidden members); the dump pods beside them
 
     def url(self) -> ConnectionUrl:
         hosts = ",".join(f"{host}:{PORT}" for host in self.endpoint().hosts)

@@ -129,11 +129,12 @@ class VolumePermissions(Values):
 
 DUMPS = "pg_dumpall"  # the dump files' prefix, and the chart's component label of the dump pods
 # the chart sets PGHOST (the primary), PGPORT, PGUSER, PGPASSFILE (the admin password file of
-# postgres-credentials) and PGDUMP_DIR; the dump travels over TLS
+# postgres-credentials), PGDUMP_DIR and, with TLS on, PGSSLROOTCERT (the CA of `postgres-tls`, the
+# platform's issuer): the dump travels over TLS and verifies the server's name (verify-full)
 # (PGPASSFILE names the chart's password file, which holds the password alone: read as PGPASSWORD)
 PG_DUMPALL = (
     'export PGPASSWORD="${PGPASSWORD:-$(cat "$PGPASSFILE")}"; unset PGPASSFILE; '
-    'PGSSLMODE=require pg_dumpall --clean --if-exists --load-via-partition-root --quote-all-identifiers '
+    'PGSSLMODE=verify-full pg_dumpall --clean --if-exists --load-via-partition-root --quote-all-identifiers '
     '--no-password --file="$OUT"'
 )
 
@@ -145,6 +146,9 @@ class DumpPodSecurityContext(Values):
 
 class DumpNetworkPolicy(Values):
     enabled: bool = False  # blueprints/network.py writes the dump pods' policy
+
+    def makes(self) -> tuple[str, ...]:
+        return ("NetworkPolicy",) if self.enabled else ()
 
 
 # gen restore-plan: as the admin user, into the scratch server
@@ -246,6 +250,9 @@ class Postgres(Store[PostgresSpec]):
     def endpoint(self) -> Endpoint:
         replicated = self.placement.charts and self.spec.instances > 1
         return Endpoint((f"{NAME}-primary" if replicated else NAME,), PORT)  # bitnami's naming
+
+    def server_components(self) -> tuple[str, ...]:
+        return ("primary", "read") if self.spec.instances > 1 else ("primary",)  # bitnami's component labels
 
     def url(self) -> ConnectionUrl:
         host = self.endpoint().hosts[0]

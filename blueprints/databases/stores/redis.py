@@ -85,6 +85,9 @@ class ServiceMonitor(Values):
     interval: str
     relabelings: list[Relabeling]
 
+    def makes(self) -> tuple[str, ...]:
+        return ("ServiceMonitor",) if self.enabled else ()
+
 
 class RedisServiceMonitor(ServiceMonitor):
     additionalLabels: dict[str, str]  # bitnami/redis's key
@@ -124,14 +127,29 @@ class Cluster(Values):
     replicas: int = Field(ge=0)
 
 
+# redis-cluster 10.2.1 with `usePassword` hands the server container the password in an environment
+# variable (REDISCLI_AUTH from a secretKeyRef), whatever `usePasswordFile` says. So `usePassword` is
+# off and the password still required, read from the file alone: `usePasswordFile` mounts the Secret's
+# key at PASSWORD_FILE in the server and the exporter, which read it from there (the exporter by the
+# chart's own REDIS_PASSWORD_FILE); the server's REDIS_PASSWORD_FILE is set here, and the Bitnami
+# image then sets `requirepass` (the chart's ALLOW_EMPTY_PASSWORD=yes only permits an empty one)
+PASSWORD_FILE = "/opt/bitnami/redis/secrets/redis-password"
+
+
+class EnvVar(Values):
+    name: str
+    value: str
+
+
 class RedisPods(Values):
     resources: Resources
     podAntiAffinityPreset: str = "hard"
+    extraEnvVars: list[EnvVar] = [EnvVar(name="REDIS_PASSWORD_FILE", value=PASSWORD_FILE)]
 
 
 class RedisClusterValues(ChartValues):
     cluster: Cluster
-    usePassword: bool = True
+    usePassword: bool = False  # see PASSWORD_FILE: the password is required, from the file alone
     existingSecret: str = SECRET
     existingSecretPasswordKey: str = SECRET_KEY
     usePasswordFile: bool = True
@@ -222,6 +240,11 @@ class Redis(Store[RedisSpec]):
     def endpoint(self) -> Endpoint:
         charted_primary = self.placement.charts and not self.spec.cluster
         return Endpoint((f"{NAME}-master" if charted_primary else NAME,), PORT)
+
+    def server_components(self) -> tuple[str, ...]:
+        if self.spec.cluster:
+            return ()  # redis-cluster labels no component: one StatefulSet of every shard's nodes
+        return ("master", "replica") if self.spec.replicas else ("master",)
 
     def url(self) -> ConnectionUrl:
         return ConnectionUrl("redis-url", "redis_password",

@@ -80,6 +80,9 @@ class Rack(Values):
 class ServiceMonitor(Values):
     create: bool = False
 
+    def makes(self) -> tuple[str, ...]:
+        return ("ServiceMonitor",) if self.create else ()
+
 
 class BackupTask(Values):
     """A Scylla Manager backup task of the ScyllaCluster (`spec.backups[]`)."""
@@ -112,6 +115,8 @@ def backup_values(backups: Backups | None, datacenter: str) -> tuple[list[Backup
 
 
 class ScyllaValues(Values):
+    """One datacenter: the chart renders a ScyllaCluster, which scylla-operator runs."""
+
     fullnameOverride: str = NAME
     scyllaImage: ScyllaImage
     agentImage: ScyllaImage
@@ -122,6 +127,9 @@ class ScyllaValues(Values):
     serviceMonitor: ServiceMonitor = ServiceMonitor()
     backups: list[BackupTask] | None = None  # backup_values
     repairs: list[RepairTask] | None = None
+
+    def makes(self) -> tuple[str, ...]:
+        return ("ScyllaCluster",)
 
 
 def values(spec: ScyllaSpec, chart: Chart, storage_class: str | None, datacenter: str,
