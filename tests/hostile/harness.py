@@ -18,7 +18,7 @@ from click.testing import CliRunner, Result
 from generator.cli import cli
 
 PROJECT = Path(__file__).resolve().parents[2]
-PRODUCT = ("blueprints/catalog", "schemas", "overlays", "rendered", ".gitattributes")
+PRODUCT = ("blueprints/catalog", "charts", "schemas", "overlays", "rendered", ".gitattributes")
 
 
 def copy_project(root: Path) -> Path:
