@@ -9,7 +9,7 @@ import errno
 import gc
 import os
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 import click
@@ -416,8 +416,6 @@ def warn_if_live(catalog: Catalog, selection: Selection, changes: Changes) -> No
     """Changing what serves is allowed (a fix to what is live), never quietly: a render that adds,
     changes or removes a file of the serving color or of `shared` (the live Services, the
     policies, the ConfigMap both colors read) says so, whatever its arguments."""
-    from pathlib import PurePosixPath
-
     from generator.rendered.parts import SHARED
 
     touched = [p for p in (*changes.added, *changes.changed, *changes.removed) if RENDERED in p.parents]

@@ -9,6 +9,8 @@ are left to the test suite's scan (they flag digests and checksums)."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 
 # a key or variable named like a credential, ending in the word (max_tokens is not a token)
@@ -77,9 +79,6 @@ def secret_value(value: object) -> str | None:
 def base64_text(value: str) -> str | None:
     """The text `value` encodes, where the whole of it (whitespace aside) is base64 of at least
     SHORTEST_SECRET bytes; None otherwise."""
-    import base64
-    import binascii
-
     compact = "".join(value.split())
     if len(compact) < 16 or not BASE64.fullmatch(compact):
         return None
