@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path, PurePosixPath
 
@@ -30,8 +31,29 @@ def pytest_configure(config: pytest.Config) -> None:
     if config.option.basetemp or hasattr(config, "workerinput"):
         return
     if MEMORY.is_dir() and os.access(MEMORY, os.W_OK):
-        config.option.basetemp = tempfile.mkdtemp(prefix="gen-tests-", dir=MEMORY)
+        sweep_abandoned(MEMORY)
+        config.option.basetemp = tempfile.mkdtemp(prefix=f"{SCRATCH}{os.getpid()}-", dir=MEMORY)
         config.add_cleanup(lambda: shutil.rmtree(config.option.basetemp, ignore_errors=True))
+
+
+SCRATCH = "gen-tests-"
+
+
+def sweep_abandoned(memory: Path) -> None:
+    """Remove the scratch folders of runs that were killed before their cleanup (their pid is gone):
+    memory is what a tmpfs holds, and a few killed runs would otherwise starve the machine."""
+    for folder in memory.glob(f"{SCRATCH}*-*"):
+        pid = folder.name[len(SCRATCH):].split("-", 1)[0]
+        if pid.isdigit() and not Path("/proc", pid).exists():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def tmp_path(tmp_path: Path) -> Iterator[Path]:
+    """pytest's tmp_path, removed when its test ends: the scratch projects are in memory, and a run
+    keeps every test's folder until it ends (several GB over the suite)."""
+    yield tmp_path
+    shutil.rmtree(tmp_path, ignore_errors=True)
 
 
 @pytest.fixture(scope="session", autouse=True)
