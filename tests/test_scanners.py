@@ -9,21 +9,28 @@ import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 
 from generator import yamlio
+from generator.catalog import load_catalog
 from generator.validation.secrets import secret_literal
+from generator.validation.waivers import WAIVERS_FILE
 from tests.conftest import PROJECT, strings
 
 BIN = Path(sys.executable).parent
-ENVIRONMENTS = ["local", "development", "staging", "production"]
+CATALOG = load_catalog(PROJECT)
+ENVIRONMENTS = [env.name for env in CATALOG.environments.environments]
 # Lines whose value is the NAME of a Secret or of a key in one (the charts' existingSecret,
 # secretKeys, ...): references, which detect-secrets' keyword plugin cannot tell from values.
+# Also the charts' `checksum/<file>` pod annotations (a sha256 of a rendered ConfigMap or Secret,
+# not the content) and the shell scripts a chart ships in a ConfigMap (`<name>.sh: "..."`, which
+# read the password from its file): the project's own detector (below) still reads every string.
 SECRET_REFERENCES = (
     r"^\s*-?\s*(existingSecret|existingSecretPasswordKey|certificatesSecret|secretName|"
-    r"adminPasswordKey|userPasswordKey|replicationPasswordKey|secretKey|key|property):\s"
+    r"adminPasswordKey|userPasswordKey|replicationPasswordKey|secretKey|key|property|"
+    r"checksum/[\w.-]+|[\w.-]+\.sh):\s"
 )
 PLANTED = "Xq7-planted-N0t-a-real-0ne-4tZ9"  # made up for this test; matches nothing anywhere
 
@@ -56,10 +63,51 @@ def checkov_report() -> dict:
     return checkov(PROJECT / "rendered")
 
 
+def pod_spec(workload: dict) -> dict:
+    spec = workload["spec"]
+    return (spec["jobTemplate"]["spec"] if workload["kind"] == "CronJob" else spec)["template"]["spec"]
+
+
+def waived(env: str, workload: dict, rule: str) -> bool:
+    waivers = (yamlio.load((PROJECT / WAIVERS_FILE).read_text()) or {}).get("waivers") or []
+    return any(w["rule"] == rule and w["environment"] == env and w["object"] == f"{workload['kind']}/{workload['metadata']['name']}"
+               for w in waivers)
+
+
+def chart_finding_reason(check: str, env: str, part: Path, workload: dict) -> str | None:
+    """Why a checkov finding on an object of a store's chart (values cannot reach that field, and
+    gen's objects carry nothing of a chart's) is accepted, verified on the objects; None: it is not."""
+    pod = pod_spec(workload)
+    containers = [*pod.get("initContainers", []), *pod["containers"]]
+    if check == "CKV_K8S_43":  # image by digest: none recorded in the catalog yet, as for the services
+        return "no digest recorded" if all("@sha256:" not in c["image"] for c in containers) else None
+    if check == "CKV_K8S_38":  # the pod does not say; the ServiceAccount it runs as mounts no token
+        name = pod.get("serviceAccountName") or "default"  # the namespace's own, which gen takes over (shared)
+        found = [p for p in (part, part.parent / "shared") if (p / f"serviceaccount-{name}.yaml").is_file()]
+        account = yamlio.load((found[0] / f"serviceaccount-{name}.yaml").read_text())
+        return "its ServiceAccount mounts no token" if account["automountServiceAccountToken"] is False else None
+    if check == "CKV_K8S_31":  # no pod-level seccomp in the chart's CronJob; every container sets it
+        runtime = all((c.get("securityContext") or {}).get("seccompProfile") == {"type": "RuntimeDefault"} for c in containers)
+        return "every container runs RuntimeDefault" if runtime else None
+    if check in ("CKV_K8S_8", "CKV_K8S_9"):  # probes: a reviewed waiver of gen's GEN-PROBES finding
+        return "waived (GEN-PROBES)" if waived(env, workload, "GEN-PROBES") else None
+    return None
+
+
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_checkov_finds_no_failed_check(checkov_report, env):
-    failed = [f"{f['check_id']} {f['file_path']}" for f in checkov_report["results"]["failed_checks"]
-              if f["file_path"].startswith(f"/{env}/")]
+    """Nothing fails on gen's objects; on a store's hydrated chart only what a verified reason covers."""
+    releases = set(CATALOG.release_parts(env))
+    failed = []
+    for finding in checkov_report["results"]["failed_checks"]:
+        path = PurePosixPath(finding["file_path"].lstrip("/"))
+        if path.parts[0] != env:
+            continue
+        if path.parts[1] in releases:
+            obj = yamlio.load((PROJECT / "rendered" / path).read_text())
+            if chart_finding_reason(finding["check_id"], env, PROJECT / "rendered" / path.parent, obj):
+                continue
+        failed.append(f"{finding['check_id']} {path}")
     assert failed == []
     passed = [f for f in checkov_report["results"]["passed_checks"] if f["file_path"].startswith(f"/{env}/")]
     assert len(passed) > 1000

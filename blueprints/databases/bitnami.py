@@ -15,6 +15,9 @@ class Image(Values):
     registry: str
     repository: str
     tag: str
+    # as every container of the platform: the kubelet asks the registry on each start, so a pod
+    # never runs a cached image the registry no longer serves under that tag
+    pullPolicy: str = "Always"
 
     @classmethod
     def of(cls, pin: ImagePin) -> "Image":
