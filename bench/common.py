@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+import yaml
+
 PROJECT = Path(__file__).resolve().parent.parent
 CATALOG = Path("blueprints") / "catalog"
 SCHEMAS = "schemas"
@@ -255,8 +257,9 @@ def synthetic_project(dest: Path, count: int, env: str, roomy: bool = True) -> P
     """A scratch project of `count` synthetic services (synthetic_services, with the real
     catalog's settings) and only the environment `env` of the real environments.yaml, its
     cluster made roomy (roomy_cluster) unless `roomy` is false; the rest of the catalog
-    (databases.yaml, monitoring.yaml less its rows about named services: catalog_wide_alerts) and
-    the project's schemas/ are copied as they are, releases.yaml cut to `env`. Nothing is rendered yet."""
+    (databases.yaml, monitoring.yaml less its rows about named services: catalog_wide_alerts), the
+    project's schemas/ and vendored charts/ are copied as they are, releases.yaml cut to `env`.
+    Nothing is rendered yet."""
     real = PROJECT / CATALOG
     settings = settings_block((real / "services.yaml").read_text(encoding="utf-8"))
     shutil.copytree(real, dest / CATALOG)
@@ -273,6 +276,14 @@ def synthetic_project(dest: Path, count: int, env: str, roomy: bool = True) -> P
     monitoring = catalog_wide_alerts((real / "monitoring.yaml").read_text(encoding="utf-8"))
     (dest / CATALOG / "monitoring.yaml").write_text(monitoring, encoding="utf-8")
     shutil.copytree(PROJECT / SCHEMAS, dest / SCHEMAS)
+    shutil.copytree(PROJECT / "charts", dest / "charts")  # the stores' vendored charts, hydrated by render
+    waivers = dest / CATALOG / "waivers.yaml"  # only those of `env`: a waiver of a missing environment is refused
+    if waivers.is_file():
+        lines = waivers.read_text(encoding="utf-8").splitlines(keepends=True)
+        head = [line for line in lines if line.startswith("#")][:1]
+        data = yaml.safe_load("".join(lines)) or {}
+        kept = [w for w in data.get("waivers") or [] if w.get("environment") == env]
+        waivers.write_text("".join(head) + yaml.safe_dump({"waivers": kept}, sort_keys=False), encoding="utf-8")
     return dest
 
 

@@ -25,6 +25,7 @@ from blueprints.model import EnvironmentCatalog, ReleaseCatalog, ServiceCatalog
 from blueprints.monitoring_spec import MonitoringCatalog
 from generator.catalog import (DATABASES_FILE, ENVIRONMENTS_FILE, MONITORING_FILE, RELEASES_FILE, SERVICES_FILE,
                                schema_path)
+from generator.validation.waivers import WAIVERS_FILE, WaiverCatalog
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 MODELS: dict[Path, type[BaseModel]] = {
@@ -33,6 +34,7 @@ MODELS: dict[Path, type[BaseModel]] = {
     DATABASES_FILE: DatabaseCatalog,
     MONITORING_FILE: MonitoringCatalog,
     RELEASES_FILE: ReleaseCatalog,
+    WAIVERS_FILE: WaiverCatalog,
 }
 
 

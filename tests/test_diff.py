@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from generator.catalog import load_catalog
 from generator.diff import normalize
 from generator.diff.compare import ABSENT, Entry, FieldChange, compare, fields
+from generator.rendered import parts
 from tests.conftest import edit, gen, snapshot_tree
 
 GREEN_API = Path("rendered/production/green/deployment-api-gateway-green.yaml")
@@ -228,7 +230,7 @@ def test_objects_named_after_their_environment_pair_up(staging_production):
     "args,message",
     [
         (["prod"], "unknown environment 'prod'; choose one of: local, development, staging, production"),
-        (["production/red", "production/green"], "unknown part 'red' of production; choose one of: shared, blue, green, argocd"),
+        (["production/red", "production/green"], "unknown part 'red' of production; choose one of: {parts}"),
         (["staging", "production/blue"], "cannot compare an environment with a part: give two environments "
                                          "(staging production) or two parts (production/blue production/green)"),
         (["production/shared/helm-values", "staging/shared"],
@@ -242,6 +244,15 @@ def test_objects_named_after_their_environment_pair_up(staging_production):
 def test_bad_usage_exits_2_with_one_line(scratch, args, message):
     result = gen(scratch, "diff", *args)
     assert result.exit_code == 2
+    if "{parts}" in message:  # the parts the catalog renders for the environment, its stores' releases too
+        head, _, listed = result.output.rstrip("\n").partition("choose one of: ")
+        assert head + "choose one of: {parts}" == f"gen: error: {message}"
+        catalog = load_catalog(scratch)
+        production = next(e for e in catalog.environments.environments if e.name == "production")
+        listed_names = listed.split(", ")
+        assert listed_names == [part.name for part in parts(catalog, production)]
+        assert {"shared", "blue", "green", "argocd"} <= set(listed_names)
+        return
     assert result.output == f"gen: error: {message}\n"
 
 

@@ -24,9 +24,9 @@ RECORD = "blueprints/catalog/releases.yaml"
 
 @pytest.fixture(scope="module")
 def committed(tmp_path_factory) -> Path:
-    """The project's catalog, schemas and committed overlays/ and rendered/ (read-only: copy it)."""
+    """The project's catalog, vendored charts, schemas and committed overlays/ and rendered/ (read-only: copy it)."""
     root = tmp_path_factory.mktemp("committed")
-    for folder in ("blueprints/catalog", "schemas", "overlays", "rendered"):
+    for folder in ("blueprints/catalog", "charts", "schemas", "overlays", "rendered"):
         shutil.copytree(PROJECT / folder, root / folder, ignore=shutil.ignore_patterns("upstream", "convert.py", "upstream.yaml"))
     return root
 

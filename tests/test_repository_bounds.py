@@ -2,7 +2,8 @@
 machine it was written on (a fresh clone on a laptop or a CI runner has none of them).
 
 Container paths (`/var/run/secrets/...`, `/tmp` as a mountPath) and the hostile inputs gen must
-refuse (`/etc/hostname`) are data of the objects, not places read on this machine: the search is
+refuse (`/etc/hostname`) are data of the objects, not places read on this machine (so is
+`/opt/bitnami/`, where the Bitnami images the stores run keep their files): the search is
 for the places a developer's files live, a sibling folder of the clone, and /tmp opened as data.
 """
 
@@ -16,7 +17,7 @@ import pytest
 from tests.conftest import PROJECT
 
 OUTSIDE = re.compile(
-    r"""(?P<home>["'`](?:/work|/home|/Users|/root|/mnt|/srv|/media|/opt)(?:/|["'`]))"""
+    r"""(?P<home>["'`](?:/work|/home|/Users|/root|/mnt|/srv|/media|/opt(?!/bitnami/))(?:/|["'`]))"""
     r"""|(?P<sibling>(?:\.\./)+shared\b)"""
     r"""|(?P<tmp>(?:Path|open|read_text|read_bytes)\(\s*f?["']/tmp\b)"""
 )

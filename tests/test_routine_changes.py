@@ -23,7 +23,7 @@ CATALOG_FACTS = ["tests/test_seed_facts.py",
                  "tests/test_cli.py::test_list_shows_environments_parts_and_services",
                  "tests/test_alert_evaluation.py::test_every_scrape_job_has_both_alerts",
                  "tests/test_validate.py::test_validate_all_passes_on_the_committed_tree"]
-COPIED = ("blueprints", "generator", "schemas", "overlays", "rendered", "tests", "pyproject.toml", ".gitattributes")
+COPIED = ("blueprints", "charts", "generator", "schemas", "overlays", "rendered", "tests", "pyproject.toml", ".gitattributes")
 
 
 @pytest.mark.parametrize("change", sorted(CHANGES))

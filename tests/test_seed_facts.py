@@ -20,7 +20,13 @@ ENVIRONMENTS = [e.name for e in CATALOG.environments.environments]
 
 def service_parts(env: str) -> list[str]:
     """The parts of `env` that run the services: its deployed colors, or `app`."""
-    return [p for p in CATALOG.parts(env) if p not in ("shared", "argocd")]
+    return [p for p in CATALOG.parts(env) if p not in ("shared", "argocd", *CATALOG.release_parts(env))]
+
+
+def platform_objects(objects):
+    """The objects gen builds from its blueprints: not those of a store's hydrated chart (judged by
+    tests/test_hydrate.py and the gate)."""
+    return {path: obj for path, obj in objects.items() if path.parts[2] not in CATALOG.release_parts(path.parts[1])}
 
 
 def test_seed_counts_12_go_6_python_ai_2_gpu_hosts():
@@ -113,7 +119,7 @@ def test_every_deployment_replicas_equal_its_configmap_key(objects, env):
 
 
 def all_pods(objects):
-    for path, obj in objects.items():
+    for path, obj in platform_objects(objects).items():
         if obj["kind"] == "Deployment":
             yield path, obj
 
@@ -140,7 +146,12 @@ def test_every_container_passes_restricted_and_the_projects_rules(objects):
 
 
 def test_service_accounts_do_not_automount_tokens(objects):
-    accounts = [o for o in objects.values() if o["kind"] == "ServiceAccount"]
+    every = [o for o in objects.values() if o["kind"] == "ServiceAccount"]  # the charts' too
+    assert all(a["automountServiceAccountToken"] is False for a in every)
+    # the namespace's own `default` account, taken over so that it mounts nothing either: one per environment
+    defaults = [a for a in platform_objects(objects).values() if a["kind"] == "ServiceAccount" and a["metadata"]["name"] == "default"]
+    assert len(defaults) == len(CATALOG.environments.environments)
+    accounts = [o for o in platform_objects(objects).values() if o["kind"] == "ServiceAccount" and o not in defaults]
     components = [a["metadata"]["labels"]["app.kubernetes.io/component"] for a in accounts]
     services = [c for c in components if c not in ("database", "verification", "migration")]
     synced = sum(len(service_parts(e.name)) for e in CATALOG.environments.environments if e.argocd)

@@ -37,21 +37,37 @@ def test_every_part_has_its_summary_committed(fresh, env, part):
     assert (PROJECT / "rendered" / env / part / "README.md").read_text() == text
 
 
-@pytest.mark.parametrize("env,part", [p for p in PARTS if p[1] != "shared" and p[1] != "argocd"],
-                         ids=[f"{e}/{p}" for e, p in PARTS if p not in ("shared", "argocd")])
-def test_the_workloads_table_is_the_parts_deployments(fresh, objects, env, part):
-    rows = {row[0]: row for row in table(readme(fresh, env, part), "Workloads")}
-    deployments = [o for o in part_objects(objects, env, part) if o["kind"] == "Deployment"]
-    assert len(deployments) == len(CATALOG.services.services)
-    for deployment in deployments:
-        row = rows[deployment["metadata"]["name"]]
-        assert row[1] == "Deployment"
-        assert int(row[2]) == deployment["spec"]["replicas"]
-        container = deployment["spec"]["template"]["spec"]["containers"][0]
-        assert row[3] == f"`{container['image']}`"
-        assert row[4].split(", ")[:2] == [container["resources"]["requests"]["cpu"], container["resources"]["requests"]["memory"]]
+WORKLOAD_PARTS = [(e, p) for e, p in PARTS if p not in ("shared", "argocd")]  # the services' and the stores' releases
+WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob")
+
+
+def pod_template(workload: dict) -> dict:
+    spec = workload["spec"]
+    return (spec["jobTemplate"]["spec"] if workload["kind"] == "CronJob" else spec)["template"]
+
+
+@pytest.mark.parametrize("env,part", WORKLOAD_PARTS, ids=[f"{e}/{p}" for e, p in WORKLOAD_PARTS])
+def test_the_workloads_table_is_the_parts_workloads(fresh, objects, env, part):
+    text = readme(fresh, env, part)
+    rows = {row[0]: row for row in table(text, "Workloads")} if "## Workloads\n" in text else {}
+    workloads = [o for o in part_objects(objects, env, part) if o["kind"] in WORKLOADS]
+    assert sorted(rows) == sorted(o["metadata"]["name"] for o in workloads)
+    if part not in CATALOG.release_parts(env):  # a part of the services: one Deployment each
+        deployments = [o["kind"] for o in workloads if o["kind"] == "Deployment"]
+        assert len(deployments) == len(CATALOG.services.services)
+    for workload in workloads:
+        row = rows[workload["metadata"]["name"]]
+        hook = (workload["metadata"].get("annotations") or {}).get("argocd.argoproj.io/hook")
+        assert row[1] == workload["kind"] + (f" ({hook} hook)" if hook else "")
+        assert int(row[2]) == workload["spec"].get("replicas", 1)
+        containers = pod_template(workload)["spec"]["containers"]
+        assert row[3] == "<br>".join(f"`{c['image']}`" for c in containers)
+        if len(containers) == 1:
+            resources = containers[0]["resources"]["requests"]
+            assert row[4].split(", ")[:2] == [resources["cpu"], resources["memory"]]
     pods = sum(int(row[2]) for row in rows.values())
-    assert f"- {pods} pods in {len(rows)} workloads" in readme(fresh, env, part)
+    if rows:
+        assert f"- {pods} pods in {len(rows)} workloads" in text
 
 
 def test_the_seeds_production_replicas_read_in_the_summary(fresh):

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from generator.catalog import load_catalog
 from tests.conftest import PROJECT, new_project
 
 FIXTURE = PROJECT / "tests" / "fixtures" / "catalog"
@@ -45,9 +46,11 @@ def test_workers_synthesize_what_one_process_does(tmp_path: Path):
     result = subprocess.run([sys.executable, "-c", SCRIPT, str(project)], capture_output=True, text=True,
                             cwd=PROJECT, check=True)
     found = json.loads(result.stdout)
+    catalog = load_catalog(project)
     assert [p[0] for p in found["workers"]] == [
-        "development/shared", "development/app", "development/argocd",
-        "production/shared", "production/blue", "production/green", "production/argocd"]
+        f"{env.name}/{part}" for env in catalog.environments.environments for part in catalog.parts(env.name)]
+    assert {"development/shared", "development/app", "production/blue", "production/green", "production/argocd",
+            *(f"production/{release}" for release in catalog.release_parts("production"))} <= {p[0] for p in found["workers"]}
     assert all(json.loads(p[1]) for p in found["workers"])  # every part has objects
     assert found["workers"] == found["single"]
     assert found["after_cdk8s"] == 0  # once this process runs a jsii runtime, it synthesizes alone

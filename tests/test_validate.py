@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any, Callable
@@ -12,6 +13,7 @@ from typing import Any, Callable
 import pytest
 from click.testing import CliRunner
 
+from generator import yamlio
 from generator.catalog import load_catalog
 from generator.cli import cli
 from generator.rendered import Doc
@@ -19,6 +21,7 @@ from generator.validation.policies import RULES, load_rules
 from generator.validation.run import validate_docs
 from generator.validation.schemas import SchemaStore
 from generator.validation.transit import unverified
+from generator.validation.waivers import WAIVERS_FILE
 from tests.conftest import PROJECT, as_doc, snapshot_tree, unwaived
 from tests.test_posture import POSTURE_BREAKAGES
 
@@ -259,7 +262,12 @@ def test_validate_all_passes_on_the_committed_tree():
     assert result.exit_code == 0, result.output
     last = result.output.splitlines()[-1]
     environments = len(load_catalog(PROJECT).environments.environments)
-    assert last.startswith(f"gen validate: {environments} environments, ") and last.endswith(": 0 errors, 0 warnings")
+    assert last.startswith(f"gen validate: {environments} environments, ")
+    waivers = len((yamlio.load((PROJECT / WAIVERS_FILE).read_text()) or {}).get("waivers") or [])
+    summary = re.search(rf": 0 errors, 0 warnings(?:, (\d+) waived \({re.escape(str(WAIVERS_FILE))}\))?$", last)
+    assert summary, last
+    # every waiver covers at least one finding (one that covers nothing is itself an error)
+    assert int(summary.group(1) or 0) >= waivers and (waivers > 0) == (summary.group(1) is not None)
 
 
 def test_validate_json_and_junit(tmp_path):

@@ -74,5 +74,5 @@ def main(argv: list[str]) -> int:
     return 1 if stale and "--check" in argv else 0
 
 
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+if __name__ == "__main__":  # the command line's entry: main() itself returns the exit code
+    raise SystemExit(main(sys.argv[1:]))
