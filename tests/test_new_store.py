@@ -26,6 +26,8 @@ CHART = """\
     images:
       nats: {registry: docker.io, repository: library/nats, tag: 2.10.22-alpine}
 """
+CHART_FOLDER = PROJECT / "tests/fixtures/charts/nats"
+REPOSITORY = "https://nats-io.github.io/k8s/helm/charts"
 LOCAL_IMAGE = "  nats: {registry: docker.io, repository: library/nats, tag: 2.10.22-alpine}\n"
 SERVERS = {"production": 3}  # and 1 elsewhere
 
@@ -65,6 +67,10 @@ def rendered(tmp_path_factory) -> tuple[Path, str]:
     """The scratch project rendered with NATS registered, and the capacity report of staging."""
     root = new_project(tmp_path_factory.mktemp("nats"))
     add_nats(root)
+    # its chart vendored and locked as the README says (`gen chart import --record`): a stand-in
+    # for the official chart, tests/fixtures/charts/nats/
+    imported = gen(root, "chart", "import", "nats", str(CHART_FOLDER), "--record", "--source-url", REPOSITORY)
+    assert imported.exit_code == 0, imported.output
     with registry.registered(Nats):
         render = gen(root, "render", "--all", "-q")
         assert render.exit_code == 0, render.output
@@ -108,17 +114,23 @@ def test_external_secrets_and_certificate(project):
     assert certificate["dnsNames"] == ["nats", "nats.therapeutic-ai.svc", "nats.therapeutic-ai.svc.cluster.local"]
 
 
-def test_argocd_application_with_its_values(project):
+def test_argocd_application_syncs_the_hydrated_chart_with_its_values(project):
+    """The chart renders in gen with the recorded values into its own part, which its Application syncs."""
     app = read(project, "production", "argocd", "Application", "production-nats")
     values = yamlio.load((project / "rendered/production/argocd/helm-values/nats.yaml").read_text())
-    source = app["spec"]["source"]
-    assert (source["chart"], source["targetRevision"]) == ("nats", "1.2.6")
-    assert source["helm"]["valuesObject"] == values
+    assert app["spec"]["source"]["path"] == "rendered/production/nats"
     assert values["config"]["cluster"] == {"enabled": True, "replicas": 3}
     assert values["config"]["jetstream"]["fileStore"]["pvc"] == {"size": "1Gi", "storageClassName": "encrypted-ssd"}
-    assert app["metadata"]["annotations"]["therapeutic-ai.io/requests"] == "cpu=0.3,memory=0.375Gi,storage=3Gi"
-    project_ = read(project, "production", "argocd", "AppProject", "therapeutic-ai")
-    assert "https://nats-io.github.io/k8s/helm/charts" in project_["spec"]["sourceRepos"]
+    servers = read(project, "production", "nats", "StatefulSet", "nats")
+    assert servers["spec"]["replicas"] == 3
+    assert servers["spec"]["volumeClaimTemplates"][0]["spec"]["storageClassName"] == "encrypted-ssd"
+    (container,) = servers["spec"]["template"]["spec"]["containers"]
+    assert container["image"] == "docker.io/library/nats:2.10.22-alpine"
+    assert servers["metadata"]["labels"]["therapeutic-ai.io/environment"] == "production"
+    assert read(project, "production", "nats", "PodDisruptionBudget", "nats")["spec"]["maxUnavailable"] == 1
+    assert not (project / "rendered/staging/nats/poddisruptionbudget-nats.yaml").exists()  # one server there
+    lock = yamlio.load((project / "charts/lock.yaml").read_text())["charts"]["nats"]
+    assert (lock["version"], lock["source"]) == ("1.2.6", REPOSITORY)
 
 
 def test_local_statefulset(project):
