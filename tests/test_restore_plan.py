@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from generator import yamlio
+from generator.validation.transit import plaintext_listeners
 from tests.netpolicy import Pod, allows
 from tests.conftest import PROJECT, gen, refuses_bad_input
-from tests.test_databases import applications
 
 CASES = {
     # store: (backup name, dump volume of the chart's CronJob, the server's port, a word of the restore)
@@ -68,11 +68,41 @@ def test_a_drill_restores_the_named_dump_into_a_scratch_namespace_and_checks_it(
     assert not (scratch / "rendered").exists() and not (scratch / "overlays").exists()
 
 
-def test_the_dump_volume_is_the_one_the_chart_cronjob_claims(objects):
-    """The chart names its dump PVC `<primary fullname>-pgdumpall`: the primary's host name."""
-    values = applications(objects, "production")["postgres"]["spec"]["source"]["helm"]["valuesObject"]
-    assert values["architecture"] == "replication" and values["fullnameOverride"] == "postgres"
-    assert CASES["postgres"][1] == "postgres-primary-pgdumpall"
+@pytest.mark.parametrize("store", sorted(CASES))
+def test_the_dump_volume_is_the_one_the_chart_cronjob_claims(store):
+    """The drill reads the claim the hydrated chart's dump CronJob writes to (rendered/production/<store>/)."""
+    claims = []
+    for path in sorted((PROJECT / "rendered/production" / store).glob("cronjob-*.yaml")):
+        pod = yamlio.load(path.read_text())["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+        claims += [v["persistentVolumeClaim"]["claimName"] for v in pod["volumes"] if "persistentVolumeClaim" in v]
+    assert claims == [CASES[store][1]]
+
+
+@pytest.mark.parametrize("store", sorted(CASES))
+def test_the_restored_data_crosses_the_network_only_over_verified_tls(scratch, tmp_path, store):
+    """Production has TLS: the scratch server accepts TLS only, with a certificate of the internal CA
+    for its name in the scratch namespace, and the Job's clients verify it with that CA."""
+    _, docs = drill(scratch, tmp_path, store)
+    ns = f"therapeutic-ai-restore-{store}"
+    certificate = by_kind(docs, "Certificate", f"{store}-tls", ns)["spec"]
+    assert certificate["dnsNames"][:2] == [store, f"{store}.{ns}.svc"]
+    assert certificate["issuerRef"]["kind"] == "ClusterIssuer"
+    server = by_kind(docs, "StatefulSet", store, ns)["spec"]["template"]["spec"]
+    assert {"name": "server-tls", "secret": {"secretName": f"{store}-tls", "defaultMode": 0o400}} in server["volumes"]
+    (container,) = server["containers"]
+    if store == "mongodb":
+        assert ("--tlsMode", "requireTLS") in zip(container["args"], container["args"][1:])
+    else:
+        assert "ssl=on" in container["args"]
+        hba = by_kind(docs, "ConfigMap", "postgres-hba", ns)["data"]["pg_hba.conf"]
+        assert [line.split()[0] for line in hba.splitlines()] == ["local", "hostssl"]
+    job = by_kind(docs, "Job", f"restore-{store}", "therapeutic-ai")["spec"]["template"]["spec"]
+    assert by_kind(docs, "Certificate", f"restore-{store}-tls", "therapeutic-ai")
+    for container in (*job["initContainers"], *job["containers"]):
+        assert {"name": "CA_FILE", "value": "/var/run/secrets/therapeutic-ai/tls/ca.crt"} in container["env"]
+        script = container["command"][2]
+        assert ('PGSSLMODE=verify-full PGSSLROOTCERT="$CA_FILE"' in script if store == "postgres"
+                else '--tls --tlsCAFile="$CA_FILE"' in script)
 
 
 @pytest.mark.parametrize("store", sorted(CASES))
@@ -130,3 +160,21 @@ def test_refused_into_rendered_or_a_folder_that_is_not_empty(scratch, tmp_path):
     (scratch / "busy").mkdir()
     (scratch / "busy" / "keep.txt").write_text("mine\n")
     refuses_bad_input(scratch, f"--out {scratch / 'busy'}: exists and is not an empty folder", *args, str(scratch / "busy"))
+
+
+@pytest.mark.parametrize("store,plant", [
+    ("mongodb", lambda c, maps: c.update(args=[a for a in c["args"] if a not in ("--tlsMode", "requireTLS")])),
+    ("postgres", lambda c, maps: c.update(args=[a if a != "ssl=on" else "ssl=off" for a in c["args"]])),
+    ("postgres", lambda c, maps: c.update(args=c["args"][:-2])),  # no hba_file: the image's default
+    ("postgres", lambda c, maps: maps["postgres-hba"].update({"pg_hba.conf": "host all all all scram-sha-256\n"})),
+], ids=["mongodb-no-tlsMode", "postgres-ssl-off", "postgres-default-hba", "postgres-host-line"])
+def test_the_gate_refuses_a_scratch_server_that_accepts_plaintext(scratch, tmp_path, store, plant):
+    """The drill's own output passes GEN-TLS-VERIFY's listener check; each way back to plaintext fails it."""
+    _, docs = drill(scratch, tmp_path, store)
+    ns = f"therapeutic-ai-restore-{store}"
+    pod = by_kind(docs, "StatefulSet", store, ns)["spec"]["template"]["spec"]
+    maps = {d["metadata"]["name"]: dict(d.get("data") or {}) for d in docs.values()
+            if d["kind"] == "ConfigMap" and d["metadata"]["namespace"] == ns}
+    assert list(plaintext_listeners(pod, maps)) == []
+    plant(pod["containers"][0], maps)
+    assert [container for container, _ in plaintext_listeners(pod, maps)] == [store]

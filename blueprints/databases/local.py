@@ -33,6 +33,7 @@ from blueprints.security import container_security_context, pod_security_context
 
 COMPONENT = "database"
 SECRETS_DIR = "/run/secrets"
+SERVER_TLS_DIR = "/run/tls"  # a TLS-only server's certificate, key and CA (`tls_secret`)
 DATA_VOLUME = "data"
 
 # emptyDirs, logs: what the pod may write outside its volume
@@ -57,9 +58,10 @@ class LocalDatabase(Construct):
     the environment does. `manifests` holds every object in order, each also added under this construct.
     """
 
-    def __init__(self, scope: Construct, id: str, *, store: Store, image: Image) -> None:
+    def __init__(self, scope: Construct, id: str, *, store: Store, image: Image, tls_secret: str | None = None) -> None:
         super().__init__(scope, id)
         self.store = store
+        self.tls_secret = tls_secret  # a cert-manager Secret: the server then accepts TLS only (Store.local_tls)
         self.name = store.name
         self.namespace = store.placement.namespace
         self.image = image
@@ -67,11 +69,14 @@ class LocalDatabase(Construct):
         self.selector = {labels.NAME: self.name, labels.COMPONENT: COMPONENT}
         self.labels = dict(self.selector)
 
+        tls_objects = store.local_tls_objects(self.metadata()) if tls_secret else []
         self.manifests: list[Manifest] = [
-            self.service_account(), *store.local_objects(self.metadata()), self.headless_service(), self.stateful_set(),
+            self.service_account(), *store.local_objects(self.metadata()), *tls_objects, self.headless_service(),
+            self.stateful_set(),
         ]
-        for manifest in self.manifests:
-            api_object(self, manifest)
+        for manifest in self.manifests:  # a TLS object may share its kind with a store's own: named by its name too
+            extra = any(manifest is t for t in tls_objects)
+            api_object(self, manifest, id=f"{manifest['kind']}-{manifest['metadata']['name']}" if extra else None)
 
     def metadata(self, name: str | None = None) -> dict[str, Any]:
         return {"name": name or self.name, "namespace": self.namespace, "labels": dict(self.labels)}
@@ -149,6 +154,14 @@ class LocalDatabase(Construct):
                 {"name": "credentials", "mountPath": f"{SECRETS_DIR}/{self.name}", "readOnly": True},
             ))
         volumes += store.local_volumes()
+        if self.tls_secret:
+            # 0400: with the pod's fsGroup the kubelet makes the files 0440, group 10001, owner root:
+            # readable by the server, and a key PostgreSQL accepts (root's, no group write)
+            volumes.append((
+                {"name": "server-tls", "secret": {"secretName": self.tls_secret, "defaultMode": 0o400}},
+                {"name": "server-tls", "mountPath": SERVER_TLS_DIR, "readOnly": True},
+            ))
+            volumes += store.local_tls_volumes()
         mounts = [{"name": DATA_VOLUME, "mountPath": store.data_path}] + [mount for _, mount in volumes]
 
         amounts = {"cpu": self.size.cpu, "memory": self.size.memory}
@@ -157,6 +170,7 @@ class LocalDatabase(Construct):
             "image": self.image.reference(),
             "imagePullPolicy": "Always",
             **store.local_container(secret_file(store)),
+            **(store.local_tls(SERVER_TLS_DIR) if self.tls_secret else {}),
             "ports": [{"name": store.port_name, "containerPort": store.port, "protocol": "TCP"}],
             "resources": {
                 "requests": {**amounts, "ephemeral-storage": EPHEMERAL_REQUEST},

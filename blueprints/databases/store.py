@@ -186,7 +186,9 @@ class Release:
 class Restore:
     """How one of a store's dumps is restored into a scratch server, and the outcome checked
     (`gen restore-plan`). The scripts run with BACKUP (the dump's path), HOST (the scratch
-    server) and PASSWORD_FILE (its admin password, the same Vault property as the store's)."""
+    server), PASSWORD_FILE (its admin password, the same Vault property as the store's) and,
+    where the environment has TLS, CA_FILE (the CA the scratch server's certificate is verified
+    with: the clients then connect with TLS and check the server's name)."""
 
     prefix: str  # its dumps' names begin so (`pg_dumpall-`)
     claim: str  # the dump volume: a PVC of the platform's namespace
@@ -366,4 +368,20 @@ class Store(ABC, Generic[S]):
 
     def local_volumes(self) -> list[tuple[dict[str, Any], dict[str, Any]]]:
         """(volume, mount) pairs beyond /tmp, scratch and credentials; none by default."""
+        return []
+
+    # --- a local server that speaks TLS only (a restore drill's scratch server, `gen restore-plan`) --
+
+    def local_tls(self, tls_dir: str) -> dict[str, Any]:
+        """The container fields (command, args) that make the local server accept TLS connections
+        only, its certificate, key and CA mounted at `tls_dir` (`tls.crt`, `tls.key`, `ca.crt`).
+        A store whose dumps are restored (`restore`) must say how."""
+        raise NotImplementedError(f"{self.name}: no TLS-only local server")
+
+    def local_tls_objects(self, metadata: dict[str, Any]) -> list[Manifest]:
+        """Objects the TLS-only local server needs beside it (a pg_hba.conf); none by default."""
+        return []
+
+    def local_tls_volumes(self) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        """(volume, mount) pairs of those objects; none by default."""
         return []

@@ -49,7 +49,8 @@ def plaintext_hba(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.split()[:1] in (["host"], ["hostnossl"])]
 
 
-# the stores' server containers in the Bitnami charts (by name), and what each reads to refuse plaintext
+# the stores' server containers in the Bitnami charts (by name), and what each reads to refuse
+# plaintext; `postgres` and `mongodb` of the upstream images (a restore drill's scratch server) too
 PG_CONF = "/bitnami/postgresql/conf"  # where Bitnami's start-up copies pg_hba.conf from
 HBA_FILE = "pg_hba.conf"
 
@@ -67,13 +68,26 @@ def plaintext_listeners(spec: dict[str, Any], config_maps: dict[str, dict[str, s
         if not isinstance(container, dict):
             continue
         name, env = container.get("name"), _env(container)
+        args = [str(a) for a in container.get("args") or []]
         if name == "postgresql":
             if env.get("POSTGRESQL_ENABLE_TLS") != "yes":
                 yield name, "POSTGRESQL_ENABLE_TLS is not yes: the server listens in plaintext"
-            yield from ((name, why) for why in _pg_hba(container, volumes, config_maps))
+            yield from ((name, why) for why in _pg_hba(container, volumes, config_maps, PG_CONF, HBA_FILE))
+        elif name == "postgres":  # the upstream image (a restore drill's scratch server): `-c` settings
+            settings = dict(a.split("=", 1) for a, flag in zip(args[1:], args) if flag == "-c" and "=" in a)
+            if settings.get("ssl") != "on":
+                yield name, "no `-c ssl=on`: the server listens in plaintext"
+            hba = settings.get("hba_file")
+            if hba is None:
+                yield name, f"no `-c hba_file=`: the image's default {HBA_FILE} admits plaintext (host) lines"
+            else:
+                folder, _, file = hba.rpartition("/")
+                yield from ((name, why) for why in _pg_hba(container, volumes, config_maps, folder, file))
         elif name == "mongodb":
-            if "--tlsMode=requireTLS" not in str(env.get("MONGODB_EXTRA_FLAGS", "")).split():
-                yield name, "MONGODB_EXTRA_FLAGS has no --tlsMode=requireTLS: MongoDB accepts plaintext"
+            bitnami = "--tlsMode=requireTLS" in str(env.get("MONGODB_EXTRA_FLAGS", "")).split()
+            upstream = "--tlsMode=requireTLS" in args or ("--tlsMode", "requireTLS") in zip(args, args[1:])
+            if not (bitnami or upstream):
+                yield name, "MONGODB_EXTRA_FLAGS has no --tlsMode=requireTLS, nor its args: MongoDB accepts plaintext"
         elif name == "redis":
             if env.get("REDIS_TLS_ENABLED") != "yes":
                 yield name, "REDIS_TLS_ENABLED is not yes: the server listens in plaintext"
@@ -82,20 +96,20 @@ def plaintext_listeners(spec: dict[str, Any], config_maps: dict[str, dict[str, s
 
 
 def _pg_hba(container: dict[str, Any], volumes: dict[str, dict[str, Any]],
-            config_maps: dict[str, dict[str, str]]) -> Iterator[str]:
-    """The pg_hba.conf the server reads: a ConfigMap's key mounted at PG_CONF/pg_hba.conf, or the
-    `pg_hba.conf` key of a ConfigMap mounted as PG_CONF; without one, Bitnami's default (host lines)."""
+            config_maps: dict[str, dict[str, str]], folder: str, file: str) -> Iterator[str]:
+    """The pg_hba.conf the server reads at `folder`/`file`: a ConfigMap's key mounted there, or
+    the `file` key of a ConfigMap mounted as `folder`; without one, the image's default (host lines)."""
     texts = []
     for mount in container.get("volumeMounts") or []:
         volume = volumes.get(mount.get("name")) or {}
         config = (volume.get("configMap") or {}).get("name")
         if config is None:
             continue
-        if mount.get("mountPath") == f"{PG_CONF}/{HBA_FILE}":
+        if mount.get("mountPath") == f"{folder}/{file}":
             texts.append(config_maps.get(config, {}).get(mount.get("subPath", ""), ""))
-        elif mount.get("mountPath") == PG_CONF and "subPath" not in mount:
-            texts.append(config_maps.get(config, {}).get(HBA_FILE, ""))
+        elif mount.get("mountPath") == folder and "subPath" not in mount:
+            texts.append(config_maps.get(config, {}).get(file, ""))
     if not any(texts):
-        yield f"mounts no {HBA_FILE} at {PG_CONF}: Bitnami's default admits plaintext (host) lines"
+        yield f"mounts no {file} at {folder}: the image's default admits plaintext (host) lines"
     for text in texts:
         yield from (f"{HBA_FILE} admits plaintext: {line}" for line in plaintext_hba(text))

@@ -110,7 +110,9 @@ def mongodump(replica_set: bool) -> str:
 
 
 # gen restore-plan: as root, into the scratch server
-CONNECT = f'--host="$HOST" --port={PORT} --username=root --password="$(cat "$PASSWORD_FILE")" --authenticationDatabase=admin'
+# with CA_FILE (a drill where the environment has TLS) the clients speak TLS and verify the server
+CONNECT = (f'--host="$HOST" --port={PORT} --username=root --password="$(cat "$PASSWORD_FILE")" --authenticationDatabase=admin'
+           ' ${CA_FILE:+--tls --tlsCAFile="$CA_FILE"}')
 
 
 def restore_script(oplog: bool) -> str:
@@ -199,6 +201,7 @@ def values(spec: MongoSpec, chart: Chart, storage_class: str | None, backup: Bac
 # --- local ------------------------------------------------------------------------------------------
 
 DATA = "/data/db"
+LOCAL_PEM = "/tmp/mongod.pem"  # a TLS-only local server's key and certificate, joined (local_tls)
 
 
 def cache_gb(spec: Size) -> str:
@@ -262,11 +265,25 @@ class MongoDB(Store[MongoSpec]):
         return Restore(f"{DUMPS}-", f"{NAME}-mongodump", charts["mongodb"].images["mongodb"].reference(),
                        restore_script(self.spec.replica_set), CHECK)
 
+    def local_args(self) -> list[str]:
+        return ["mongod", "--bind_ip_all", "--dbpath", DATA, "--wiredTigerCacheSizeGB", cache_gb(self.spec)]
+
+    def local_tls(self, tls_dir: str) -> dict[str, Any]:
+        # mongod reads its key and certificate from one PEM file: joined in /tmp (0600), then the
+        # image's entrypoint, which starts its first-start server with TLS allowed, not required
+        joined = (f'umask 077; cat {tls_dir}/tls.crt {tls_dir}/tls.key > {LOCAL_PEM}; '
+                  'exec docker-entrypoint.sh "$@"')
+        return {
+            "command": ["sh", "-c", joined, "sh"],
+            "args": [*self.local_args(), "--tlsMode", "requireTLS", "--tlsCertificateKeyFile", LOCAL_PEM,
+                     "--tlsCAFile", f"{tls_dir}/ca.crt", "--tlsAllowConnectionsWithoutCertificates"],
+        }
+
     def local_container(self, secret_file: str | None) -> dict[str, Any]:
         # The entrypoint creates the root user on first start from *_FILE, then adds --auth.
         # mongosh probes would start a Node.js process every period: the port is probed instead.
         return {
-            "args": ["mongod", "--bind_ip_all", "--dbpath", DATA, "--wiredTigerCacheSizeGB", cache_gb(self.spec)],
+            "args": self.local_args(),
             "env": env(MONGO_INITDB_ROOT_USERNAME="root", MONGO_INITDB_ROOT_PASSWORD_FILE=str(secret_file)),
             **probes(tcp_probe(self.port_name), tcp_probe(self.port_name), startup_seconds=self.startup_seconds),
         }

@@ -152,7 +152,8 @@ class DumpNetworkPolicy(Values):
 
 
 # gen restore-plan: as the admin user, into the scratch server
-CONNECT = f'export PGPASSWORD="$(cat "$PASSWORD_FILE")" PGHOST="$HOST" PGPORT={PORT} PGUSER=postgres; '
+CONNECT = (f'export PGPASSWORD="$(cat "$PASSWORD_FILE")" PGHOST="$HOST" PGPORT={PORT} PGUSER=postgres; '
+           'if [ -n "${CA_FILE:-}" ]; then export PGSSLMODE=verify-full PGSSLROOTCERT="$CA_FILE"; fi; ')
 RESTORE = (
     CONNECT + 'until pg_isready -q -d postgres; do echo "waiting for $HOST"; sleep 5; done; '
     'psql -q -d postgres -f "$BACKUP"; echo "replayed $BACKUP"'
@@ -227,6 +228,10 @@ def values(spec: PostgresSpec, chart: Chart, storage_class: str | None, backup: 
 DATA = "/var/lib/postgresql/data"
 PGDATA = f"{DATA}/pgdata"  # a subdirectory: initdb wants an empty one it owns
 INIT = "postgres-init"
+# a TLS-only local server (a restore drill's): its pg_hba.conf, in a ConfigMap of its own. The
+# Unix socket inside the container is what the image's first-start scripts use.
+LOCAL_HBA, LOCAL_HBA_DIR, HBA_KEY = "postgres-hba", "/etc/postgresql-hba", "pg_hba.conf"
+LOCAL_TLS_HBA = "local all all trust\nhostssl all all all scram-sha-256\n"
 INIT_SQL = {"01-pgvector.sql": "CREATE EXTENSION IF NOT EXISTS vector;\n"}
 
 
@@ -300,6 +305,22 @@ class Postgres(Store[PostgresSpec]):
         return [(
             {"name": "init", "configMap": {"name": INIT, "defaultMode": 0o444}},
             {"name": "init", "mountPath": "/docker-entrypoint-initdb.d", "readOnly": True},
+        )]
+
+    def local_tls(self, tls_dir: str) -> dict[str, Any]:
+        # the image's entrypoint passes these to its first-start server too; the key is root's, 0440
+        return {"args": ["postgres", "-c", "ssl=on", "-c", f"ssl_cert_file={tls_dir}/tls.crt",
+                         "-c", f"ssl_key_file={tls_dir}/tls.key", "-c", f"hba_file={LOCAL_HBA_DIR}/{HBA_KEY}"]}
+
+    def local_tls_objects(self, metadata: dict[str, Any]) -> list[Manifest]:
+        """The pg_hba.conf of a TLS-only server: over the network `hostssl` alone, with a password."""
+        return [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {**metadata, "name": LOCAL_HBA},
+                 "data": {HBA_KEY: LOCAL_TLS_HBA}}]
+
+    def local_tls_volumes(self) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        return [(
+            {"name": "hba", "configMap": {"name": LOCAL_HBA, "defaultMode": 0o444}},
+            {"name": "hba", "mountPath": LOCAL_HBA_DIR, "readOnly": True},
         )]
 
     def local_container(self, secret_file: str | None) -> dict[str, Any]:
