@@ -85,6 +85,18 @@ def complete_environment(ctx: click.Context, _param: click.Parameter, incomplete
     return completion.environments(project_of(ctx), incomplete)
 
 
+def complete_deployed_color(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
+    from generator import completion
+
+    return completion.deployed_colors(project_of(ctx), ctx.params.get("env"), incomplete)
+
+
+def complete_store(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
+    from generator import completion
+
+    return completion.store_names(project_of(ctx), ctx.params.get("env"), incomplete)
+
+
 def complete_target(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
     from generator import completion
 
@@ -433,7 +445,7 @@ def warn_if_live(catalog: Catalog, selection: Selection, changes: Changes) -> No
 
 @cli.command(name="promote")
 @click.argument("env", shell_complete=complete_environment)
-@click.argument("color", type=click.Choice([c.value for c in Color]))
+@click.argument("color", type=click.Choice([c.value for c in Color]), shell_complete=complete_deployed_color)
 @click.pass_obj
 def promote_command(project: Path, env: str, color: str) -> None:
     """Make COLOR serve ENV: the live Services select it (rendered/ENV/shared/service-*.yaml)
@@ -454,7 +466,7 @@ def promote_command(project: Path, env: str, color: str) -> None:
 
 @cli.command(name="restore-plan")
 @click.argument("env")
-@click.argument("store")
+@click.argument("store", shell_complete=complete_store)
 @click.option("--backup", required=True, help="The dump to restore, as named on the dump volume (pg_dumpall-2026-11-28-02-30).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Write one file per object to this new (or empty) folder; default: print them.")
@@ -475,7 +487,7 @@ def restore_plan_command(project: Path, env: str, store: str, backup: str, out: 
 
 @cli.command(name="downgrade-plan")
 @click.argument("env")
-@click.argument("store")
+@click.argument("store", shell_complete=complete_store)
 @click.option("--color", type=click.Choice([c.value for c in Color]), help="Whose release's image (default: the serving color's).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Write one file per object to this new (or empty) folder; default: print them.")
@@ -544,7 +556,7 @@ def sync_step(env: Environment, part: str, prune: bool = False) -> str:
 
 @cli.command(name="retire")
 @click.argument("env", shell_complete=complete_environment)
-@click.argument("color", type=click.Choice([c.value for c in Color]))
+@click.argument("color", type=click.Choice([c.value for c in Color]), shell_complete=complete_deployed_color)
 @click.pass_obj
 def retire_command(project: Path, env: str, color: str) -> None:
     """Remove the idle COLOR of ENV: its overlay, its rendered part and its Argo CD Application

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator import regular, yamlio
-from generator.catalog import ENVIRONMENTS_FILE
+from generator.catalog import ENVIRONMENTS_FILE, RELEASES_FILE
 from blueprints.layout import RENDERED
 
 
@@ -25,6 +25,31 @@ def part_names(project: Path, env: str) -> list[str]:
     try:
         return sorted(p.name for p in (project / RENDERED / env).iterdir() if p.is_dir())
     except OSError:
+        return []
+
+
+def _catalog_file(project: Path, relative: Path) -> dict:
+    return yamlio.load(regular.read(project, project / relative).decode("utf-8"))  # a FIFO would hang the shell
+
+
+def deployed_colors(project: Path, env: str | None, incomplete: str) -> list[str]:
+    """The colors deployed in `env` by its line of `releases.yaml` (never a retired one); none
+    when the environment is not given or not blue-green."""
+    try:
+        record = _catalog_file(project, RELEASES_FILE)["environments"][env]
+        return [c for c in record["deployed"] if isinstance(c, str) and c.startswith(incomplete)]
+    except Exception:  # noqa: BLE001 - completion offers nothing rather than a traceback in the shell
+        return []
+
+
+def store_names(project: Path, env: str | None, incomplete: str) -> list[str]:
+    """The stores `env` runs (its `databases:` entries that are stores), in the catalog's order."""
+    from blueprints.databases import registry
+
+    try:
+        databases = next(e for e in _catalog_file(project, ENVIRONMENTS_FILE)["environments"] if e.get("name") == env)["databases"]
+        return [name for name in databases if name in registry.names() and name.startswith(incomplete)]
+    except Exception:  # noqa: BLE001 - completion offers nothing rather than a traceback in the shell
         return []
 
 

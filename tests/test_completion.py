@@ -10,9 +10,10 @@ from click.shell_completion import ShellComplete
 from click.testing import CliRunner
 
 from generator.cli import cli
-from tests.conftest import PROJECT
+from generator.catalog import load_catalog
+from tests.conftest import PROJECT, new_project
 
-ENVS = ["local", "development", "staging", "production"]
+ENVS = [env.name for env in load_catalog(PROJECT).environments.environments]
 
 
 def complete(args: str, incomplete: str = "", project: Path | None = PROJECT) -> list[str]:
@@ -37,6 +38,30 @@ def test_colors():
     assert complete("render production --color") == ["blue", "green"]
     assert complete("promote production") == ["blue", "green"]
     assert complete("retire production", "g") == ["green"]
+
+
+def test_promote_and_retire_offer_only_the_colors_deployed(tmp_path):
+    """A retired color is no color of the environment any more: only `render --color` brings it back."""
+    project = new_project(tmp_path)
+    releases = project / "blueprints/catalog/releases.yaml"
+    text = releases.read_text()
+    assert "production: {active: blue, deployed: [blue, green]}" in text
+    releases.write_text(text.replace("production: {active: blue, deployed: [blue, green]}",
+                                     "production: {active: blue, deployed: [blue]}"))
+    assert complete("promote production", project=project) == ["blue"]
+    assert complete("retire production", project=project) == ["blue"]
+    assert complete("render production --color", project=project) == ["blue", "green"]
+    assert complete("promote development", project=project) == []  # not blue-green
+    assert complete("promote", project=project) == ENVS
+
+
+def test_store_arguments_offer_the_environments_stores():
+    stores = list(load_catalog(PROJECT).environment("production").stores())  # the typed catalog's, in order
+    assert "postgres" in stores and "mongodb" in stores
+    assert complete("restore-plan production") == stores
+    assert complete("restore-plan production", "m") == ["mongodb"]
+    assert complete("downgrade-plan staging", "p") == ["postgres"]
+    assert complete("restore-plan nowhere") == []
 
 
 def test_diff_offers_environments_and_their_committed_parts():
