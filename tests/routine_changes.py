@@ -6,12 +6,18 @@ make each in a copy of the project and prove the checks and the suite still pass
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
+from generator.vendor.lock import read as read_lock
 from tests.conftest import set_service_field
 
 SERVICES = Path("blueprints/catalog/services.yaml")
 ENVIRONMENTS = Path("blueprints/catalog/environments.yaml")
+DATABASES = Path("blueprints/catalog/databases.yaml")
 SEED = Path("tests/seed.py")
 
 NOTIFICATIONS = """\
@@ -62,8 +68,30 @@ def qa_environment(project: Path) -> None:
     edit(project, ENVIRONMENTS, staging, staging + qa)
 
 
+def postgresql_chart_bump(project: Path) -> None:
+    """PostgreSQL's chart to its next patch version, as the README's recipe says: the pulled chart
+    brought in with `gen chart import --record`, its version in databases.yaml, the key lists
+    rewritten. Offline, the "pulled" chart is the vendored one under the next version number (a
+    patch release whose templates did not change)."""
+    text = (project / DATABASES).read_text()
+    block = re.search(r"^  postgresql:\n(?:    .*\n)+", text, flags=re.MULTILINE).group(0)
+    old = re.search(r"^    version: (\S+)$", block, flags=re.MULTILINE).group(1)
+    major, minor, patch = old.split(".")
+    new = f"{major}.{minor}.{int(patch) + 1}"
+    source = read_lock(project).charts["postgresql"].source  # where the new version is published too
+    with tempfile.TemporaryDirectory(prefix="pulled-") as pulled:
+        chart = Path(pulled) / "postgresql"
+        shutil.copytree(project / "charts" / f"postgresql-{old}", chart)
+        edit(chart, Path("Chart.yaml"), f"\nversion: {old}\n", f"\nversion: {new}\n")
+        subprocess.run([sys.executable, "-m", "generator", "--project", str(project), "chart", "import", "postgresql",
+                        str(chart), "--record", "--source-url", source], check=True, capture_output=True)
+    edit(project, DATABASES, block, block.replace(f"    version: {old}\n", f"    version: {new}\n"))
+    subprocess.run([sys.executable, "-m", "generator.vendor.keys"], cwd=project, check=True, capture_output=True)
+
+
 CHANGES = {
     "billing-replicas": billing_production_replicas,
     "notifications-service": notifications_service,
     "qa-environment": qa_environment,
+    "postgresql-chart-bump": postgresql_chart_bump,
 }

@@ -14,7 +14,7 @@ from blueprints.databases.backup import Backups, dump_command
 from generator import yamlio
 from tests.conftest import PROJECT, find, part_objects
 from generator.catalog import load_catalog
-from tests.test_chart_keys import chart_keys  # read off the vendored charts (generator/vendor/keys.py)
+from tests.test_chart_keys import chart_keys, pinned  # read off the vendored charts (generator/vendor/keys.py)
 
 CATALOG = load_catalog(PROJECT)
 
@@ -62,7 +62,7 @@ def test_every_backup_values_key_is_one_the_pinned_chart_reads(env):
 
 
 def test_the_key_check_catches_a_key_the_chart_ignores():
-    keys = chart_keys("postgresql", "16.7.27")
+    keys = chart_keys("postgresql", pinned("postgresql"))
     assert unknown_keys({"backup": {"cronjob": {"schedule": "x", "schedul": "y"}}}, keys) == ["backup.cronjob.schedul"]
     assert unknown_keys({"backup": {"cronjob": {"resources": {"limits": {"cpu": "1"}}}}}, keys) == []
 

@@ -21,6 +21,7 @@ import pytest
 
 from blueprints.databases.store import Release, Store
 from generator.catalog import load_catalog
+from generator.vendor.lock import read as read_lock
 from tests.conftest import PROJECT
 
 KEYS = Path(__file__).parent / "charts"
@@ -43,6 +44,12 @@ SHAPES: dict[str, list[dict]] = {
               {"cluster": True, "shards": 3, "replicas": 1}],
     "scylladb": [{"datacenters": 1}, {"datacenters": 3, "racks": 2}],
 }
+
+
+def pinned(name: str) -> str:
+    """The version chart `name` is vendored and locked at (charts/lock.yaml): a bump moves it."""
+    (version,) = {entry.version for entry in read_lock(PROJECT).charts.values() if entry.name == name}
+    return version
 
 
 def chart_keys(name: str, version: str) -> dict[str, str]:
@@ -126,13 +133,13 @@ def test_the_template_only_keys_are_not_in_the_default_values():
 
 
 def test_the_check_catches_the_keys_the_pinned_charts_ignored():
-    redis = chart_keys("redis", "19.3.0")
-    cluster = chart_keys("redis-cluster", "10.2.1")
+    redis = chart_keys("redis", pinned("redis"))
+    cluster = chart_keys("redis-cluster", pinned("redis-cluster"))
     assert unknown(redis, "master.pdb.create") and unknown(redis, "replica.pdb.maxUnavailable")
     assert not unknown(redis, "pdb.create")
     assert unknown(redis, "global.security.allowInsecureImages")
     assert unknown(cluster, "global.security.allowInsecureImages")
-    assert not unknown(chart_keys("postgresql", "16.7.27"), "global.security.allowInsecureImages")
+    assert not unknown(chart_keys("postgresql", pinned("postgresql")), "global.security.allowInsecureImages")
     # under a map the chart renders whole: anything; beside it: no
     assert not unknown(redis, "master.resources.requests.cpu")
     assert unknown(redis, "master.resourcez.requests.cpu")

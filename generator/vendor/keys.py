@@ -1,7 +1,8 @@
 """Every values key of a vendored chart, with its default's type, read from its `values.yaml`
 (what `helm show values` prints): maps are recursed, a list or an empty map is one key. The typed
 values models are tested against these lists (tests/test_chart_keys.py); `python -m
-generator.vendor.keys` writes them to tests/charts/ (`--check` only compares)."""
+generator.vendor.keys` writes them to tests/charts/ and removes those of versions no longer locked
+(`--check` only compares)."""
 
 from __future__ import annotations
 
@@ -62,16 +63,26 @@ def key_files(project: Path) -> dict[Path, str]:
 
 def main(argv: list[str]) -> int:
     project = Path.cwd()
+    check = "--check" in argv
     stale = []
-    for path, text in key_files(project).items():
+    wanted = key_files(project)
+    for path, text in wanted.items():
         target = project / path
         if target.is_file() and target.read_text(encoding="utf-8") == text:
             continue
         stale.append(str(path))
-        if "--check" not in argv:
+        if not check:
             target.write_text(text, encoding="utf-8")
-    print(("stale: " if "--check" in argv else "written: ") + (", ".join(stale) or "none"))
-    return 1 if stale and "--check" in argv else 0
+    # the list of a version no chart is locked at any more (the one a bump replaced)
+    folder = project / KEYS_DIR
+    unlocked = sorted(p for p in folder.glob("*.keys.txt") if p.relative_to(project) not in wanted) if folder.is_dir() else []
+    if not check:
+        for path in unlocked:
+            path.unlink()
+    print(("stale: " if check else "written: ") + (", ".join(stale) or "none")
+          + (("; not locked: " if check else "; removed: ") + ", ".join(str(p.relative_to(project)) for p in unlocked)
+             if unlocked else ""))
+    return 1 if (stale or unlocked) and check else 0
 
 
 if __name__ == "__main__":  # the command line's entry: main() itself returns the exit code
