@@ -620,10 +620,14 @@ def diff_command(project: Path, targets: tuple[str, ...], output: str, old_tree:
     from generator.catalog import load_catalog
     from generator.diff import base as diff_base, markdown as diff_markdown
 
+    from generator.progress import Progress
+
     catalog = load_catalog(project)
     if old_tree is None:
         title = " ".join(("gen diff", *targets))
-        comparison = diff.comparison(project, catalog, arguments.diff_targets(project, catalog, targets), title)
+        with Progress.on_terminal() as progress:  # a fresh render's status line, as render's and check's
+            comparison = diff.comparison(project, catalog, arguments.diff_targets(project, catalog, targets), title,
+                                         progress)
     else:
         title = " ".join(("gen diff --old-tree", str(old_tree), *targets))
         comparison = diff_base.against_tree(project, catalog, old_tree, arguments.tree_target(project, catalog, targets),

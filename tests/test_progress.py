@@ -59,3 +59,14 @@ def test_json_output_stays_one_document_on_stdout(tmp_path):
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["ok"] is True
     assert done.stderr.strip().startswith("gen validate: 1 environment")
+
+
+@pytest.mark.parametrize("args", [["check"], ["diff", "production"]])
+def test_commands_that_render_report_progress_on_a_terminal(monkeypatch, args):
+    """`gen check` and `gen diff` against a fresh render say what the render is doing, as render does."""
+    monkeypatch.setattr(Progress, "on_terminal", classmethod(lambda cls, quiet=False: cls(not quiet)))
+    result = CliRunner().invoke(cli, ["--project", str(PROJECT), *args])
+    assert result.exit_code == 0, result.output
+    assert "\r\033[Kgen: synthesized production/shared" in result.stderr
+    assert result.stderr.endswith("\r\033[K")  # the status line cleared at the end
+    assert "\033" not in result.stdout

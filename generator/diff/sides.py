@@ -19,6 +19,7 @@ from blueprints.model import Catalog, Environment
 from generator.diff import normalize
 from generator.diff.compare import Entry, Key
 from generator.errors import RenderedFileError
+from generator.progress import Callback, silent
 from generator.render.pipeline import plan
 from generator.render.select import Selection, everything
 from generator.rendered import Doc, Part, parts, read
@@ -48,29 +49,33 @@ class Comparison:
     new: dict[Key, Entry]
 
 
-def comparison(project: Path, catalog: Catalog, targets: list[Target], title: str) -> Comparison:
-    """The two sides of `gen diff` for its (resolved) arguments: none, one or two targets."""
+def comparison(project: Path, catalog: Catalog, targets: list[Target], title: str,
+               progress: Callback = silent) -> Comparison:
+    """The two sides of `gen diff` for its (resolved) arguments: none, one or two targets;
+    `progress` hears what a fresh render is doing."""
     if len(targets) < 2:
-        return against_render(project, catalog, targets[0] if targets else None, title)
+        return against_render(project, catalog, targets[0] if targets else None, title, progress)
     old, new = targets
     if old.part is None:
         return environments(project, catalog, old.environment, new.environment, title)
     return two_parts(project, catalog, old, new, title)
 
 
-def against_render(project: Path, catalog: Catalog, where: Target | None, title: str) -> Comparison:
+def against_render(project: Path, catalog: Catalog, where: Target | None, title: str,
+                   progress: Callback = silent) -> Comparison:
     """The committed folder(s) against what `gen render` would write there now."""
     if where is None:
         committed = [p for env in catalog.environments.environments for p in committed_parts(project, catalog, env)]
-        fresh = plan(project, catalog, everything(catalog)).docs
+        fresh = plan(project, catalog, everything(catalog), progress).docs
     elif where.part is None:
         committed = committed_parts(project, catalog, where.environment)
-        fresh = plan(project, catalog, Selection(parts(catalog, where.environment))).docs
+        fresh = plan(project, catalog, Selection(parts(catalog, where.environment)), progress).docs
     else:
         committed = [where.part]
         # a part the catalog renders (or a color, which a render deploys again); else nothing is rendered there
         renders = where.part in parts(catalog, where.environment) or (where.part.color and where.environment.blue_green)
-        fresh = [d for d in plan(project, catalog, Selection((where.part,))).docs if d.part == where.part] if renders else []
+        fresh = ([d for d in plan(project, catalog, Selection((where.part,)), progress).docs if d.part == where.part]
+                 if renders else [])
     scope = f"{where.folder}" if where else f"{RENDERED}"
     return Comparison(title, f"{scope} (committed)", f"{scope} (fresh render)",
                       keyed(objects(project, committed), env_and_part), keyed(fresh, env_and_part))
