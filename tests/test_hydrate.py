@@ -31,7 +31,7 @@ def test_helm_template_of_the_locked_chart_with_the_committed_values_reproduces_
 
     release = hydrate.release_of(CATALOG, part)
     values = yamlio.load((PROJECT / f"rendered/{part.env}/argocd/helm-values/{release.name}.yaml").read_text())
-    documents = engine.render(PROJECT / hydrate.chart_folder(PROJECT, release), values, release=release.name,
+    documents = engine.render(PROJECT / hydrate.locked_chart(PROJECT, release).folder, values, release=release.name,
                               namespace=release.namespace or part.environment.namespace,
                               kube_version=hydrate.kube_version(CATALOG, part.environment), api_versions=hydrate.api_versions(PROJECT))
     expected = sorted(((o["kind"], o["metadata"]["name"]), o) for t, text in documents.items() if t.endswith(".yaml")
@@ -80,7 +80,7 @@ def test_a_used_random_value_is_refused_and_an_unused_one_is_not(tmp_path: Path)
     options = dict(release="demo", namespace="x", kube_version="v1.33.0", api_versions=())
     for used in (False, True):
         real = engine.render(chart, {"random": used}, **options)
-        sentinel = engine.render(refuse.sentinel(str(chart)), {"random": used}, **options)
+        sentinel = engine.render(refuse.sentinel(str(chart), "demo"), {"random": used}, **options)
         problems = refuse.refusals("demo", real, sentinel)
         assert bool(problems) == used
     assert "randAlphaNum" in problems[0]

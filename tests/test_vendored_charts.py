@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.errors import Refused
+from generator.errors import CatalogError, Refused
 from generator.vendor import lock
 from generator.vendor.intake import intake
-from tests.conftest import PROJECT
+from tests.conftest import PROJECT, new_project
 
 
 @pytest.fixture
@@ -97,3 +97,17 @@ def test_gen_chart_import_brings_in_a_matching_tree_and_refuses_another(project,
     refused = CliRunner().invoke(cli, ["--project", str(project), "chart", "import", key, str(pulled)])
     assert refused.exit_code != 0 and "does not match" in refused.output
     assert lock.verify(project) == []
+
+
+def test_the_lock_is_read_anew_when_its_file_changes_in_the_same_process(tmp_path):
+    """The lock (and the engine's loaded charts, by the lock's digest) are kept per version of the
+    file, not per path: a `gen chart import` a library caller runs between two renders is seen."""
+    project = new_project(tmp_path)
+    before = lock.cached(project)
+    text = (project / lock.LOCK).read_text()
+    (project / lock.LOCK).write_text(text.replace("  postgresql:\n", "  postgres-renamed:\n", 1))
+    after = lock.cached(project)
+    assert "postgres-renamed" in after.charts and "postgres-renamed" not in before.charts
+    (project / lock.LOCK).unlink()
+    with pytest.raises(CatalogError, match="missing"):
+        lock.cached(project)

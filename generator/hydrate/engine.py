@@ -79,12 +79,14 @@ def _ask(request: dict[str, Any]) -> dict[str, Any]:
 
 
 def render(folder: Path, values: dict[str, Any], *, release: str, namespace: str, kube_version: str,
-           api_versions: tuple[str, ...]) -> dict[str, str]:
+           api_versions: tuple[str, ...], tree: str = "") -> dict[str, str]:
     """Template path -> rendered text (NOTES.txt included), as `helm template RELEASE FOLDER -n
-    NAMESPACE -f values --kube-version V --api-versions ...` prints it (an install, revision 1)."""
+    NAMESPACE -f values --kube-version V --api-versions ...` prints it (an install, revision 1).
+    `tree` names the version of the chart's files (the lock's digest): the engine keeps a loaded
+    chart per folder and tree, so a folder whose files changed is loaded again."""
     options = {"name": release, "namespace": namespace, "is_install": True, "kube_version": kube_version,
                "api_versions": list(api_versions)}
-    reply = _ask({"folder": str(folder), "values": values, "options": options})
+    reply = _ask({"folder": str(folder), "tree": tree, "values": values, "options": options})
     if "broken" in reply:
         raise EnvironmentFailure(reply["broken"])
     if "refused" in reply:

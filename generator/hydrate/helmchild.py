@@ -25,11 +25,11 @@ def answer(request: dict[str, Any]) -> dict[str, Any]:
         from helm_python.errors import HelmError
     except (ImportError, OSError) as exc:  # the package or its native library is missing or broken
         return {"broken": f"helm-python-sdk: {exc} (pip install -e . installs it)"}
-    folder = request["folder"]
+    folder, key = request["folder"], (request["folder"], request.get("tree", ""))
     try:
-        if folder not in _charts:
-            _charts[folder] = Chart.load(folder)
-        raw = _native.call_string("helm_render", _charts[folder]._raw(), json.dumps(request["values"]),
+        if key not in _charts:
+            _charts[key] = Chart.load(folder)
+        raw = _native.call_string("helm_render", _charts[key]._raw(), json.dumps(request["values"]),
                                   json.dumps(request["options"]))
     except HelmError as exc:
         return {"refused": (str(exc).splitlines() or [type(exc).__name__])[0]}

@@ -51,8 +51,9 @@ def sentinel_template(text: str) -> str:
 
 
 @cache
-def sentinel(folder: str) -> Path:
-    """A copy of the chart (for this process) whose templates call no refused function."""
+def sentinel(folder: str, tree: str) -> Path:
+    """A copy of the chart (for this process, per version of its files: `tree`, the lock's digest)
+    whose templates call no refused function."""
     copy = Path(tempfile.mkdtemp(prefix="gen-sentinel-")) / Path(folder).name
     shutil.copytree(folder, copy)
     for path in copy.rglob("*"):

@@ -62,8 +62,18 @@ def read(project: Path) -> Lock:
         raise CatalogError(f"{LOCK}: {str(exc).splitlines()[0]}") from None
 
 
-@cache
 def cached(project: Path) -> Lock:
+    """`read`, once per version of the lock file (its path, inode, size and modification time):
+    a `gen chart import` in the same process, or another project at the same path, is read anew."""
+    try:
+        stat = (project / LOCK).stat()
+    except FileNotFoundError:
+        return read(project)  # raises the missing-lock error
+    return _read_once(project / LOCK, stat.st_ino, stat.st_size, stat.st_mtime_ns, project)
+
+
+@cache
+def _read_once(_lock: Path, _inode: int, _size: int, _mtime: int, project: Path) -> Lock:
     return read(project)
 
 
