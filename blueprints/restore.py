@@ -85,14 +85,14 @@ class RestorePlan(Construct):
         # where the environment has TLS the scratch server accepts TLS only, with a certificate of
         # the environment's internal CA for its names in the scratch namespace, and the Job's
         # clients verify it with that CA (their own certificate's `ca.crt`)
-        certificates: list[Manifest] = []
+        server_tls: list[Manifest] = []  # in the scratch namespace
+        job_tls: list[Manifest] = []  # in the platform's, beside the Job
         if env.tls is not None:
             issuer = env.tls.internal_issuer
-            certificates = [
-                in_namespace(certificate(env, server_certificate(store), issuer, in_cluster(store.name, scratch)), scratch),
-                in_namespace(certificate(env, service_certificate(job_name(store)), issuer,
-                                         in_cluster(job_name(store), env.namespace)), env.namespace),
-            ]
+            server_tls = [in_namespace(certificate(env, server_certificate(store), issuer, in_cluster(store.name, scratch)),
+                                       scratch)]
+            job_tls = [in_namespace(certificate(env, service_certificate(job_name(store)), issuer,
+                                                in_cluster(job_name(store), env.namespace)), env.namespace)]
         server = LocalDatabase(self, "server", store=type(store)(store.spec, placement),
                                image=catalog.databases.local_images[store.name],
                                tls_secret=server_certificate(store) if env.tls is not None else None)
@@ -103,7 +103,7 @@ class RestorePlan(Construct):
         scratch_objects = [
             namespace(scratch),
             secret,
-            *certificates[:1],
+            *server_tls,
             policy(DEFAULT_DENY, scratch, {}, [], []),
             policy(f"{store.name}-database", scratch, {"matchLabels": dict(server.selector)},
                    [{"from": [{"namespaceSelector": {"matchLabels": {NAMESPACE_NAME: env.namespace}},
@@ -118,11 +118,11 @@ class RestorePlan(Construct):
         metadata = {"name": job_name(store), "namespace": env.namespace, "labels": dict(job_pods)}
         self.manifests: list[Manifest] = [
             *scratch_objects,
-            *certificates[1:],
+            *job_tls,
             service_account(metadata),
             policy(job_name(store), env.namespace, {"matchLabels": dict(job_pods)}, [], [to_server, DNS]),
             self.job(metadata, job_pods, store, restore, backup, f"{store.name}.{scratch}.svc", credentials.secret,
-                     credentials.admin_key, tls=bool(certificates)),
+                     credentials.admin_key, tls=bool(job_tls)),
         ]
 
     @staticmethod
