@@ -15,6 +15,7 @@ sync.
 
 from __future__ import annotations
 
+import atexit
 import re
 import shutil
 import tempfile
@@ -54,7 +55,13 @@ def sentinel_template(text: str) -> str:
 def sentinel(folder: str, tree: str) -> Path:
     """A copy of the chart (for this process, per version of its files: `tree`, the lock's digest)
     whose templates call no refused function."""
-    copy = Path(tempfile.mkdtemp(prefix="gen-sentinel-")) / Path(folder).name
+    from generator.render.build import scratch_prefix  # here: build imports this module
+
+    # named as a render's workspaces (gen-kustomize-<pid>-...): removed when this process ends, or
+    # by the next render's sweep if it was killed
+    scratch = Path(tempfile.mkdtemp(prefix=scratch_prefix() + "sentinel-"))
+    atexit.register(shutil.rmtree, scratch, True)
+    copy = scratch / Path(folder).name
     shutil.copytree(folder, copy)
     for path in copy.rglob("*"):
         if path.is_file() and "templates" in path.relative_to(copy).parts:
