@@ -15,6 +15,7 @@ import pytest
 
 from generator import yamlio
 from generator.catalog import load_catalog
+from generator.rendered import pod_template
 from generator.validation.secrets import secret_literal
 from generator.validation.waivers import WAIVERS_FILE
 from tests.conftest import PROJECT, strings
@@ -63,21 +64,18 @@ def checkov_report() -> dict:
     return checkov(PROJECT / "rendered")
 
 
-def pod_spec(workload: dict) -> dict:
-    spec = workload["spec"]
-    return (spec["jobTemplate"]["spec"] if workload["kind"] == "CronJob" else spec)["template"]["spec"]
+WAIVERS = (yamlio.load((PROJECT / WAIVERS_FILE).read_text()) or {}).get("waivers") or []
 
 
 def waived(env: str, workload: dict, rule: str) -> bool:
-    waivers = (yamlio.load((PROJECT / WAIVERS_FILE).read_text()) or {}).get("waivers") or []
     return any(w["rule"] == rule and w["environment"] == env and w["object"] == f"{workload['kind']}/{workload['metadata']['name']}"
-               for w in waivers)
+               for w in WAIVERS)
 
 
 def chart_finding_reason(check: str, env: str, part: Path, workload: dict) -> str | None:
     """Why a checkov finding on an object of a store's chart (values cannot reach that field, and
     gen's objects carry nothing of a chart's) is accepted, verified on the objects; None: it is not."""
-    pod = pod_spec(workload)
+    pod = pod_template(workload)["spec"]
     containers = [*pod.get("initContainers", []), *pod["containers"]]
     if check == "CKV_K8S_43":  # image by digest: none recorded in the catalog yet, as for the services
         return "no digest recorded" if all("@sha256:" not in c["image"] for c in containers) else None

@@ -12,7 +12,7 @@ import pytest
 from blueprints.model import Color
 from generator.catalog import load_catalog
 from generator.render import readme as readme_page
-from generator.rendered import parts
+from generator.rendered import parts, pod_template
 from tests.conftest import PROJECT, part_objects
 
 CATALOG = load_catalog(PROJECT)
@@ -39,11 +39,6 @@ def test_every_part_has_its_summary_committed(fresh, env, part):
 
 WORKLOAD_PARTS = [(e, p) for e, p in PARTS if p not in ("shared", "argocd")]  # the services' and the stores' releases
 WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob")
-
-
-def pod_template(workload: dict) -> dict:
-    spec = workload["spec"]
-    return (spec["jobTemplate"]["spec"] if workload["kind"] == "CronJob" else spec)["template"]
 
 
 @pytest.mark.parametrize("env,part", WORKLOAD_PARTS, ids=[f"{e}/{p}" for e, p in WORKLOAD_PARTS])

@@ -28,7 +28,7 @@ from generator.errors import RenderError
 from generator.files import Files
 from generator.hydrate import engine, refuse
 from generator.yamlstrict import SafeLoader  # libyaml's: the pure-Python parser was half the hydration
-from generator.rendered import Doc, Part
+from generator.rendered import Doc, Part, pod_template
 from generator.vendor import lock as locks
 from generator.vendor.lock import LockedChart
 
@@ -107,9 +107,8 @@ def environment_labels(part: Part) -> dict[str, str]:
 def label(obj: dict[str, Any], extra: dict[str, str]) -> None:
     """gen's environment labels on the object and its pod template, never replacing the chart's."""
     maps = [obj.setdefault("metadata", {})]
-    spec = obj.get("spec") or {}
-    template = spec.get("template") or (spec.get("jobTemplate") or {}).get("spec", {}).get("template")
-    if isinstance(template, dict):
+    template = pod_template(obj)
+    if template is not None and template is not obj:  # a bare Pod is its own template
         maps.append(template.setdefault("metadata", {}))
     for metadata in maps:
         current = metadata.get("labels") or {}

@@ -6,11 +6,11 @@ need the objects' model only, and `gen rules` starts without the YAML reader."""
 
 from typing import Any
 
-from generator.rendered.objects import Doc, LabelIndex, Workload, selects, workloads
+from generator.rendered.objects import POD_TEMPLATES, Doc, LabelIndex, Workload, pod_template, selects, workloads
 from generator.rendered.parts import APP, ARGOCD, SHARED, Part, parts
 
-__all__ = ["APP", "ARGOCD", "SHARED", "Doc", "LabelIndex", "Part", "Tree", "Unreadable", "Workload", "parts", "read",
-           "selects", "workloads"]
+__all__ = ["APP", "ARGOCD", "POD_TEMPLATES", "SHARED", "Doc", "LabelIndex", "Part", "Tree", "Unreadable", "Workload",
+           "parts", "pod_template", "read", "selects", "workloads"]
 _READER = ("Tree", "Unreadable", "read")
 
 

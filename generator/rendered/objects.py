@@ -104,18 +104,22 @@ class Workload:
         return [*self._app_containers, *(self.spec.get("initContainers") or []), *(self.spec.get("ephemeralContainers") or [])]
 
 
+def pod_template(obj: dict[str, Any]) -> dict[str, Any] | None:
+    """The pod (template) an object of a kind in POD_TEMPLATES carries; None for any other object."""
+    entry = POD_TEMPLATES.get(obj.get("kind")) if isinstance(obj.get("kind"), str) else None
+    if entry is None:
+        return None
+    node: Any = obj
+    for key in entry[0]:
+        node = node.get(key) if isinstance(node, dict) else None
+    return node if isinstance(node, dict) else None
+
+
 def workloads(docs: list[Doc]) -> Iterator[Workload]:
     for doc in docs:
-        entry = POD_TEMPLATES.get(doc.kind)
-        if entry is None:
-            continue
-        path, long_running = entry
-        node: Any = doc.obj
-        for key in path:
-            node = (node or {}).get(key)
-        if isinstance(node, dict):
-            yield Workload(doc, node, long_running)
-    return
+        template = pod_template(doc.obj)
+        if template is not None:
+            yield Workload(doc, template, POD_TEMPLATES[doc.kind][1])
 
 
 def selects(selector: dict[str, Any] | None, labels: dict[str, str]) -> bool:
