@@ -19,24 +19,27 @@ SECRET_NAME = re.compile(
     r"access[_-]?key|signing[_-]?key|encryption[_-]?key|client[_-]?secret)"
     r"|^(pgpassword|rediscli_auth|mysql_pwd))$"  # the clients' own variables: libpq, redis-cli, mysql
 )
-SECRET_VALUES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"\b[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@"), "a URL with credentials"),
-    (re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----"), "a private key"),
-    (re.compile(r"\bAKIA[0-9A-Z]{16}\b"), "an AWS access key id"),
-    (re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+"), "a JSON Web Token"),
-    (re.compile(r"\b(ghp|gho|ghs|ghu|github_pat)_[A-Za-z0-9_]{20,}"), "a GitHub token"),
-    (re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}"), "a Slack token"),
-    (re.compile(r"\bsk-[A-Za-z0-9_-]{20,}"), "an API secret key"),
-    (re.compile(r"\b[rs]k_(live|test)_[0-9A-Za-z]{10,}"), "a Stripe secret key"),
-    (re.compile(r"\bAIza[0-9A-Za-z_-]{35}"), "a Google API key"),
-    (re.compile(r"hooks\.slack\.com/services/T[A-Za-z0-9_]+/B[A-Za-z0-9_]+/[A-Za-z0-9_]+"), "a Slack webhook URL"),
+# (pattern, what it finds, needles): a string can match the pattern only if its lowercased text
+# contains one of the needles (lowercase): a substring test first, so the regular expressions run
+# only on the few strings that could match (one alternation of all the patterns cost 0.8 s on 1,016
+# objects; the needles make it ~0.05 s).
+SECRET_VALUES: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
+    (re.compile(r"\b[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@"), "a URL with credentials", ("://",)),
+    (re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----"), "a private key", ("private key-----",)),
+    (re.compile(r"\bAKIA[0-9A-Z]{16}\b"), "an AWS access key id", ("akia",)),
+    (re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+"), "a JSON Web Token", ("eyj",)),
+    (re.compile(r"\b(ghp|gho|ghs|ghu|github_pat)_[A-Za-z0-9_]{20,}"), "a GitHub token",
+     ("ghp_", "gho_", "ghs_", "ghu_", "github_pat_")),
+    (re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}"), "a Slack token", ("xox",)),
+    (re.compile(r"\bsk-[A-Za-z0-9_-]{20,}"), "an API secret key", ("sk-",)),
+    (re.compile(r"\b[rs]k_(live|test)_[0-9A-Za-z]{10,}"), "a Stripe secret key", ("k_live_", "k_test_")),
+    (re.compile(r"\bAIza[0-9A-Za-z_-]{35}"), "a Google API key", ("aiza",)),
+    (re.compile(r"hooks\.slack\.com/services/T[A-Za-z0-9_]+/B[A-Za-z0-9_]+/[A-Za-z0-9_]+"), "a Slack webhook URL",
+     ("hooks.slack.com/services/t",)),
     (re.compile(r"(^|[\s;&|,'\"-])(?i:password|passwd|pwd|secret|token|api[_-]?key)\s*[=:]\s*[^\s$'\"{}<>()]{4,}"),
-     "a credential assigned inline"),
+     "a credential assigned inline", ("password", "passwd", "pwd", "secret", "token", "api")),
 ]
 SHORTEST_SECRET = 10  # no pattern above matches fewer characters
-ANY_SECRET = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in SECRET_VALUES))
-# a run of base64 long enough to hide one of the above (`LS0tLS1CRUdJTi...` is a PEM block)
-BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}")
 BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})+(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
 # a command-line flag that takes a credential: `--password x`, `--db-password=x`
 SECRET_FLAG = re.compile(r"(?i)^--?[a-z0-9-]*(password|passwd|secret|token|api-?key)$")
@@ -53,9 +56,9 @@ def secret_literal(name: str | None, value: object) -> str | None:
     A path (`/var/run/secrets/...`) under a secret-like name is the right way: a mounted file."""
     if not isinstance(value, str) or not value:
         return None
-    for pattern, what in SECRET_VALUES:
-        if pattern.search(value):
-            return what
+    what = credential(value)
+    if what:
+        return what
     if value.lower() in SWITCHES:  # ALLOW_EMPTY_PASSWORD=no (the Bitnami charts' own): a switch, not a secret
         return None
     if name and SECRET_NAME.search(name) and not value.startswith("/") and not TEMPLATE_REFERENCE.fullmatch(value):
@@ -63,17 +66,27 @@ def secret_literal(name: str | None, value: object) -> str | None:
     return None
 
 
+def credential(text: str) -> str | None:
+    """What credential `text` holds by its content alone (the first pattern that matches); None
+    if none does."""
+    lowered = text.lower()
+    for pattern, what, needles in SECRET_VALUES:
+        if any(needle in lowered for needle in needles) and pattern.search(text):
+            return what
+    return None
+
+
 def secret_value(value: object) -> str | None:
     """Why `value` is a credential by its content alone (no name needed), also where it is the
     base64 of one; None if it is not."""
-    if not isinstance(value, str) or not value:
+    if not isinstance(value, str) or len(value) < SHORTEST_SECRET:
         return None
-    if ANY_SECRET.search(value):
-        return next(what for pattern, what in SECRET_VALUES if pattern.search(value))
+    what = credential(value)
+    if what:
+        return what
     inner = base64_text(value)
-    if inner is not None and ANY_SECRET.search(inner):
-        return next(what for pattern, what in SECRET_VALUES if pattern.search(inner)) + " (base64-encoded)"
-    return None
+    what = credential(inner) if inner is not None else None
+    return f"{what} (base64-encoded)" if what else None
 
 
 def base64_text(value: str) -> str | None:

@@ -194,6 +194,12 @@ DEFEATS = [
     Defeat("a Stripe live key in an annotation", json_patch(
         DEPLOYMENT, op("add", "/metadata/annotations", {"billing/key": "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc"})),
         "GEN-SECRET-MATERIAL", f"Deployment/{SERVICE}-{COLOR}"),
+    # a small object (no long word in its JSON) and the password after a newline (escaped `\n` in JSON):
+    # a prefilter on the object's JSON text once let this through
+    Defeat("a password on the second line of a Service's annotation", json_patch(
+        {"kind": "Service", "name": SERVICE}, op("add", "/metadata/annotations",
+                                                 {"notes": "rotated by hand\npassword=Xq9vLm2Rt7Kp"})),
+        "GEN-SECRET-MATERIAL", f"Service/{SERVICE}"),
     Defeat("a database password in container args", json_patch(
         DEPLOYMENT, op("add", f"{CONTAINER}/args", ["--db-password=Xq9vLm2Rt7Kp"])),
         "GEN-SECRET-LITERAL", f"Deployment/{SERVICE}-{COLOR}"),
