@@ -179,6 +179,7 @@ def derive(catalog: Catalog, env: Environment) -> Posture:
     accounts: list[tuple[str, str]] = []
     replicas: dict[str, int] = {}
     migrated = migrated_stores(catalog, env)
+    by_name = {service.name: service for service in services}
     for color in colors(catalog, env):
         for service in services:
             name = colored(service.name, color)
@@ -187,8 +188,8 @@ def derive(catalog: Catalog, env: Environment) -> Posture:
             accounts.append((home, name))
             replicas[name] = env.replicas_for(service)
             to_dns(name)
-            flows.update(Flow(name, colored(callee.name, color), callee.port)
-                         for callee in services if callee.name in service.calls)
+            flows.update(Flow(name, colored(callee, color), by_name[callee].port)
+                         for callee in service.calls if callee in by_name)
             for db in service.databases:
                 flows.update(Flow(name, e.name, stores[db].port) for e in store_endpoints[db])
             if entry and service.public:

@@ -114,25 +114,67 @@ def _types(spec: dict[str, Any]) -> list[str]:
     return ["Ingress", "Egress"] if "egress" in spec else ["Ingress"]
 
 
-def _peer_pods(peer: Any, policy_namespace: str, pods: list[Pod]) -> list[Pod]:
-    if not isinstance(peer, dict):
-        return []
-    if "ipBlock" in peer:
-        return [p for p in pods if p.namespace is None]
-    namespaces = peer.get("namespaceSelector")
-    selector = peer.get("podSelector")
-    chosen = []
-    for pod in pods:
-        if pod.namespace is None:
-            continue
-        if namespaces is None:
-            if pod.namespace != policy_namespace:
+class PodIndex:
+    """The pods by namespace and by (namespace, label, value), in their order: a selector's pods
+    are looked up through one of its matchLabels, not by asking every pod (a 1,000-service
+    environment has 2,000 pods and 2,000 policies: 20 million selector tests otherwise)."""
+
+    def __init__(self, pods: list[Pod]) -> None:
+        self.pods = pods
+        self.position = {id(pod): index for index, pod in enumerate(pods)}
+        self.outside = [pod for pod in pods if pod.namespace is None]
+        self.by_namespace: dict[str, list[Pod]] = {}
+        self.by_label: dict[tuple[str, str, str], list[Pod]] = {}
+        for pod in pods:
+            if pod.namespace is None:
                 continue
-        elif not selects(namespaces, {NAMESPACE_NAME: pod.namespace}):
-            continue
-        if selector is None or selects(selector, pod.labels):
-            chosen.append(pod)
-    return chosen
+            self.by_namespace.setdefault(pod.namespace, []).append(pod)
+            for key, value in pod.labels.items():
+                if isinstance(value, str):
+                    self.by_label.setdefault((pod.namespace, key, value), []).append(pod)
+
+    def selected(self, namespace: str | None, selector: Any) -> list[Pod]:
+        """The pods of `namespace` that `selector` selects (a missing selector: none)."""
+        if namespace is None or selector is None:
+            return []
+        candidates = self.by_namespace.get(namespace, [])
+        for narrowed in self._narrowing(namespace, selector):  # the narrowest: the full test runs on few pods
+            candidates = narrowed if len(narrowed) < len(candidates) else candidates
+        return [pod for pod in candidates if selects(selector, pod.labels)]
+
+    def _narrowing(self, namespace: str, selector: Any) -> Iterator[list[Pod]]:
+        """For each matchLabels entry and `In` expression: the pods that can satisfy it."""
+        if not isinstance(selector, dict):
+            return
+        match = selector.get("matchLabels")
+        for key, value in match.items() if isinstance(match, dict) else ():
+            if isinstance(value, str):
+                yield self.by_label.get((namespace, key, value), [])
+        expressions = selector.get("matchExpressions")
+        for expression in expressions if isinstance(expressions, list) else ():
+            if not isinstance(expression, dict):
+                continue
+            key, values = expression.get("key"), expression.get("values")
+            if expression.get("operator") == "In" and isinstance(key, str) and isinstance(values, list) and \
+                    all(isinstance(value, str) for value in values):
+                found = {id(pod): pod for value in values for pod in self.by_label.get((namespace, key, value), [])}
+                yield sorted(found.values(), key=lambda pod: self.position[id(pod)])
+
+    def peers(self, peer: Any, policy_namespace: str | None) -> list[Pod]:
+        """The pods a rule's peer (`from`/`to` entry) names, in pod order."""
+        if not isinstance(peer, dict):
+            return []
+        if "ipBlock" in peer:
+            return self.outside
+        namespaces = peer.get("namespaceSelector")
+        if namespaces is None:
+            chosen = [] if policy_namespace is None else [policy_namespace]
+        else:
+            chosen = [name for name in self.by_namespace if selects(namespaces, {NAMESPACE_NAME: name})]
+        selector = peer.get("podSelector")
+        found = [pod for name in chosen for pod in (
+            self.by_namespace.get(name, []) if selector is None else self.selected(name, selector))]
+        return sorted(found, key=lambda pod: self.position[id(pod)]) if len(chosen) > 1 else found
 
 
 @dataclass
@@ -155,35 +197,39 @@ class Admitted:
 
     def flows(self, platform: set[str]) -> Iterator[tuple[Pod, Pod, Ranges, list[str]]]:
         """Every (source, target, admitted ports, the policies that admit them) where at least one
-        side is a platform pod and some port is admitted."""
-        for source in self.pods.values():
-            for target in self.pods.values():
-                judged_source = source.namespace in platform
-                judged_target = target.namespace in platform
-                if not (judged_source or judged_target):
-                    continue
-                key = (source.endpoint.name, target.endpoint.name)
-                out = self._granted(judged_source, (key[0], "Egress"), self.egress, key, target)
-                into = self._granted(judged_target, (key[1], "Ingress"), self.ingress, key, target)
-                if out is None or into is None:
-                    continue
-                policies = [*out[1], *into[1]]
-                out, into = out[0], into[0]
-                ports = intersect(out, into)
-                if ports:
-                    yield source, target, ports, policies
+        side is a platform pod and some port is admitted, in pod order."""
+        pods = list(self.pods.values())
+        judged = {pod.endpoint.name: pod.namespace in platform for pod in pods}
+        open_out = [p for p in pods if not (judged[p.endpoint.name] and self.isolated[(p.endpoint.name, "Egress")])]
+        open_in = [p for p in pods if not (judged[p.endpoint.name] and self.isolated[(p.endpoint.name, "Ingress")])]
+        # a pair admits something only where each side is open or grants it: the pairs to look at
+        pairs = set(self.egress) | set(self.ingress)
+        if open_out and open_in:
+            pairs |= {(s.endpoint.name, t.endpoint.name) for s in open_out for t in open_in}
+        order = {name: index for index, name in enumerate(self.pods)}
+        for key in sorted(pairs, key=lambda pair: (order[pair[0]], order[pair[1]])):
+            if not (judged[key[0]] or judged[key[1]]):
+                continue
+            source, target = self.pods[key[0]], self.pods[key[1]]
+            out = self._granted(judged[key[0]], (key[0], "Egress"), self.egress, key, target)
+            into = self._granted(judged[key[1]], (key[1], "Ingress"), self.ingress, key, target)
+            if out is None or into is None:
+                continue
+            ports = intersect(out[0], into[0])
+            if ports:
+                yield source, target, ports, [*out[1], *into[1]]
 
 
 def evaluate(policies: list[tuple[str, dict[str, Any]]], pods: list[Pod]) -> Admitted:
     """`policies`: (reference, NetworkPolicy object) pairs."""
     isolated = {(p.endpoint.name, d): False for p in pods for d in ("Ingress", "Egress")}
+    index = PodIndex(pods)
     egress: dict[tuple[str, str], Grant] = {}
     ingress: dict[tuple[str, str], Grant] = {}
     for ref, policy in policies:
         spec = policy.get("spec") if isinstance(policy.get("spec"), dict) else {}
         namespace = (policy.get("metadata") or {}).get("namespace")
-        selected = [p for p in pods if p.namespace is not None and p.namespace == namespace
-                    and selects(spec.get("podSelector"), p.labels)]
+        selected = index.selected(namespace, spec.get("podSelector"))
         if not selected:
             continue
         for direction, rules_key, peers_key, grants in (("Ingress", "ingress", "from", ingress),
@@ -199,7 +245,7 @@ def evaluate(policies: list[tuple[str, dict[str, Any]]], pods: list[Pod]) -> Adm
                 peers = rule.get(peers_key)
                 if peers:
                     others = {id(p): p for peer in (peers if isinstance(peers, list) else [peers])
-                              for p in _peer_pods(peer, namespace, pods)}.values()
+                              for p in index.peers(peer, namespace)}.values()
                 else:
                     others = pods
                 for pod in selected:
@@ -226,12 +272,18 @@ def universe(endpoints: Iterable[Endpoint], workloads: Iterable[Any]) -> tuple[l
     pods: list[Pod] = []
     claimed: set[int] = set()
     workloads = list(workloads)
+    by_label: dict[tuple[str, str, str], list[Any]] = {}  # (namespace, label, value): the workloads, in order
+    for w in workloads:
+        for key, value in (w.labels.items() if isinstance(w.labels, dict) else ()):
+            if isinstance(value, str):
+                by_label.setdefault((w.doc.namespace, key, value), []).append(w)
     for endpoint in endpoints:
         wanted = dict(endpoint.labels)
         match = None
-        if endpoint.role in ("service", "job", "store"):
-            match = next((w for w in workloads if w.doc.namespace == endpoint.namespace and wanted
-                          and all(w.labels.get(k) == v for k, v in wanted.items())), None)
+        if endpoint.role in ("service", "job", "store") and wanted:
+            first = next(iter(wanted.items()))
+            match = next((w for w in by_label.get((endpoint.namespace, *first), [])
+                          if all(w.labels.get(k) == v for k, v in wanted.items())), None)
         if match is not None:
             claimed.add(id(match))
             pods.append(Pod(endpoint, dict(match.labels), container_ports(match.spec), match))
