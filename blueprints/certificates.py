@@ -49,13 +49,16 @@ def service_names(env: Environment, service: str, colors: list[Color | None]) ->
     return [name for host in hosts for name in in_cluster(host, env.namespace)]
 
 
-def database_names(env: Environment) -> dict[str, tuple[list[str], list[str]]]:
-    """TLS Secret -> (DNS names, IP addresses), of every store."""
-    return {secret: names for store in env.stores().values() for secret, names in store.tls_names().items()}
+def database_names(env: Environment) -> list[tuple[str, str, tuple[list[str], list[str]]]]:
+    """(namespace, TLS Secret, (DNS names, IP addresses)), of every store, in the namespace of the
+    server that serves with it."""
+    return [(store.tls_namespace(secret), secret, names) for store in env.stores().values()
+            for secret, names in store.tls_names().items()]
 
 
 def certificate(
-    env: Environment, name: str, issuer: Issuer, dns_names: list[str], ips: list[str] | None = None
+    env: Environment, name: str, issuer: Issuer, dns_names: list[str], ips: list[str] | None = None,
+    namespace: str | None = None,
 ) -> Manifest:
     spec: dict[str, Any] = {
         "secretName": name,
@@ -72,7 +75,7 @@ def certificate(
         "kind": "Certificate",
         "metadata": {
             "name": name,
-            "namespace": env.namespace,
+            "namespace": namespace or env.namespace,
             "labels": {labels.NAME: name, labels.COMPONENT: COMPONENT},
             "annotations": {ROTATION_ANNOTATION: rotation_period(TLS), **SYNC_WAVE},  # before the databases
         },
@@ -91,8 +94,8 @@ def manifests_for(env: Environment, services: list[str], clients: list[str], col
         *(certificate(env, service_certificate(svc), tls.internal_issuer, service_names(env, svc, colors)) for svc in services),
         *(certificate(env, service_certificate(c), tls.internal_issuer, in_cluster(c, env.namespace)) for c in clients),
         *(
-            certificate(env, secret, tls.internal_issuer, dns_names, ips)
-            for secret, (dns_names, ips) in database_names(env).items()
+            certificate(env, secret, tls.internal_issuer, dns_names, ips, namespace)
+            for namespace, secret, (dns_names, ips) in database_names(env)
         ),
     ]
 

@@ -34,6 +34,12 @@ RESOURCES = {"requests": {"cpu": "50m", "memory": "128Mi"}, "limits": {"cpu": "5
 DEADLINE_SECONDS = 1800  # a migration that takes longer than this should not block a sync silently
 
 
+def store_settings(env: Environment, store: str) -> dict[str, str]:
+    """The store's keys of <env>-config (hosts, port, the CA file): the Job's environment."""
+    found = env.stores()[store]
+    return {**found.endpoint_keys(), **found.ca_keys()}
+
+
 def migration_job(env: Environment, store: str, migration: Migration, image: str, command: list[str],
                   name: str, annotations: dict[str, str]) -> list[Manifest]:
     """A ServiceAccount and a Job `name` running `command` in `image`, as pods `migrate-<store>`."""
@@ -49,7 +55,9 @@ def migration_job(env: Environment, store: str, migration: Migration, image: str
         "imagePullPolicy": "Always",
         "command": list(command),
         # the connection URLs (postgres-url, ...) as files, never environment variables
-        "env": [{"name": "DATABASE_SECRETS", "value": secret_mount["mountPath"]}, {"name": "HOME", "value": "/tmp"}],
+        "env": [{"name": "DATABASE_SECRETS", "value": secret_mount["mountPath"]}, {"name": "HOME", "value": "/tmp"},
+                # where the store is and the CA it is verified with, as the services read them from <env>-config
+                *({"name": key.upper(), "value": value} for key, value in store_settings(env, store).items())],
         "volumeMounts": [secret_mount, tmp_mount, *(mount for _, mount in tls)],
         "resources": RESOURCES,
         "securityContext": container_security_context(),

@@ -402,7 +402,8 @@ class Environment(Strict):
 
     @property
     def placement(self) -> Placement:
-        return Placement(self.name, self.namespace, self.argocd, self.databases.storage_class, backups=self.databases.backups)
+        return Placement(self.name, self.namespace, self.argocd, self.databases.storage_class, backups=self.databases.backups,
+                         tls=self.tls is not None)
 
     def stores(self) -> dict[str, Store]:
         """Its databases, by name, each as the store's own object (blueprints/databases/store.py)."""

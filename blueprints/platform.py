@@ -9,7 +9,6 @@ from blueprints.identities import pod_security_labels
 from blueprints.k8s import Manifest, api_object
 from blueprints.model import Catalog, Environment
 from blueprints.security import service_account
-from blueprints.tls_files import CA_FILE
 
 
 def sync_wave(env: Environment, number: int) -> dict[str, dict[str, str]]:
@@ -64,7 +63,7 @@ def config_data(catalog: Catalog, env: Environment) -> dict[str, str]:
         data.update(store.topology_keys())
     for store in stores:
         data.update(store.endpoint_keys())
-    if env.tls is not None:  # the CA every client verifies the stores' certificates with
-        data.update({store.ca_key: CA_FILE for store in stores if store.ca_key})
+    for store in stores:  # the CA every client verifies the stores' certificates with
+        data.update(store.ca_keys())
     data.update(catalog.services.settings)
     return data

@@ -9,6 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from generator import yamlio
+from generator.catalog import load_catalog
 from tests.conftest import PROJECT, find, part_objects
 
 VALUES = PurePosixPath("rendered/production/argocd/helm-values")
@@ -111,7 +112,7 @@ def test_phi_bearing_stores_are_hardened(values, env):
         # passwords only by Secret name, never a value
         assert not [p for p in leaves if p[-1] in ("password", "rootPassword", "postgresPassword", "replicationPassword")], name
         if "scylla" in name:
-            continue  # the operator issues Scylla's TLS certificates and runs its pods (see stores/scylladb.py)
+            continue  # the operator runs Scylla's pods (see stores/scylladb.py); its TLS: the test below
         assert data["tls"]["enabled"] is True, name
         # the charts that check images are told the pinned ones are meant; the others have no such key
         checks_images = name.rsplit("/", 1)[1] in ("postgres", "mongodb")
@@ -190,3 +191,47 @@ def test_capacity_counts_the_databases(objects):
     # the two dump CronJobs' pods 2 x 0.5 (counted from the rendered charts: they need the room while they run)
     assert lines["cpu"][1:3] == ["15.02", "16"]
     assert lines["storage"][1:3] == ["265Gi", "500Gi"]  # 165Gi of data + two 50Gi dump volumes
+
+
+TLS_ENVS = [e.name for e in load_catalog(PROJECT).environments.environments if e.argocd and e.tls is not None]
+
+
+@pytest.mark.parametrize("env_name", TLS_ENVS)
+def test_scylla_serves_cql_over_tls_only_and_its_clients_verify_it(objects, env_name):
+    """Each datacenter's racks mount a certificate of the internal issuer naming every host the
+    clients dial, and their scylla.yaml makes every CQL listener TLS-only (the `*_ssl` ports equal
+    to the plain ones: scylla-operator's managed config would otherwise open 9142 beside a plaintext
+    9042); the services and the migration Job are given the CA to verify it with."""
+    env = load_catalog(PROJECT).environment(env_name)
+    mine = [o for path, o in objects.items() if path.parts[1] == env_name]
+    config = next(o for o in mine if o["kind"] == "ConfigMap" and o["metadata"]["name"] == env.config_map_name)["data"]
+    hosts = config["scylla_hosts"].split(",")
+    clusters = [o for o in mine if o["kind"] == "ScyllaCluster"]
+    assert clusters
+    for cluster in clusters:
+        namespace = cluster["metadata"]["namespace"]
+        here = [o for o in mine if o["metadata"].get("namespace") == namespace]
+        for rack in cluster["spec"]["datacenter"]["racks"]:
+            (volume,) = rack["volumes"]
+            (mount,) = [m for m in rack["volumeMounts"] if m["name"] == volume["name"]]
+            certificate = find([o for o in here if o["kind"] == "Certificate"], "Certificate", volume["secret"]["secretName"])
+            assert certificate["spec"]["secretName"] == volume["secret"]["secretName"]
+            assert certificate["spec"]["issuerRef"]["name"] == env.tls.internal_issuer.name
+            assert set(hosts) <= set(certificate["spec"]["dnsNames"]), certificate["spec"]["dnsNames"]
+            scylla = yamlio.load(find(here, "ConfigMap", rack["scyllaConfig"])["data"]["scylla.yaml"])
+            options = scylla["client_encryption_options"]
+            assert options["enabled"] is True
+            assert options["certificate"] == f"{mount['mountPath']}/tls.crt"
+            assert options["keyfile"] == f"{mount['mountPath']}/tls.key"
+            assert scylla["native_transport_port_ssl"] == int(config["scylla_port"])
+            assert scylla["native_shard_aware_transport_port_ssl"] == 19042  # Scylla's shard-aware CQL port
+    ca = config["scylla_tls_ca_file"]
+    assert ca == config["postgres_sslrootcert"]  # the one internal CA every client verifies every store with
+    jobs = [o for o in mine if o["kind"] == "Job" and o["metadata"]["labels"].get("app.kubernetes.io/name") == "migrate-scylladb"]
+    assert jobs
+    for job in jobs:
+        (container,) = job["spec"]["template"]["spec"]["containers"]
+        environment = {v["name"]: v.get("value") for v in container["env"]}
+        assert environment["SCYLLA_TLS_CA_FILE"] == ca
+        assert environment["SCYLLA_HOSTS"] == config["scylla_hosts"]
+        assert any(ca.startswith(m["mountPath"] + "/") for m in container["volumeMounts"])

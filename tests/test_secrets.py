@@ -229,10 +229,12 @@ def test_certificates_lifetime_and_issuers(catalog, rendered, env_name):
     mongo = [f"mongodb-{n}-tls" for n in range(mongodb.members)] if mongodb.replica_set else ["mongodb-tls"]
     services = [f"{s.name}-tls" for s in catalog.services.services]
     migrations = ["migrate-postgres-tls", "migrate-scylladb-tls"]  # databases.yaml migrations: the Jobs' own
-    assert set(certs) == {"api-gateway-public", *services, *migrations, "postgres-tls", "redis-tls", *mongo}
+    # ScyllaDB's, one per datacenter, in the datacenter's namespace
+    scylla = {f"scylladb-dc{n}-tls": f"{NS}-scylla-dc{n}" for n in range(1, env.databases.specs["scylladb"].datacenters + 1)}
+    assert set(certs) == {"api-gateway-public", *services, *migrations, "postgres-tls", "redis-tls", *mongo, *scylla}
     for name, cert in certs.items():
         spec = cert["spec"]
-        assert cert["metadata"]["namespace"] == NS
+        assert cert["metadata"]["namespace"] == scylla.get(name, NS)
         assert spec["secretName"] == name
         lifetime, renew = spec["duration"], spec["renewBefore"]
         assert lifetime == "2160h"  # 90 days
@@ -278,7 +280,7 @@ def test_each_service_certificate_is_mounted_into_its_own_pods_only(catalog, obj
     config = of_kind(env_objects, "ConfigMap")[f"{env_name}-config"]["data"]
     ca = "/var/run/secrets/therapeutic-ai/tls/ca.crt"
     assert {k: v for k, v in config.items() if v == ca} == {
-        "postgres_sslrootcert": ca, "mongodb_tls_ca_file": ca, "redis_tls_ca_file": ca}
+        "postgres_sslrootcert": ca, "mongodb_tls_ca_file": ca, "redis_tls_ca_file": ca, "scylla_tls_ca_file": ca}
 
 
 @pytest.mark.parametrize("env_name", VAULT_ENVS)

@@ -352,6 +352,13 @@ def hba(obj: dict, change: Callable[[str], str | None]) -> None:
         obj["data"]["pg_hba.conf"] = text
 
 
+SCYLLA_CONF = "ConfigMap/scylladb-dc1-config"  # the first datacenter's racks' scyllaConfig
+
+
+def scylla_yaml(obj: dict, change: Callable[[str], str]) -> None:
+    obj["data"]["scylla.yaml"] = change(obj["data"]["scylla.yaml"])
+
+
 PRIMARY_CONF = "ConfigMap/postgres-primary-configuration"  # the chart's, mounted at /bitnami/postgresql/conf
 HOST_LINE = "host all all 0.0.0.0/0 scram-sha-256\n"
 DATABASE_URLS = "ExternalSecret/database-secrets"
@@ -373,9 +380,18 @@ TLS_PLANTS: dict[str, tuple[str, Callable[[dict], Any]]] = {
     "MongoDB accepting plaintext": ("StatefulSet/mongodb", lambda o: server_env(
         o, "MONGODB_EXTRA_FLAGS", "--tlsMode=preferTLS --tlsCertificateKeyFile=/certs/mongodb.pem")),
     "Redis without TLS": ("StatefulSet/redis", lambda o: server_env(o, "REDIS_TLS_ENABLED", "no")),
+    "ScyllaDB without client encryption": (SCYLLA_CONF, lambda o: scylla_yaml(
+        o, lambda text: text.split("client_encryption_options")[0])),
+    "ScyllaDB's TLS port beside a plaintext 9042": (SCYLLA_CONF, lambda o: scylla_yaml(
+        o, lambda text: text.replace("native_transport_port_ssl: 9042", "native_transport_port_ssl: 9142"))),
+    "ScyllaDB's shard-aware port left plaintext": (SCYLLA_CONF, lambda o: scylla_yaml(
+        o, lambda text: "\n".join(line for line in text.splitlines() if "shard_aware" not in line))),
+    "ScyllaDB's certificate from a folder no Secret is mounted at": (SCYLLA_CONF, lambda o: scylla_yaml(
+        o, lambda text: text.replace("scylla-tls/tls.crt", "elsewhere/tls.crt"))),
 }
 # a ConfigMap's fault is the server's that reads it
-BLAMED = {PRIMARY_CONF: "StatefulSet/postgres-primary", "ConfigMap/postgres-hba": "StatefulSet/postgres-read"}
+BLAMED = {PRIMARY_CONF: "StatefulSet/postgres-primary", "ConfigMap/postgres-hba": "StatefulSet/postgres-read",
+          SCYLLA_CONF: "ScyllaCluster/scylladb"}
 
 
 @pytest.mark.parametrize("plant", sorted(TLS_PLANTS))

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, get_args
 from pydantic import BaseModel, ConfigDict, Field
 
 from blueprints import labels
+from blueprints.tls_files import CA_FILE
 from blueprints.types import Bytes, Cpu, Digest, Manifest, Strict, Tag
 
 if TYPE_CHECKING:
@@ -130,6 +131,7 @@ class Placement:
     _: KW_ONLY  # the optional parts by name: a positional one would land in the wrong field silently
     scrape: Scrape | None = None  # a Prometheus scrapes the stores' exporters (monitoring.yaml)
     backups: Backups | None = None  # the profile's `databases.backups`; None: no backups (local)
+    tls: bool = False  # the environment has `tls:`: its stores' certificates exist (blueprints/certificates.py)
 
 
 @dataclass(frozen=True)
@@ -292,6 +294,11 @@ class Store(ABC, Generic[S]):
         hosts = {f"{prefix}_hosts": ",".join(endpoint.hosts)} if self.many_hosts else {f"{prefix}_host": endpoint.hosts[0]}
         return {**hosts, f"{prefix}_port": str(endpoint.port)}
 
+    def ca_keys(self) -> dict[str, str]:
+        """<env>-config's key naming the CA file its clients verify it with, where the environment
+        has TLS and its clients take the CA as a setting (`ca_key`)."""
+        return {self.ca_key: CA_FILE} if self.placement.tls and self.ca_key else {}
+
     # --- network --------------------------------------------------------------------------------
 
     @property
@@ -344,6 +351,11 @@ class Store(ABC, Generic[S]):
     def tls_names(self) -> dict[str, tuple[list[str], list[str]]]:
         """TLS Secret -> (DNS names, IP addresses) its server answers to, for cert-manager."""
         return {}
+
+    def tls_namespace(self, secret: str) -> str:
+        """Where the server that serves with TLS Secret `secret` runs, so where it is made: the
+        environment's namespace, or one of the store's own."""
+        return self.placement.namespace
 
     # --- with charts (Argo CD) --------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from blueprints.quantity import GPU_RESOURCE as GPU
 from generator.rendered import Doc, LabelIndex, Workload, parts, workloads
 from generator.rendered.objects import metadata_of
 from generator.validation.secrets import SHORTEST_SECRET, secret_arguments, secret_literal, secret_value
-from generator.validation.transit import plaintext_listeners, unverified
+from generator.validation.transit import plaintext_listeners, scylla_plaintext, unverified
 
 if TYPE_CHECKING:  # `gen rules` lists the rules without importing the typed models: start-up
     from blueprints.model import Catalog, Environment
@@ -636,7 +636,8 @@ def _argocd_project(ctx: Context) -> Iterator[Finding]:
 
 
 @rule("GEN-TLS-VERIFY", "in environments carrying PHI, no client setting or database URL that skips verifying the "
-      "server (sslmode below verify-ca, tls=false, redis://) and no store server (its rendered pod) accepting plaintext")
+      "server (sslmode below verify-ca, tls=false, redis://) and no store server (its rendered pod, a ScyllaCluster's "
+      "scylla.yaml) accepting plaintext")
 def _tls_verify(ctx: Context) -> Iterator[Finding]:
     if ctx.env.data_class not in PHI_BEARING:
         return
@@ -661,3 +662,7 @@ def _tls_verify(ctx: Context) -> Iterator[Finding]:
         mine = {name: data for (namespace, name), data in config_maps.items() if namespace == w.doc.namespace}
         for container, why in plaintext_listeners(w.spec, mine):
             yield found(check, w.doc, f"container {container}: {why}")
+    for doc in ctx.of_kind("ScyllaCluster"):
+        mine = {name: data for (namespace, name), data in config_maps.items() if namespace == doc.namespace}
+        for rack, why in scylla_plaintext(doc.obj, mine):
+            yield found(check, doc, f"rack {rack}: {why}")

@@ -4,7 +4,8 @@ verification off, and database values that leave a plaintext listener (rule GEN-
 A client setting is any string a workload or its configuration carries: ConfigMap data, container
 env values, the templates of ExternalSecrets (where the connection URLs are built). A store's
 server is read from its rendered pod (the charts are hydrated into rendered/): the switches its
-image reads, and the pg_hba.conf a PostgreSQL server mounts.
+image reads, and the pg_hba.conf a PostgreSQL server mounts; ScyllaDB's from its ScyllaCluster:
+the `scylla.yaml` of each rack's `scyllaConfig` and the volumes that bring the certificate.
 """
 
 from __future__ import annotations
@@ -113,3 +114,52 @@ def _pg_hba(container: dict[str, Any], volumes: dict[str, dict[str, Any]],
         yield f"mounts no {file} at {folder}: the image's default admits plaintext (host) lines"
     for text in texts:
         yield from (f"{HBA_FILE} admits plaintext: {line}" for line in plaintext_hba(text))
+
+
+# Scylla's CQL listeners and the key that makes each TLS-only: a `*_ssl` port equal to the plain one
+# encrypts the plain listener; unset, scylla-operator's managed config opens a TLS one beside it
+CQL_LISTENERS = (("native_transport_port", "native_transport_port_ssl", 9042),
+                 ("native_shard_aware_transport_port", "native_shard_aware_transport_port_ssl", 19042))
+
+
+def scylla_plaintext(cluster: dict[str, Any], config_maps: dict[str, dict[str, str]]) -> Iterator[tuple[str, str]]:
+    """(rack, why) for each rack of a ScyllaCluster whose CQL accepts plaintext: its `scyllaConfig`
+    (scylla.yaml keys, which replace scylla-operator's managed ones) must enable
+    client_encryption_options with a certificate and key the rack mounts from a Secret, and make
+    every CQL listener TLS-only."""
+    from yaml import YAMLError
+
+    from generator.yamlio import load  # here: `gen rules` imports this module without PyYAML
+
+    datacenter = ((cluster.get("spec") or {}).get("datacenter") or {})
+    for rack in datacenter.get("racks") or []:
+        name = rack.get("name", "?")
+        text = config_maps.get(rack.get("scyllaConfig") or "", {}).get("scylla.yaml")
+        try:
+            settings = load(text) if isinstance(text, str) else None
+        except YAMLError as exc:
+            yield name, f"scylla.yaml of {rack.get('scyllaConfig')!r} is not YAML ({exc.__class__.__name__})"
+            continue
+        if not isinstance(settings, dict):
+            yield name, f"no scylla.yaml in a scyllaConfig ConfigMap ({rack.get('scyllaConfig')!r}): CQL listens in plaintext"
+            continue
+        options = settings.get("client_encryption_options")
+        if not (isinstance(options, dict) and str(options.get("enabled")).lower() == "true"):
+            yield name, "scylla.yaml does not enable client_encryption_options: CQL listens in plaintext"
+            continue
+        for plain, ssl, default in CQL_LISTENERS:
+            port = settings.get(plain, default)
+            if settings.get(ssl) != port:
+                yield name, (f"scylla.yaml's {ssl} is {settings.get(ssl)!r}, not {plain} ({port}): "
+                             f"{port} stays plaintext (scylla-operator's managed config opens TLS beside it)")
+        mounted = _secret_mounts(rack)
+        for key in ("certificate", "keyfile"):
+            path = options.get(key)
+            if not (isinstance(path, str) and any(path.startswith(f"{folder}/") for folder in mounted)):
+                yield name, f"client_encryption_options.{key} {path!r} is not in a folder the rack mounts from a Secret"
+
+
+def _secret_mounts(rack: dict[str, Any]) -> list[str]:
+    secrets = {v.get("name") for v in rack.get("volumes") or [] if isinstance(v, dict) and v.get("secret")}
+    return [m.get("mountPath", "").rstrip("/") for m in rack.get("volumeMounts") or []
+            if isinstance(m, dict) and m.get("name") in secrets]

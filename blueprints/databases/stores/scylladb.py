@@ -3,10 +3,22 @@
 With charts: scylla-operator's `scylla` chart, one ScyllaCluster, one datacenter, per release.
 Three datacenters (the seed's production) are three releases of one cluster name, each in its own
 namespace (`<namespace>-scylla-dc<n>`); the second and third find the first through `externalSeeds`.
-The operator manages what the chart has no keys for: TLS certificates (its
-AutomaticTLSCertificates), PodDisruptionBudgets, and the security context (Scylla runs as root with
-SYS_NICE, so its namespaces cannot be Pod Security `restricted`). Authentication is a `scylla.yaml`
-setting in the racks' `scyllaConfig`, a ConfigMap in each datacenter's namespace.
+The operator manages what the chart has no keys for: PodDisruptionBudgets and the security context
+(Scylla runs as root with SYS_NICE, so its namespaces cannot be Pod Security `restricted`).
+Authentication and client encryption are `scylla.yaml` settings in the racks' `scyllaConfig`, a
+ConfigMap in each datacenter's namespace.
+
+CQL is TLS only where the environment has `tls:`. The certificate is cert-manager's, from the
+internal issuer like every other store's (`scylladb-dc<n>-tls` in each datacenter's namespace,
+naming every datacenter's client Service and every Service of its namespace), mounted into the Scylla
+containers through the racks' `volumes`/`volumeMounts`; clients verify it with the CA they already
+hold (`scylla_tls_ca_file` in <env>-config). scylla-operator v1.17 writes scylla.yaml as the
+image's default, then its managed config, then the rack's `scyllaConfig`, each replacing the
+previous one's top-level keys (its sidecar's mergeYAMLs); with AutomaticTLSCertificates its managed
+config adds `native_transport_port_ssl: 9142` beside a plaintext 9042. The rack's config therefore
+sets `client_encryption_options` whole and both `*_ssl` ports equal to the plain ones: Scylla then
+encrypts the listeners on 9042 and 19042 instead of opening TLS ones beside them. Written from
+scylla-operator's and Scylla's sources; not tried on a cluster here.
 
 Local: its image is built to start as root. Its entrypoint (`/docker-entrypoint.py`) writes
 `/etc/scylla.d/*.conf`, `$HOME/.cassandra/cqlshrc` and supervisord's pid file, then supervisord
@@ -32,13 +44,17 @@ from blueprints import argocd, labels
 from blueprints.databases.backup import Backups
 from blueprints.databases.bitnami import Amounts, Resources
 from blueprints.databases.container import env, probes, tcp_probe
-from blueprints.databases.store import Chart, Endpoint, Prerequisite, Release, Size, Store, Values
+from blueprints.databases.store import Chart, Endpoint, Prerequisite, Release, Size, Store, Values, in_cluster, unique
 from blueprints.identities import pod_security_labels
 from blueprints.quantity import parse_bytes
+from blueprints.tls_files import MOUNT_ROOT
 from blueprints.types import Manifest
 
 NAME = "scylladb"
 PORT = 9042
+SHARD_AWARE_PORT = 19042  # Scylla's shard-aware CQL port: encrypted like the other
+TLS_DIR = f"{MOUNT_ROOT}/scylla-tls"  # in the Scylla containers: tls.crt, tls.key (and ca.crt)
+TLS_VOLUME = "scylla-tls"
 # the manager agent sidecar of every Scylla pod
 AGENT = Amounts(cpu="50m", memory="128Mi")
 
@@ -68,13 +84,31 @@ class Storage(Values):
     storageClassName: str | None = None
 
 
+class SecretVolumeSource(Values):
+    secretName: str
+    defaultMode: int = 0o400  # Scylla runs as root
+
+
+class Volume(Values):
+    name: str
+    secret: SecretVolumeSource
+
+
+class VolumeMount(Values):
+    name: str
+    mountPath: str
+    readOnly: bool = True
+
+
 class Rack(Values):
     name: str
     members: int = Field(ge=1)
-    scyllaConfig: str  # the datacenter's ConfigMap: `authenticator: PasswordAuthenticator`
+    scyllaConfig: str  # the datacenter's ConfigMap: scylla_yaml()
     storage: Storage
     resources: Resources
     agentResources: Resources
+    volumes: list[Volume] | None = None  # the TLS certificate, where the environment has TLS
+    volumeMounts: list[VolumeMount] | None = None  # into the Scylla container
 
 
 class ServiceMonitor(Values):
@@ -134,7 +168,9 @@ class ScyllaValues(Values):
 
 def values(spec: ScyllaSpec, chart: Chart, storage_class: str | None, datacenter: str,
            seeds: list[str] | None, config: str,
-           tasks: tuple[list[BackupTask], list[RepairTask]] | None = None) -> ScyllaValues:
+           tasks: tuple[list[BackupTask], list[RepairTask]] | None = None, tls: str | None = None) -> ScyllaValues:
+    """`tls`: the datacenter's certificate Secret, mounted into the Scylla containers; None: no TLS."""
+
     def image(key: str) -> ScyllaImage:
         pin = chart.images[key]
         return ScyllaImage(repository=f"{pin.registry}/{pin.repository}", tag=pin.tag)
@@ -151,6 +187,8 @@ def values(spec: ScyllaSpec, chart: Chart, storage_class: str | None, datacenter
                 storage=Storage(capacity=spec.storage, storageClassName=storage_class),
                 resources=Resources.of(spec),
                 agentResources=Resources(requests=AGENT, limits=AGENT),
+                volumes=[Volume(name=TLS_VOLUME, secret=SecretVolumeSource(secretName=tls))] if tls else None,
+                volumeMounts=[VolumeMount(name=TLS_VOLUME, mountPath=TLS_DIR)] if tls else None,
             )
             for n in range(1, spec.racks + 1)
         ],
@@ -160,8 +198,29 @@ def values(spec: ScyllaSpec, chart: Chart, storage_class: str | None, datacenter
     )
 
 
-def datacenter_namespace(namespace: str, config: str) -> list[Manifest]:
-    """A datacenter's namespace, and its `scylla.yaml` turning on password authentication.
+def tls_secret(datacenter: int) -> str:
+    """The datacenter's certificate (cert-manager's Secret), in its namespace."""
+    return f"{NAME}-dc{datacenter}-tls"
+
+
+def scylla_yaml(tls: bool) -> str:
+    """The racks' `scyllaConfig`: password authentication, and with `tls` CQL over TLS only (see
+    the module: the operator's managed config is overridden key by key)."""
+    text = "authenticator: PasswordAuthenticator\nauthorizer: CassandraAuthorizer\n"
+    if tls:
+        text += (
+            "client_encryption_options:\n"
+            "  enabled: true\n"
+            f"  certificate: {TLS_DIR}/tls.crt\n"
+            f"  keyfile: {TLS_DIR}/tls.key\n"
+            f"native_transport_port_ssl: {PORT}\n"
+            f"native_shard_aware_transport_port_ssl: {SHARD_AWARE_PORT}\n"
+        )
+    return text
+
+
+def datacenter_namespace(namespace: str, config: str, tls: bool) -> list[Manifest]:
+    """A datacenter's namespace, and its `scylla.yaml` (scylla_yaml).
     scylla-operator runs Scylla as root with SYS_NICE: Pod Security `privileged`, on purpose."""
     psa = pod_security_labels(ScyllaDB.pod_security)
     return [
@@ -181,7 +240,7 @@ def datacenter_namespace(namespace: str, config: str) -> list[Manifest]:
             "kind": "ConfigMap",
             "metadata": {"name": config, "namespace": namespace,
                          "annotations": argocd.wave(argocd.CONFIGURATION_WAVE)},
-            "data": {"scylla.yaml": "authenticator: PasswordAuthenticator\nauthorizer: CassandraAuthorizer\n"},
+            "data": {"scylla.yaml": scylla_yaml(tls)},
         },
     ]
 
@@ -229,6 +288,21 @@ class ScyllaDB(Store[ScyllaSpec]):
             return Endpoint((NAME,), PORT)
         return Endpoint(tuple(f"{NAME}-client.{self.namespace(dc)}.svc" for dc in self.datacenters), PORT)
 
+    ca_key = "scylla_tls_ca_file"  # the CQL drivers take the CA as a file
+
+    def tls_names(self) -> dict[str, tuple[list[str], list[str]]]:
+        """One certificate per datacenter, each naming every datacenter's client Service (a client
+        may dial any, and verifies them all alike) and every Service of the datacenters'
+        namespaces (the operator's per-member Services: they hold nothing else)."""
+        if not self.placement.charts:
+            return {}
+        names = unique([name for dc in self.datacenters for name in in_cluster(f"{NAME}-client", self.namespace(dc))])
+        names += [f"*.{self.namespace(dc)}.svc" for dc in self.datacenters]
+        return {tls_secret(dc): (names, []) for dc in self.datacenters}
+
+    def tls_namespace(self, secret: str) -> str:
+        return next(self.namespace(dc) for dc in self.datacenters if tls_secret(dc) == secret)
+
     def client_credentials(self) -> dict[str, str]:
         """The services' CQL login (PasswordAuthenticator is on), from Vault like the others' passwords."""
         return {"scylla-username": "scylla_username", "scylla-password": "scylla_password"}
@@ -251,7 +325,8 @@ class ScyllaDB(Store[ScyllaSpec]):
             datacenter = f"{self.placement.environment}-dc{dc}"
             tasks = backup_values(self.placement.backups, datacenter) if dc == 1 else None
             dc_values = values(spec, chart, self.placement.storage_class, datacenter,
-                               [first_seed] if first_seed else None, config_name(dc), tasks)
+                               [first_seed] if first_seed else None, config_name(dc), tasks,
+                               tls_secret(dc) if self.placement.tls else None)
             releases.append(Release(f"{NAME}-dc{dc}", chart, dc_values, spec.racks * spec.members, spec, namespace,
                                     (AGENT.cpu, AGENT.memory)))
             first_seed = first_seed or f"{NAME}-client.{namespace}.svc"
@@ -259,7 +334,7 @@ class ScyllaDB(Store[ScyllaSpec]):
 
     def prerequisites(self) -> list[Prerequisite]:
         return [Prerequisite(f"{NAME}-dc{dc}-namespace", "ScyllaNamespace",
-                             datacenter_namespace(self.namespace(dc), config_name(dc)))
+                             datacenter_namespace(self.namespace(dc), config_name(dc), self.placement.tls))
                 for dc in self.datacenters]
 
     def local_container(self, secret_file: str | None) -> dict[str, Any]:
