@@ -637,7 +637,13 @@ def diff_command(project: Path, targets: tuple[str, ...], output: str, old_tree:
         click.echo(diff.report.as_json(comparison.title, comparison.old_label, comparison.new_label, result))
     elif output == "markdown":
         order = [e.name for e in catalog.environments.environments]
-        click.echo(diff_markdown.markdown(comparison.title, result, order), nl=False)
+        review = None
+        if old_tree is not None and result:  # a pull request's comment: the header of a review
+            from generator.diff.review import review as make_review
+
+            changed = {change.key[0] for change in diff_markdown.result_objects(result)}
+            review = make_review(project, catalog, old_tree, changed)
+        click.echo(diff_markdown.markdown(comparison.title, result, order, review=review), nl=False)
     else:
         for line in diff.report.text(comparison.title, result):
             click.echo(line)

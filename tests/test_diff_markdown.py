@@ -11,6 +11,7 @@ import pytest
 from generator.diff import markdown as diffmarkdown
 from generator.diff.compare import Entry, compare
 from generator.diff.markdown import BUDGET, MARKER, code, markdown
+from generator.catalog import load_catalog
 from tests.conftest import PROJECT, edit, gen, project_catalog, snapshot_tree
 
 ORDER = ["local", "development", "staging", "production"]
@@ -168,3 +169,64 @@ def test_code_spans_hold_any_backticks(text, span):
 def test_the_workflow_finds_its_comment_by_the_same_marker():
     workflow = (PROJECT / ".github/workflows/pull-request.yml").read_text()
     assert f'MARKER: "{diffmarkdown.MARKER}"' in workflow
+
+
+def test_a_change_to_the_serving_color_is_flagged_in_the_header(promoted):
+    head, text = promoted
+    catalog = project_catalog()
+    production = load_catalog(head).release("production").active.value  # green, after the promotion
+    staging = catalog.release("staging").active.value  # its serving color got the hand edit
+    flagged = re.findall(r"^> \*\*`([^`]+)` serves\*\*: these changes reach live traffic on sync\.$", text,
+                         flags=re.MULTILINE)
+    assert flagged == [f"production/{production}", f"staging/{staging}"]
+    # after the promotion line, which stays first
+    assert text.splitlines()[3].startswith("> **Promotion of production**")
+
+
+def network_policy(name: str, peers: list[str]) -> dict:
+    return {"kind": "NetworkPolicy", "metadata": {"name": name},
+            "spec": {"ingress": [{"from": [{"podSelector": {"matchExpressions": [
+                {"key": "app.kubernetes.io/name", "operator": "In", "values": peers}]}}]}]}}
+
+
+def test_security_relevant_changes_are_never_the_ones_cut():
+    """Many ConfigMap changes read first, a NetworkPolicy change and an added one in the last
+    part: a small budget cuts ConfigMaps, never the policies, and still counts exactly."""
+    result = many_changes(parts=3, objects=100)
+    key = ("local/shared", "NetworkPolicy", "therapeutic-ai", "auth-rbac")
+    added = ("local/shared", "NetworkPolicy", "therapeutic-ai", "notifications")
+    file = "rendered/local/shared/networkpolicy-auth-rbac.yaml"
+    old = {key: Entry(file, "auth-rbac", network_policy("auth-rbac", ["api-gateway"]))}
+    new = {key: Entry(file, "auth-rbac", network_policy("auth-rbac", ["api-gateway", "notifications"])),
+           added: Entry(file.replace("auth-rbac", "notifications"), "notifications",
+                        network_policy("notifications", ["health-check"]))}
+    policies = compare(old, new)
+    both = type(result)(result.changed + policies.changed, policies.added, ())
+    text = markdown("gen diff", both, ORDER, budget=3_000)
+    assert len(text.encode()) <= 3_000
+    assert "- changed `NetworkPolicy/auth-rbac`" in text
+    assert "values[notifications]`: `(absent)` → `\"notifications\"`" in text
+    assert "- added `NetworkPolicy/notifications`" in text
+    shown = len(re.findall(r"^- (changed|added) ", text, flags=re.MULTILINE))
+    assert 2 < shown < 302
+    assert f"**{302 - shown} more changes not shown**" in text
+    # with room, the added policy's content follows it, folded; without, only its line
+    assert "<details><summary>content</summary>" not in text
+    roomy = markdown("gen diff", compare(old, new), ORDER)
+    content = roomy.split("- added `NetworkPolicy/notifications`", 1)[1]
+    assert "<details><summary>content</summary>" in content and "    - health-check" in content
+
+
+def test_long_strings_show_a_small_diff_of_what_changed_unescaped():
+    before = 'sum(rate(x{job=~"a|b|c|d|e|f|g|h|i|j|k|l|m|n|o|p|q|r|s|t|u|v|w|x|y|z"}[5m])) > 0.1'
+    after = before.replace("m|n|", "m|new|n|")
+    key = ("production/shared", "PrometheusRule", "therapeutic-ai", "alerts")
+    file = "rendered/production/shared/prometheusrule-alerts.yaml"
+    rule = lambda expr: {"spec": {"groups": [{"name": "g", "rules": [{"alert": "Down", "expr": expr}]}]}}  # noqa: E731
+    text = markdown("gen diff", compare({key: Entry(file, "alerts", rule(before))}, {key: Entry(file, "alerts", rule(after))}),
+                    ORDER)
+    assert "  - `spec.groups[g].rules[alert Down].expr`: changed" in text
+    (diff,) = re.findall(r"```diff\n(.*?)\n *```", text, flags=re.DOTALL)
+    lines = [line.strip() for line in diff.splitlines()]
+    assert [line for line in lines if line[0] in "+-"] == ["+new|"]
+    assert len(lines) < 10 and '\\"' not in text
