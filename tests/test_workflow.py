@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from blueprints.layout import CATALOG, RENDERED
 from tests.conftest import PROJECT
 
 WORKFLOW = PROJECT / ".github/workflows/pull-request.yml"
@@ -92,6 +93,8 @@ def test_it_runs_the_readme_install_then_diff_check_validate(workflow):
         next(i for i, r in enumerate(runs) if "gen validate --all --format junit" in r)
     base = next(s for s in workflow["jobs"]["gen"]["steps"] if s.get("with", {}).get("path") == ".base")
     assert base["with"]["ref"] == "${{ github.event.pull_request.base.sha }}"
+    # the comment reads the base's catalog beside its rendered/ (generator/diff/review.py)
+    assert base["with"]["sparse-checkout"].split() == [str(RENDERED), str(CATALOG)]
 
 
 def test_the_local_run_of_the_job_has_a_stand_in_for_each_of_its_actions(workflow):
