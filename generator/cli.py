@@ -585,7 +585,8 @@ def retire_command(project: Path, env: str, color: str) -> None:
 @click.option("--format", "output", type=click.Choice(["text", "json", "markdown"]), default="text",
               show_default=True,
               help="text for people; json (sorted keys) for programs; markdown for a pull request's comment "
-                   "(production first, promotions called out, at most 60,000 bytes).")
+                   "(production first, promotions called out, at most 60,000 bytes; with --old-tree, a review's "
+                   "header: serving colors reached, catalog files, capacity, waivers, the network's changes).")
 @click.option("--old-tree", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="DIR",
               help="Compare DIR/rendered/ (a checkout of another revision, e.g. the pull request's base) with "
                    "this project's committed rendered/.")

@@ -212,6 +212,7 @@ def test_security_relevant_changes_are_never_the_ones_cut():
     assert f"**{302 - shown} more changes not shown**" in text
     # with room, the added policy's content follows it, folded; without, only its line
     assert "<details><summary>content</summary>" not in text
+    assert "**1 added or removed object listed without its content**" in text
     roomy = markdown("gen diff", compare(old, new), ORDER)
     content = roomy.split("- added `NetworkPolicy/notifications`", 1)[1]
     assert "<details><summary>content</summary>" in content and "    - health-check" in content

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from generator.diff import header, values
 from generator.diff.compare import ObjectChange, Result
@@ -106,14 +107,27 @@ def promotions(result: Result) -> list[Promotion]:
 
 @dataclass(frozen=True)
 class Shown:
-    """One object's lines in the comment: its line and fields, and its content (folded)."""
+    """One object's lines in the comment: its line and fields, and (an added or removed one) its
+    content, folded, made only when there is room for it."""
 
     lines: list[str]
-    content: list[str]
     security: bool
+    change: ObjectChange
+    verb: str
+
+    @cached_property
+    def content(self) -> list[str]:
+        if self.verb not in ("added", "removed"):
+            return []
+        entry = self.change.new or self.change.old
+        assert entry is not None
+        what = "content" if self.verb == "added" else "last content"
+        return ["", f"  <details><summary>{what}</summary>", "",
+                *values.indented(values.fence(values.as_yaml(entry.obj), "yaml"), 2), "", "  </details>", ""]
 
 
 FRAME = 120  # bytes a part's frame takes beyond its heading, at most (blank lines, the fold)
+CONTENT_ROOM = 400  # below this many bytes left, no object's content is tried
 
 
 @dataclass(frozen=True)
@@ -154,12 +168,15 @@ def chosen(sections: list[Section], room: int, total: int) -> str:
     security), then the others' lines, each in reading order; then, as room remains, the added and
     removed objects' contents, the security-relevant ones' first. An object that does not fit is
     left out (and counted); the ones after it may still fit."""
-    room -= size(more_line(total))
+    listed = sum(1 for section in sections for entry in section.entries if entry.verb in ("added", "removed"))
+    room -= size(more_line(total)) + size(contents_line(listed))
     picked: list[dict[int, bool]] = [{} for _ in sections]
     used = 0
     for security, with_content in ((True, False), (False, False), (True, True), (False, True)):
         for s, section in enumerate(sections):
             for i, entry in enumerate(section.entries):
+                if with_content and room - used < CONTENT_ROOM:
+                    break
                 if entry.security != security or (with_content and (i not in picked[s] or not entry.content)):
                     continue
                 if not with_content and i in picked[s]:
@@ -172,8 +189,17 @@ def chosen(sections: list[Section], room: int, total: int) -> str:
                     picked[s][i] = with_content
                     used += cost
     shown = sum(len(p) for p in picked)
+    bare = sum(1 for section, p in zip(sections, picked) for i, with_content in p.items()
+               if not with_content and section.entries[i].verb in ("added", "removed"))
     text = "".join(section.render(p) for section, p in zip(sections, picked) if p)
-    return text + more_line(total - shown)
+    return text + contents_line(bare) + more_line(total - shown)
+
+
+def contents_line(bare: int) -> str:
+    if not bare:
+        return ""
+    return (f"**{bare} added or removed object{plural(bare)} listed without {'its' if bare == 1 else 'their'} "
+            f"content** (this comment's size is bounded).\n\n")
 
 
 SECURITY_KINDS = {"NetworkPolicy", "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding", "ServiceAccount",
@@ -198,12 +224,7 @@ def object_lines(change: ObjectChange, verb: str) -> Shown:
     lines = [f"- {verb} {code(f'{change.kind}/{entry.name}')} ({code(entry.file)})"]
     for field in change.fields:
         lines += values.field_lines(field, code)
-    content: list[str] = []
-    if verb in ("added", "removed"):
-        what = "content" if verb == "added" else "last content"
-        content = ["", f"  <details><summary>{what}</summary>", "",
-                   *values.indented(values.fence(values.as_yaml(entry.obj), "yaml"), 2), "", "  </details>", ""]
-    return Shown(lines, content, security(change))
+    return Shown(lines, security(change), change, verb)
 
 
 def code(text: str) -> str:

@@ -13,7 +13,7 @@ import yaml
 from generator.diff.compare import ABSENT, FieldChange
 from generator.diff.report import WIDTH, compact
 
-CONTEXT = 2  # unchanged pieces kept around each changed one
+CONTEXT = 2  # unchanged lines kept around each changed one (of a one-line string's pieces: 1)
 # where a one-line string is cut into the pieces a diff compares: after `|`, `,` and spaces
 PIECE = re.compile(r"(?<=[|, ])")
 
@@ -50,14 +50,15 @@ def inline(value: Any) -> str | None:
     return text if len(text) <= WIDTH and "\\" not in text else None
 
 
-def pieces(text: str) -> list[str]:
-    return text.split("\n") if "\n" in text else [p for p in PIECE.split(text) if p]
+def pieces(text: str, lines: bool) -> list[str]:
+    return text.split("\n") if lines else [p for p in PIECE.split(text) if p]
 
 
 def string_diff(old: str, new: str) -> list[str]:
     """A small unified diff of two strings: lines, or a one-line string's pieces; hunks joined by `@@`."""
     out = []
-    for line in difflib.unified_diff(pieces(old), pieces(new), n=CONTEXT, lineterm=""):
+    lines = "\n" in old or "\n" in new
+    for line in difflib.unified_diff(pieces(old, lines), pieces(new, lines), n=CONTEXT if lines else 1, lineterm=""):
         if line.startswith(("---", "+++")):
             continue
         out.append("@@" if line.startswith("@@") else line)
