@@ -624,6 +624,7 @@ def diff_command(project: Path, targets: tuple[str, ...], output: str, old_tree:
     from generator.progress import Progress
 
     catalog = load_catalog(project)
+    where = None  # with --old-tree: the one ENV or ENV/PART compared, if any
     if old_tree is None:
         title = " ".join(("gen diff", *targets))
         with Progress.on_terminal() as progress:  # a fresh render's status line, as render's and check's
@@ -631,8 +632,8 @@ def diff_command(project: Path, targets: tuple[str, ...], output: str, old_tree:
                                          progress)
     else:
         title = " ".join(("gen diff --old-tree", str(old_tree), *targets))
-        comparison = diff_base.against_tree(project, catalog, old_tree, arguments.tree_target(project, catalog, targets),
-                                            title)
+        where = arguments.tree_target(project, catalog, targets)
+        comparison = diff_base.against_tree(project, catalog, old_tree, where, title)
     result = diff.compare(comparison.old, comparison.new)
     if output == "json":
         click.echo(diff.report.as_json(comparison.title, comparison.old_label, comparison.new_label, result))
@@ -643,7 +644,7 @@ def diff_command(project: Path, targets: tuple[str, ...], output: str, old_tree:
             from generator.diff.review import review as make_review
 
             changed = {change.key[0] for change in diff_markdown.result_objects(result)}
-            review = make_review(project, catalog, old_tree, changed)
+            review = make_review(project, catalog, old_tree, changed, where.environment.name if where else None)
         click.echo(diff_markdown.markdown(comparison.title, result, order, review=review), nl=False)
     else:
         for line in diff.report.text(comparison.title, result):

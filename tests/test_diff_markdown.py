@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -12,6 +13,7 @@ from generator.diff import markdown as diffmarkdown
 from generator.diff.compare import Entry, compare
 from generator.diff.markdown import BUDGET, MARKER, code, markdown
 from generator.catalog import load_catalog
+from generator.validation.waivers import load_waivers
 from tests.conftest import PROJECT, edit, gen, project_catalog, snapshot_tree
 
 ORDER = ["local", "development", "staging", "production"]
@@ -231,3 +233,47 @@ def test_long_strings_show_a_small_diff_of_what_changed_unescaped():
     lines = [line.strip() for line in diff.splitlines()]
     assert [line for line in lines if line[0] in "+-"] == ["+new|"]
     assert len(lines) < 10 and '\\"' not in text
+
+
+def test_the_header_without_the_base_s_catalog_and_with_a_waiver_removed(promoted, base, tmp_path):
+    head, _text = promoted
+    bare = tmp_path / "base"
+    shutil.copytree(base / "rendered", bare / "rendered")  # an old workflow's checkout: rendered/ only
+    text = gen(head, "diff", "--old-tree", str(bare), "--format", "markdown").output
+    assert "**Catalog files changed**: not compared (the base's `blueprints/catalog/` is not in the old tree)." in text
+    copy = tmp_path / "head"
+    shutil.copytree(head, copy)
+    waivers = copy / "blueprints/catalog/waivers.yaml"
+    kept = waivers.read_text().split("\nwaivers:\n")[0]
+    waivers.write_text(kept + "\nwaivers: []\n")
+    text = gen(copy, "diff", "--old-tree", str(base), "--format", "markdown").output
+    assert waivers_of(base)
+    for waiver in waivers_of(base):
+        assert f"- `{waiver.rule}` on `{waiver.environment}` `{waiver.object}` **removed in this change**" in text
+    assert "**Catalog files changed**: `blueprints/catalog/releases.yaml` (changed), " \
+           "`blueprints/catalog/waivers.yaml` (changed)." in text
+
+
+def waivers_of(root: Path) -> list:
+    return load_waivers(root, load_catalog(root))
+
+
+def test_one_environment_s_comment_speaks_of_it_alone(promoted, base):
+    head, _text = promoted
+    text = gen(head, "diff", "--old-tree", str(base), "staging", "--format", "markdown").output
+    staging = project_catalog().release("staging").active.value
+    assert re.findall(r"^> \*\*`([^`]+)` serves\*\*", text, flags=re.MULTILINE) == [f"staging/{staging}"]
+    rows = re.findall(r"^\| (\w+) \| .* of ", text, flags=re.MULTILINE)
+    assert rows == ["staging"]  # its capacity (one more billing replica), no other environment's
+    assert "**Network**: no flow added or removed." in text
+
+
+def test_a_fifo_in_the_base_s_catalog_is_refused_unread(promoted, base, tmp_path):
+    head, _text = promoted
+    old = tmp_path / "base"
+    for folder in ("rendered", "blueprints/catalog"):
+        shutil.copytree(base / folder, old / folder)
+    os.mkfifo(old / "blueprints/catalog/extra.yaml")  # opening it would block for ever
+    result = gen(head, "diff", "--old-tree", str(old), "--format", "markdown")
+    assert result.exit_code == 2
+    assert "blueprints/catalog/extra.yaml" in result.output and "named pipe" in result.output

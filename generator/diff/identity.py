@@ -11,6 +11,7 @@ label (never the index alone).
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 SHORT = 60  # a scalar or a fallback longer than this is cut to it
@@ -126,19 +127,14 @@ def compact(value: Any) -> str:
 
 def labels(items: list) -> list[str]:
     """Each item's label: the shortest that no other item of the list shares; items alike in
-    every label are numbered after it (`53/UDP #2`)."""
+    every label are numbered after it (`53/UDP #2`). Linear in the items."""
     options = [candidates(item) for item in items]
-    chosen = []
-    for mine in options:
-        pick = mine[-1]
-        for depth, label in enumerate(mine):
-            if not any(len(other) > depth and other[depth] == label for other in options if other is not mine):
-                pick = label
-                break
-        chosen.append(pick)
-    seen: dict[str, int] = {}
+    depth = max((len(o) for o in options), default=0)
+    counts = [Counter(o[d] for o in options if len(o) > d) for d in range(depth)]
+    chosen = [next((label for d, label in enumerate(mine) if counts[d][label] == 1), mine[-1]) for mine in options]
+    total, seen = Counter(chosen), Counter()
     out = []
     for label in chosen:
-        seen[label] = seen.get(label, 0) + 1
-        out.append(label if chosen.count(label) == 1 else f"{label} #{seen[label]}")
+        seen[label] += 1
+        out.append(label if total[label] == 1 else f"{label} #{seen[label]}")
     return out

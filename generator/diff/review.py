@@ -13,8 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from blueprints.layout import CATALOG
+from blueprints.layout import CATALOG, RENDERED
 from blueprints.model import Catalog, Environment
+from generator import regular
 from generator.diff import network
 from generator.errors import GenError
 from generator.rendered import Doc
@@ -28,6 +29,7 @@ class Side:
     root: Path
     catalog: Catalog
     docs: dict[str, list[Doc]]  # environment -> its rendered objects (absent: not rendered there)
+    profiles: dict[str, Environment]  # environment -> its profile in this side's catalog
 
 
 @dataclass(frozen=True)
@@ -52,19 +54,23 @@ def old_catalog(old_tree: Path, catalog: Catalog) -> tuple[Catalog, bool]:
         return catalog, False
 
 
-def side(root: Path, catalog: Catalog) -> Side:
+def side(root: Path, catalog: Catalog, only: str | None = None) -> Side:
+    """`root`'s rendered environments (or the one named `only`), read as committed."""
     from generator.validation.run import environment_tree
 
-    docs = {env.name: environment_tree(root, catalog, env).docs for env in catalog.environments.environments
-            if (root / "rendered" / env.name).is_dir()}
-    return Side(root, catalog, docs)
+    profiles = {env.name: env for env in catalog.environments.environments
+                if (root / RENDERED / env.name).is_dir() and only in (None, env.name)}
+    return Side(root, catalog, {name: environment_tree(root, catalog, env).docs for name, env in profiles.items()},
+                profiles)
 
 
 def catalog_files(old_tree: Path, project: Path) -> list[tuple[str, str]]:
-    """The catalog files that differ, byte for byte, with what happened to each."""
+    """The catalog files that differ, byte for byte, with what happened to each (each read as
+    generator/regular.py allows: a FIFO or a symlink out of its tree is refused, unread)."""
     def files(root: Path) -> dict[str, bytes]:
         folder = root / CATALOG
-        return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()} if folder.is_dir() else {}
+        return {p.name: regular.read(root, p) for p in sorted(folder.iterdir()) if not p.is_dir()} \
+            if folder.is_dir() else {}
 
     old, new = files(old_tree), files(project)
     out = []
@@ -79,23 +85,18 @@ def capacities(old: Side, new: Side, envs: list[Environment]) -> list[tuple[str,
     """Each environment's capacity before and after, where its requests or its cluster changed."""
     out = []
     for env in envs:
-        before = capacity(_profile(old.catalog, env), old.docs[env.name]) if env.name in old.docs else None
-        after = capacity(_profile(new.catalog, env), new.docs[env.name]) if env.name in new.docs else None
+        before = capacity(old.profiles[env.name], old.docs[env.name]) if env.name in old.docs else None
+        after = capacity(new.profiles[env.name], new.docs[env.name]) if env.name in new.docs else None
         if before != after:
             out.append((env.name, before, after))
     return out
 
 
-def _profile(catalog: Catalog, env: Environment) -> Environment:
-    return next((e for e in catalog.environments.environments if e.name == env.name), env)
-
-
 def flows(s: Side) -> dict[str, set]:
+    """Each rendered environment's admitted flows, judged with the side's own catalog."""
     from generator.validation.policies import Context
 
-    return {name: network.admitted_in(Context(s.catalog, _profile(s.catalog, env), docs))
-            for name, docs in s.docs.items()
-            for env in s.catalog.environments.environments if env.name == name}
+    return {name: network.admitted_in(Context(s.catalog, s.profiles[name], docs)) for name, docs in s.docs.items()}
 
 
 def waivers(project: Path, catalog: Catalog, old_tree: Path, old: Catalog) -> list[str]:
@@ -114,12 +115,14 @@ def waivers(project: Path, catalog: Catalog, old_tree: Path, old: Catalog) -> li
     return out
 
 
-def review(project: Path, catalog: Catalog, old_tree: Path, changed_parts: set[str]) -> Review:
-    """Everything the comment's header says, for the old tree `old_tree` and this project."""
+def review(project: Path, catalog: Catalog, old_tree: Path, changed_parts: set[str], only: str | None = None) -> Review:
+    """Everything the comment's header says, for the old tree `old_tree` and this project (every
+    environment, or the one named `only`)."""
     before_catalog, own = old_catalog(old_tree, catalog)
-    old, new = side(old_tree, before_catalog), side(project, catalog)
-    envs = list(catalog.environments.environments)
-    envs += [e for e in before_catalog.environments.environments if e.name not in {x.name for x in envs}]
+    old, new = side(old_tree, before_catalog, only), side(project, catalog, only)
+    envs = [e for e in catalog.environments.environments if only in (None, e.name)]
+    envs += [e for e in before_catalog.environments.environments
+             if e.name not in {x.name for x in envs} and only in (None, e.name)]
     serving = [(env.name, release.active.value) for env in reversed(catalog.environments.environments)
                if (release := catalog.release(env.name)) is not None
                and ({f"{env.name}/{release.active.value}", f"{env.name}/shared"} & changed_parts)]
