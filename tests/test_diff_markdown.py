@@ -277,3 +277,21 @@ def test_a_fifo_in_the_base_s_catalog_is_refused_unread(promoted, base, tmp_path
     result = gen(head, "diff", "--old-tree", str(old), "--format", "markdown")
     assert result.exit_code == 2
     assert "blueprints/catalog/extra.yaml" in result.output and "named pipe" in result.output
+
+
+def test_a_script_s_changed_lines_as_a_unified_diff_with_context():
+    script = [f'echo "step {n}"' for n in range(30)]
+    changed = [*script[:14], 'psql -c "select 1"', *script[15:]]
+    key = ("production/blue", "Job", "therapeutic-ai", "migrate")
+    file = "rendered/production/blue/job-migrate.yaml"
+    job = lambda text: {"spec": {"template": {"spec": {"containers": [  # noqa: E731
+        {"name": "migrate", "args": ["-c", text]}]}}}}
+    text = markdown("gen diff", compare({key: Entry(file, "migrate", job("\n".join(script)))},
+                                        {key: Entry(file, "migrate", job("\n".join(changed)))}), ORDER)
+    # the item is named by the first line of its script, not by its index
+    assert re.search(r"^  - `spec\.template\.spec\.containers\[migrate\]\.args\[echo \"step 0\"…\]`: changed$", text,
+                     flags=re.MULTILINE)
+    (diff,) = re.findall(r"```diff\n(.*?)\n *```", text, flags=re.DOTALL)
+    assert [line.strip() for line in diff.splitlines()] == [
+        'echo "step 12"', 'echo "step 13"', '-echo "step 14"', '+psql -c "select 1"', 'echo "step 15"', 'echo "step 16"']
+    assert '\\"' not in text

@@ -14,8 +14,8 @@ from generator.diff.compare import ABSENT, FieldChange
 from generator.diff.report import WIDTH, compact
 
 CONTEXT = 2  # unchanged lines kept around each changed one (of a one-line string's pieces: 1)
-# where a one-line string is cut into the pieces a diff compares: after `|`, `,` and spaces
-PIECE = re.compile(r"(?<=[|, ])")
+# where a one-line string is cut into the pieces a diff compares: after `|`, `,` and a run of spaces
+PIECE = re.compile(r"(?<=[|,])(?! )|(?<= )(?! )")
 
 
 class _Dumper(yaml.SafeDumper):
