@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.diff import markdown as diffmarkdown
+from generator.diff import markdown as diffmarkdown, network
 from generator.diff.compare import Entry, compare
 from generator.diff.markdown import BUDGET, MARKER, code, markdown
+from generator.diff.review import Review
 from generator.catalog import load_catalog
 from generator.validation.waivers import load_waivers
 from tests.conftest import PROJECT, edit, gen, project_catalog, snapshot_tree
@@ -295,3 +296,18 @@ def test_a_script_s_changed_lines_as_a_unified_diff_with_context():
     assert [line.strip() for line in diff.splitlines()] == [
         'echo "step 12"', 'echo "step 13"', '-echo "step 14"', '+psql -c "select 1"', 'echo "step 15"', 'echo "step 16"']
     assert '\\"' not in text
+
+
+def test_a_huge_network_change_stays_within_the_budget_and_is_counted():
+    """Thousands of new flows (a new environment of many services): the diagrams go first, then
+    the flows past half the budget are counted; the objects still get their room."""
+    flows = {(f"svc{n:04}-blue", "auth-blue", "8080") for n in range(3_000)}
+    review = Review(network=network.changes({}, {"production": flows}, ["production"]))
+    result = many_changes(parts=1, objects=20)
+    text = markdown("gen diff", result, ORDER, budget=20_000, review=review)
+    assert len(text.encode()) <= 20_000
+    said = len(re.findall(r"^- `svc\d+` → `auth`:8080 \(new\)$", text, flags=re.MULTILINE))
+    assert 0 < said < 3_000
+    assert f"**{3_000 - said} more flow changes not shown**" in text
+    assert "```mermaid" not in text
+    assert len(re.findall(r"^- changed ", text, flags=re.MULTILINE)) == 20

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from generator.diff import network
 from generator.diff.review import Review
-from generator.diff.values import fence
+from generator.diff.values import fence, size
 from generator.validation.capacity import RESOURCES, Capacity, amount
 
 
@@ -47,10 +47,15 @@ def capacity(review: Review) -> list[str]:
     return out
 
 
+WAIVERS = 20  # waivers listed at most; the rest are counted
+
+
 def waivers(review: Review) -> list[str]:
     if not review.waivers:
         return []
-    return ["**Waivers in force** (`blueprints/catalog/waivers.yaml`):", "", *(f"- {w}" for w in review.waivers)]
+    more = len(review.waivers) - WAIVERS
+    return ["**Waivers in force** (`blueprints/catalog/waivers.yaml`):", "",
+            *(f"- {w}" for w in review.waivers[:WAIVERS]), *([f"- and {more} more"] if more > 0 else [])]
 
 
 def summary(review: Review) -> list[str]:
@@ -62,17 +67,39 @@ def summary(review: Review) -> list[str]:
     return out
 
 
-def flows(review: Review, diagrams: bool = True) -> list[str]:
+def flows(review: Review, diagrams: bool = True, room: int | None = None) -> list[str]:
     """The network's changes: per group of environments and colors, the flows in words, then
-    (with `diagrams`) the graph of what changed."""
+    (with `diagrams`) the graph of what changed. `room`: at most that many bytes; the flows past
+    it are counted in a last line."""
     if not review.network:
         return ["**Network**: no flow added or removed.", ""]
     out = ["**Network**: the flows the policies admit, before → after:", ""]
+    total = sum(len(change.added) + len(change.removed) for change in review.network)
+    said = 0
+    used = size("\n".join(out))
     for change in review.network:
-        out += [f"{', '.join(f'`{g}`' for g in change.groups)}:", "", *network.words(change), ""]
+        block = [f"{', '.join(f'`{g}`' for g in change.groups)}:", ""]
+        taken = size(block[0]) + 2
+        for line in network.words(change):
+            taken += size(line) + 1
+            if room is not None and used + taken + 1 > room - MORE_FLOWS:
+                break
+            block.append(line)
+            said += 1
+        if len(block) == 2:  # not one of its flows fits
+            break
+        block.append("")
         if diagrams:
-            out += [*fence("\n".join(network.mermaid(change)), "mermaid"), ""]
+            block += [*fence("\n".join(network.mermaid(change)), "mermaid"), ""]
             left = network.faded_left_out(change)
             if left:
-                out += [f"({left} more unchanged neighbouring flows not drawn.)", ""]
+                block += [f"({left} more unchanged neighbouring flows not drawn.)", ""]
+        out += block
+        used += size("\n".join(block)) + 1
+    if said < total:
+        out += [f"**{total - said} more flow change{'' if total - said == 1 else 's'} not shown** "
+                "(this comment's size is bounded); `gen graph ENV` draws each environment's flows.", ""]
     return out
+
+
+MORE_FLOWS = 160  # bytes the line counting the flows not shown takes, at most

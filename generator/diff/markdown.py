@@ -18,6 +18,7 @@ from generator.diff import header, values
 from generator.diff.compare import ObjectChange, Result
 from generator.diff.report import summary
 from generator.diff.review import Review
+from generator.diff.values import size
 
 MARKER = "<!-- gen diff --format markdown -->"
 BUDGET = 60_000  # bytes of UTF-8: under GitHub's 65,536 characters, with room for the workflow's note
@@ -48,7 +49,7 @@ def markdown(title: str, result: Result, order: list[str], budget: int = BUDGET,
         head += header.summary(review)
         network = header.flows(review)
         if size("\n".join([*head, *network])) > budget // 2:  # the diagrams give way to the objects
-            network = header.flows(review, diagrams=False)
+            network = header.flows(review, diagrams=False, room=budget // 2 - size("\n".join(head)))
         head += network
     if groups:
         table_start = size("\n".join(head))
@@ -234,10 +235,6 @@ def code(text: str) -> str:
         fence += "`"
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
-
-
-def size(text: str) -> int:
-    return len(text.encode("utf-8"))
 
 
 def plural(n: int) -> str:

@@ -34,6 +34,11 @@ def as_yaml(value: Any) -> str:
                      default_flow_style=False)
 
 
+def size(text: str) -> int:
+    """Bytes of UTF-8: what the comment's budget counts."""
+    return len(text.encode("utf-8"))
+
+
 def fence(text: str, info: str = "") -> list[str]:
     """`text` in a fenced code block, the fence longer than any backtick run inside."""
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
