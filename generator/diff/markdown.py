@@ -3,9 +3,13 @@
 Bounded: the document never exceeds its byte budget (a GitHub comment holds 65,536 characters).
 It opens with a marker (so a workflow finds its previous comment and updates it), the summary,
 the promotions the change makes (a live Service's `version` selector that changes in an
-environment's `shared` part), and a table of every part's counts; then one section per part,
-the last environment of the promotion order (production) first, each part folded in a
-<details> block when it is long. What no longer fits the budget is counted in one line.
+environment's `shared` part), for a pull request the review's header (generator/diff/header.py:
+serving colors reached, catalog files, capacity, waivers, the network's changes; at most half
+the budget), and a table of every part's counts; then one section per part, the last
+environment of the promotion order (production) first. In a part the security-relevant objects
+come first and open, the others folded in a <details> block when they are long; added and
+removed objects carry their content, folded, as room remains. The security-relevant objects go
+in first, so they are never the ones cut; what no longer fits is counted exactly.
 """
 
 from __future__ import annotations
