@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generator.diff import markdown as diffmarkdown, network
 from generator.diff.compare import Entry, compare
@@ -311,3 +312,16 @@ def test_a_huge_network_change_stays_within_the_budget_and_is_counted():
     assert f"**{3_000 - said} more flow changes not shown**" in text
     assert "```mermaid" not in text
     assert len(re.findall(r"^- changed ", text, flags=re.MULTILINE)) == 20
+
+
+def test_a_removed_object_shows_its_last_content_folded():
+    key = ("production/shared", "ConfigMap", "therapeutic-ai", "old-settings")
+    obj = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "old-settings"},
+           "data": {"query": 'up{job="billing"} == 0', "script": "set -e\necho done\n"}}
+    text = markdown("gen diff", compare({key: Entry("rendered/production/shared/configmap-old-settings.yaml",
+                                                    "old-settings", obj)}, {}), ORDER)
+    removed = text.split("- removed `ConfigMap/old-settings`", 1)[1]
+    assert "<details><summary>last content</summary>" in removed
+    (block,) = re.findall(r"```yaml\n(.*?)\n *```", removed, flags=re.DOTALL)
+    assert yaml.safe_load("".join(line[2:] + "\n" for line in block.splitlines())) == obj
+    assert '\\"' not in text and "\\n" not in text  # the query as written, the script as a literal block
