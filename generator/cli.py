@@ -585,7 +585,8 @@ def retire_command(project: Path, env: str, color: str) -> None:
 @click.option("--format", "output", type=click.Choice(["text", "json", "markdown"]), default="text",
               show_default=True,
               help="text for people; json (sorted keys) for programs; markdown for a pull request's comment "
-                   "(production first, promotions called out, at most 60,000 bytes).")
+                   "(production first, promotions called out, at most 60,000 bytes; with --old-tree, a review's "
+                   "header: serving colors reached, catalog files, capacity, waivers, the network's changes).")
 @click.option("--old-tree", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="DIR",
               help="Compare DIR/rendered/ (a checkout of another revision, e.g. the pull request's base) with "
                    "this project's committed rendered/.")
@@ -623,6 +624,7 @@ def diff_command(project: Path, targets: tuple[str, ...], output: str, old_tree:
     from generator.progress import Progress
 
     catalog = load_catalog(project)
+    where = None  # with --old-tree: the one ENV or ENV/PART compared, if any
     if old_tree is None:
         title = " ".join(("gen diff", *targets))
         with Progress.on_terminal() as progress:  # a fresh render's status line, as render's and check's
@@ -630,14 +632,20 @@ def diff_command(project: Path, targets: tuple[str, ...], output: str, old_tree:
                                          progress)
     else:
         title = " ".join(("gen diff --old-tree", str(old_tree), *targets))
-        comparison = diff_base.against_tree(project, catalog, old_tree, arguments.tree_target(project, catalog, targets),
-                                            title)
+        where = arguments.tree_target(project, catalog, targets)
+        comparison = diff_base.against_tree(project, catalog, old_tree, where, title)
     result = diff.compare(comparison.old, comparison.new)
     if output == "json":
         click.echo(diff.report.as_json(comparison.title, comparison.old_label, comparison.new_label, result))
     elif output == "markdown":
         order = [e.name for e in catalog.environments.environments]
-        click.echo(diff_markdown.markdown(comparison.title, result, order), nl=False)
+        review = None
+        if old_tree is not None and result:  # a pull request's comment: the header of a review
+            from generator.diff.review import review as make_review
+
+            changed = {change.key[0] for change in diff_markdown.result_objects(result)}
+            review = make_review(project, catalog, old_tree, changed, where.environment.name if where else None)
+        click.echo(diff_markdown.markdown(comparison.title, result, order, review=review), nl=False)
     else:
         for line in diff.report.text(comparison.title, result):
             click.echo(line)

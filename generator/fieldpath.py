@@ -11,6 +11,11 @@ class Item(str):
     """A list item found by its `name` key, not its position: `containers[api-gateway]`."""
 
 
+class Label(str):
+    """A list item named by what it is (generator/diff/identity.py), written as is:
+    `egress[8082/TCP]`, `from[pods app.kubernetes.io/name=postgres of this namespace]`."""
+
+
 def dotted(path: tuple[Any, ...]) -> str:
     out = ""
     for part in path:
@@ -28,7 +33,9 @@ def readable(path: tuple[Any, ...]) -> str:
     (`metadata.labels["app.kubernetes.io/name"]`), and named items are `[name]`."""
     out = ""
     for part in path:
-        if isinstance(part, Item):
+        if isinstance(part, Label):
+            out += f"[{part}]"
+        elif isinstance(part, Item):
             out += f"[{part}]" if _BARE_ITEM.fullmatch(part) else f"[{json.dumps(str(part))}]"
         elif isinstance(part, int):
             out += f"[{part}]"

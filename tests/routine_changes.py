@@ -15,6 +15,7 @@ from pathlib import Path
 from generator.vendor.lock import read as read_lock
 from tests.conftest import set_service_field
 
+COPIED = ("blueprints", "charts", "generator", "schemas", "overlays", "rendered", "tests", "pyproject.toml", ".gitattributes")
 SERVICES = Path("blueprints/catalog/services.yaml")
 ENVIRONMENTS = Path("blueprints/catalog/environments.yaml")
 DATABASES = Path("blueprints/catalog/databases.yaml")
@@ -30,6 +31,16 @@ NOTIFICATIONS = """\
     databases: [postgres]
     secrets: [database]
 """
+
+
+def copy_project(source: Path, copy: Path) -> Path:
+    """What a change touches and the checks read, copied from `source` (caches and scratch left out)."""
+    for name in COPIED:
+        if (source / name).is_dir():
+            shutil.copytree(source / name, copy / name, ignore=shutil.ignore_patterns("__pycache__", ".gen-tmp-*"))
+        elif (source / name).exists():
+            shutil.copy2(source / name, copy / name)
+    return copy
 
 
 def edit(project: Path, relative: Path, old: str, new: str) -> None:

@@ -51,23 +51,51 @@ def test_named_items_removed_and_reordered():
     ]
 
 
-def test_other_lists_by_index_aligned_on_what_is_unchanged():
-    assert fields({"args": ["a", "b", "c"]}, {"args": ["a", "x", "c"]}) == [FieldChange("args[1]", "changed", "b", "x")]
+def test_other_lists_aligned_on_what_is_unchanged_and_named_by_what_their_items_are():
+    assert fields({"args": ["a", "b", "c"]}, {"args": ["a", "x", "c"]}) == [FieldChange("args[x]", "changed", "b", "x")]
     # an item inserted in front is one added item, not three changed ones
-    assert paths({"args": ["a", "b"]}, {"args": ["z", "a", "b"]}) == [("args[0]", "added")]
-    # a removed item keeps its old index
-    assert fields({"args": ["a", "b", "c"]}, {"args": ["a", "c"]}) == [FieldChange("args[1]", "removed", "b", ABSENT)]
-    assert paths({"args": ["a"]}, {"args": ["a", "b", "c"]}) == [("args[1]", "added"), ("args[2]", "added")]
+    assert paths({"args": ["a", "b"]}, {"args": ["z", "a", "b"]}) == [("args[z]", "added")]
+    # a removed item keeps its old label
+    assert fields({"args": ["a", "b", "c"]}, {"args": ["a", "c"]}) == [FieldChange("args[b]", "removed", "b", ABSENT)]
+    assert paths({"args": ["a"]}, {"args": ["a", "b", "c"]}) == [("args[b]", "added"), ("args[c]", "added")]
 
 
-def test_lists_of_mappings_without_unique_names_go_by_index():
+def test_lists_of_mappings_without_unique_names_go_by_what_tells_them_apart():
     old = {"rules": [{"name": "x", "port": 1}, {"name": "x", "port": 2}]}
     new = {"rules": [{"name": "x", "port": 1}, {"name": "x", "port": 3}]}
-    assert fields(old, new) == [FieldChange("rules[1].port", "changed", 2, 3)]
+    assert fields(old, new) == [FieldChange("rules[x, port=3].port", "changed", 2, 3)]
     spread = {"topologySpreadConstraints": [{"maxSkew": 1, "topologyKey": "zone"}]}
     assert fields(spread, {"topologySpreadConstraints": [{"maxSkew": 2, "topologyKey": "zone"}]}) == [
-        FieldChange("topologySpreadConstraints[0].maxSkew", "changed", 1, 2)
+        FieldChange("topologySpreadConstraints[topologyKey zone].maxSkew", "changed", 1, 2)
     ]
+    # items alike in every word are numbered after their label, never by index alone
+    assert paths({"ports": [53, 53]}, {"ports": [53, 53, 53]}) == [("ports[53 #3]", "added")]
+
+
+def test_network_policy_rules_and_peers_by_ports_pods_and_namespace():
+    dns = {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}},
+           "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}}}
+    callers = {"podSelector": {"matchExpressions": [{"key": "app", "operator": "In", "values": ["a", "b"]}]}}
+    old = {"egress": [{"ports": [{"port": 53, "protocol": "UDP"}], "to": [dns]}],
+           "ingress": [{"from": [callers], "ports": [{"port": 8080, "protocol": "TCP"}]}]}
+    grown = {"podSelector": {"matchExpressions": [{"key": "app", "operator": "In", "values": ["a", "b", "c"]}]}}
+    new = {"egress": [{"ports": [{"port": 53, "protocol": "UDP"}], "to": [dns]},
+                      {"ports": [{"port": 5432, "protocol": "TCP"}], "to": [{"podSelector": {}}]}],
+           "ingress": [{"from": [grown], "ports": [{"port": 8080, "protocol": "TCP"}]}]}
+    assert paths(old, new) == [
+        ("egress[5432/TCP]", "added"),
+        ("ingress[8080/TCP].from[pods app In (a, b, c) of this namespace].podSelector.matchExpressions[key app]"
+         ".values[c]", "added"),
+    ]
+    # two rules on one port: told apart by where their peers are, then by the peers themselves
+    monitoring = {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}},
+                  "podSelector": {"matchLabels": {"app": "prometheus"}}}
+    two = [{"from": [grown], "ports": [{"port": 8080}]}, {"from": [monitoring], "ports": [{"port": 8080}]}]
+    assert paths({"ingress": two}, {"ingress": [two[0], {**two[1], "ports": [{"port": 8080}, {"port": 9090}]}]}) == [
+        ("ingress[8080/TCP, 9090/TCP].ports[9090/TCP]", "added")]
+    assert paths({"ingress": two[:1]}, {"ingress": two}) == [("ingress[8080/TCP from namespace monitoring]", "added")]
+    assert paths({"to": [dns]}, {"to": []}) == [
+        ("to[pods k8s-app=kube-dns in namespace kube-system]", "removed")]
 
 
 def test_added_and_removed_keys():

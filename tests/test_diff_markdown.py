@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
-from generator.diff import markdown as diffmarkdown
+from generator.diff import markdown as diffmarkdown, network
 from generator.diff.compare import Entry, compare
 from generator.diff.markdown import BUDGET, MARKER, code, markdown
+from generator.diff.review import Review
+from generator.catalog import load_catalog
+from generator.validation.waivers import load_waivers
 from tests.conftest import PROJECT, edit, gen, project_catalog, snapshot_tree
 
 ORDER = ["local", "development", "staging", "production"]
@@ -168,3 +173,155 @@ def test_code_spans_hold_any_backticks(text, span):
 def test_the_workflow_finds_its_comment_by_the_same_marker():
     workflow = (PROJECT / ".github/workflows/pull-request.yml").read_text()
     assert f'MARKER: "{diffmarkdown.MARKER}"' in workflow
+
+
+def test_a_change_to_the_serving_color_is_flagged_in_the_header(promoted):
+    head, text = promoted
+    catalog = project_catalog()
+    production = load_catalog(head).release("production").active.value  # green, after the promotion
+    staging = catalog.release("staging").active.value  # its serving color got the hand edit
+    flagged = re.findall(r"^> \*\*`([^`]+)` serves\*\*: these changes reach live traffic on sync\.$", text,
+                         flags=re.MULTILINE)
+    assert flagged == [f"production/{production}", f"staging/{staging}"]
+    # after the promotion line, which stays first
+    assert text.splitlines()[3].startswith("> **Promotion of production**")
+
+
+def network_policy(name: str, peers: list[str]) -> dict:
+    return {"kind": "NetworkPolicy", "metadata": {"name": name},
+            "spec": {"ingress": [{"from": [{"podSelector": {"matchExpressions": [
+                {"key": "app.kubernetes.io/name", "operator": "In", "values": peers}]}}]}]}}
+
+
+def test_security_relevant_changes_are_never_the_ones_cut():
+    """Many ConfigMap changes read first, a NetworkPolicy change and an added one in the last
+    part: a small budget cuts ConfigMaps, never the policies, and still counts exactly."""
+    result = many_changes(parts=3, objects=100)
+    key = ("local/shared", "NetworkPolicy", "therapeutic-ai", "auth-rbac")
+    added = ("local/shared", "NetworkPolicy", "therapeutic-ai", "notifications")
+    file = "rendered/local/shared/networkpolicy-auth-rbac.yaml"
+    old = {key: Entry(file, "auth-rbac", network_policy("auth-rbac", ["api-gateway"]))}
+    new = {key: Entry(file, "auth-rbac", network_policy("auth-rbac", ["api-gateway", "notifications"])),
+           added: Entry(file.replace("auth-rbac", "notifications"), "notifications",
+                        network_policy("notifications", ["health-check"]))}
+    policies = compare(old, new)
+    both = type(result)(result.changed + policies.changed, policies.added, ())
+    text = markdown("gen diff", both, ORDER, budget=3_000)
+    assert len(text.encode()) <= 3_000
+    assert "- changed `NetworkPolicy/auth-rbac`" in text
+    assert "values[notifications]`: `(absent)` → `\"notifications\"`" in text
+    assert "- added `NetworkPolicy/notifications`" in text
+    shown = len(re.findall(r"^- (changed|added) ", text, flags=re.MULTILINE))
+    assert 2 < shown < 302
+    assert f"**{302 - shown} more changes not shown**" in text
+    # with room, the added policy's content follows it, folded; without, only its line
+    assert "<details><summary>content</summary>" not in text
+    assert "**1 added or removed object listed without its content**" in text
+    roomy = markdown("gen diff", compare(old, new), ORDER)
+    content = roomy.split("- added `NetworkPolicy/notifications`", 1)[1]
+    assert "<details><summary>content</summary>" in content and "    - health-check" in content
+
+
+def test_long_strings_show_a_small_diff_of_what_changed_unescaped():
+    before = 'sum(rate(x{job=~"a|b|c|d|e|f|g|h|i|j|k|l|m|n|o|p|q|r|s|t|u|v|w|x|y|z"}[5m])) > 0.1'
+    after = before.replace("m|n|", "m|new|n|")
+    key = ("production/shared", "PrometheusRule", "therapeutic-ai", "alerts")
+    file = "rendered/production/shared/prometheusrule-alerts.yaml"
+    rule = lambda expr: {"spec": {"groups": [{"name": "g", "rules": [{"alert": "Down", "expr": expr}]}]}}  # noqa: E731
+    text = markdown("gen diff", compare({key: Entry(file, "alerts", rule(before))}, {key: Entry(file, "alerts", rule(after))}),
+                    ORDER)
+    assert "  - `spec.groups[g].rules[alert Down].expr`: changed" in text
+    (diff,) = re.findall(r"```diff\n(.*?)\n *```", text, flags=re.DOTALL)
+    lines = [line.strip() for line in diff.splitlines()]
+    assert [line for line in lines if line[0] in "+-"] == ["+new|"]
+    assert len(lines) < 10 and '\\"' not in text
+
+
+def test_the_header_without_the_base_s_catalog_and_with_a_waiver_removed(promoted, base, tmp_path):
+    head, _text = promoted
+    bare = tmp_path / "base"
+    shutil.copytree(base / "rendered", bare / "rendered")  # an old workflow's checkout: rendered/ only
+    text = gen(head, "diff", "--old-tree", str(bare), "--format", "markdown").output
+    assert "**Catalog files changed**: not compared (the base's `blueprints/catalog/` is not in the old tree)." in text
+    copy = tmp_path / "head"
+    shutil.copytree(head, copy)
+    waivers = copy / "blueprints/catalog/waivers.yaml"
+    kept = waivers.read_text().split("\nwaivers:\n")[0]
+    waivers.write_text(kept + "\nwaivers: []\n")
+    text = gen(copy, "diff", "--old-tree", str(base), "--format", "markdown").output
+    assert waivers_of(base)
+    for waiver in waivers_of(base):
+        assert f"- `{waiver.rule}` on `{waiver.environment}` `{waiver.object}` **removed in this change**" in text
+    assert "**Catalog files changed**: `blueprints/catalog/releases.yaml` (changed), " \
+           "`blueprints/catalog/waivers.yaml` (changed)." in text
+
+
+def waivers_of(root: Path) -> list:
+    return load_waivers(root, load_catalog(root))
+
+
+def test_one_environment_s_comment_speaks_of_it_alone(promoted, base):
+    head, _text = promoted
+    text = gen(head, "diff", "--old-tree", str(base), "staging", "--format", "markdown").output
+    staging = project_catalog().release("staging").active.value
+    assert re.findall(r"^> \*\*`([^`]+)` serves\*\*", text, flags=re.MULTILINE) == [f"staging/{staging}"]
+    rows = re.findall(r"^\| (\w+) \| .* of ", text, flags=re.MULTILINE)
+    assert rows == ["staging"]  # its capacity (one more billing replica), no other environment's
+    assert "**Network**: no flow added or removed." in text
+
+
+def test_a_fifo_in_the_base_s_catalog_is_refused_unread(promoted, base, tmp_path):
+    head, _text = promoted
+    old = tmp_path / "base"
+    for folder in ("rendered", "blueprints/catalog"):
+        shutil.copytree(base / folder, old / folder)
+    os.mkfifo(old / "blueprints/catalog/extra.yaml")  # opening it would block for ever
+    result = gen(head, "diff", "--old-tree", str(old), "--format", "markdown")
+    assert result.exit_code == 2
+    assert "blueprints/catalog/extra.yaml" in result.output and "named pipe" in result.output
+
+
+def test_a_script_s_changed_lines_as_a_unified_diff_with_context():
+    script = [f'echo "step {n}"' for n in range(30)]
+    changed = [*script[:14], 'psql -c "select 1"', *script[15:]]
+    key = ("production/blue", "Job", "therapeutic-ai", "migrate")
+    file = "rendered/production/blue/job-migrate.yaml"
+    job = lambda text: {"spec": {"template": {"spec": {"containers": [  # noqa: E731
+        {"name": "migrate", "args": ["-c", text]}]}}}}
+    text = markdown("gen diff", compare({key: Entry(file, "migrate", job("\n".join(script)))},
+                                        {key: Entry(file, "migrate", job("\n".join(changed)))}), ORDER)
+    # the item is named by the first line of its script, not by its index
+    assert re.search(r"^  - `spec\.template\.spec\.containers\[migrate\]\.args\[echo \"step 0\"…\]`: changed$", text,
+                     flags=re.MULTILINE)
+    (diff,) = re.findall(r"```diff\n(.*?)\n *```", text, flags=re.DOTALL)
+    assert [line.strip() for line in diff.splitlines()] == [
+        'echo "step 12"', 'echo "step 13"', '-echo "step 14"', '+psql -c "select 1"', 'echo "step 15"', 'echo "step 16"']
+    assert '\\"' not in text
+
+
+def test_a_huge_network_change_stays_within_the_budget_and_is_counted():
+    """Thousands of new flows (a new environment of many services): the diagrams go first, then
+    the flows past half the budget are counted; the objects still get their room."""
+    flows = {(f"svc{n:04}-blue", "auth-blue", "8080") for n in range(3_000)}
+    review = Review(network=network.changes({}, {"production": flows}, ["production"]))
+    result = many_changes(parts=1, objects=20)
+    text = markdown("gen diff", result, ORDER, budget=20_000, review=review)
+    assert len(text.encode()) <= 20_000
+    said = len(re.findall(r"^- `svc\d+` → `auth`:8080 \(new\)$", text, flags=re.MULTILINE))
+    assert 0 < said < 3_000
+    assert f"**{3_000 - said} more flow changes not shown**" in text
+    assert "```mermaid" not in text
+    assert len(re.findall(r"^- changed ", text, flags=re.MULTILINE)) == 20
+
+
+def test_a_removed_object_shows_its_last_content_folded():
+    key = ("production/shared", "ConfigMap", "therapeutic-ai", "old-settings")
+    obj = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "old-settings"},
+           "data": {"query": 'up{job="billing"} == 0', "script": "set -e\necho done\n"}}
+    text = markdown("gen diff", compare({key: Entry("rendered/production/shared/configmap-old-settings.yaml",
+                                                    "old-settings", obj)}, {}), ORDER)
+    removed = text.split("- removed `ConfigMap/old-settings`", 1)[1]
+    assert "<details><summary>last content</summary>" in removed
+    (block,) = re.findall(r"```yaml\n(.*?)\n *```", removed, flags=re.DOTALL)
+    assert yaml.safe_load("".join(line[2:] + "\n" for line in block.splitlines())) == obj
+    assert '\\"' not in text and "\\n" not in text  # the query as written, the script as a literal block

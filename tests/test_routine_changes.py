@@ -6,14 +6,13 @@ against the copy in a child pytest whose PROJECT is the copy."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 
 import pytest
 
 from tests.conftest import PROJECT, gen
-from tests.routine_changes import CHANGES
+from tests.routine_changes import CHANGES, copy_project
 
 # the tests that hold the committed catalog and tree to the seed and count what is there
 CATALOG_FACTS = ["tests/test_seed_facts.py",
@@ -23,18 +22,11 @@ CATALOG_FACTS = ["tests/test_seed_facts.py",
                  "tests/test_cli.py::test_list_shows_environments_parts_and_services",
                  "tests/test_alert_evaluation.py::test_every_scrape_job_has_both_alerts",
                  "tests/test_validate.py::test_validate_all_passes_on_the_committed_tree"]
-COPIED = ("blueprints", "charts", "generator", "schemas", "overlays", "rendered", "tests", "pyproject.toml", ".gitattributes")
 
 
 @pytest.mark.parametrize("change", sorted(CHANGES))
 def test_a_routine_change_leaves_the_checks_and_the_catalog_facts_green(change, tmp_path):
-    copy = tmp_path / "project"
-    for name in COPIED:
-        source = PROJECT / name
-        if source.is_dir():
-            shutil.copytree(source, copy / name, ignore=shutil.ignore_patterns("__pycache__", ".gen-tmp-*"))
-        elif source.exists():
-            shutil.copy2(source, copy / name)
+    copy = copy_project(PROJECT, tmp_path / "project")
     CHANGES[change](copy)
     render = gen(copy, "render", "--all", "-q")
     assert render.exit_code == 0, render.output

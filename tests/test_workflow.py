@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from blueprints.layout import CATALOG, RENDERED
 from tests.conftest import PROJECT
 
 WORKFLOW = PROJECT / ".github/workflows/pull-request.yml"
@@ -80,8 +81,9 @@ def test_no_expression_is_expanded_inside_a_shell_script(workflow):
 
 def test_it_runs_the_readme_install_then_diff_check_validate(workflow):
     readme = (PROJECT / "README.md").read_text()
-    # the README's install, promtool first: the tests evaluate the alerts with it (never skipped)
-    install = re.search(r"^(\.ci/promtool && python3 -m venv .venv && .venv/bin/pip install -e '\.\[test\]')",
+    # the README's install, promtool first and Mermaid after pip: the tests evaluate the alerts and
+    # render the diagrams with them (never skipped)
+    install = re.search(r"^(\.ci/promtool && python3 -m venv .venv && .venv/bin/pip install -e '\.\[test\]' && \.ci/diagrams)",
                         readme, flags=re.MULTILINE)
     assert install
     runs = [step.get("run", "") for step in workflow["jobs"]["gen"]["steps"]]
@@ -92,6 +94,8 @@ def test_it_runs_the_readme_install_then_diff_check_validate(workflow):
         next(i for i, r in enumerate(runs) if "gen validate --all --format junit" in r)
     base = next(s for s in workflow["jobs"]["gen"]["steps"] if s.get("with", {}).get("path") == ".base")
     assert base["with"]["ref"] == "${{ github.event.pull_request.base.sha }}"
+    # the comment reads the base's catalog beside its rendered/ (generator/diff/review.py)
+    assert base["with"]["sparse-checkout"].split() == [str(RENDERED), str(CATALOG)]
 
 
 def test_the_local_run_of_the_job_has_a_stand_in_for_each_of_its_actions(workflow):

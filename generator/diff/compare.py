@@ -7,8 +7,9 @@ an object:
 - lists whose items are all mappings with a unique `name` (containers, env, ports, volumes) are
   compared item by item by that name, `containers[api-gateway]`, so inserting one item does not
   shift the others; a change of the order of the common names is reported once, as `reordered`;
-- other lists are aligned (difflib) and compared by position, `args[2]`: a removed item carries
-  its old index, every other change its new one;
+- other lists are aligned (difflib) and compared by position, each item named by what it is
+  (generator/diff/identity.py: `egress[8082/TCP]`, `values[notifications]`), never by its index: a
+  removed item carries its old label, every other change its new one;
 - scalars differ when their value or their type differs (`"2"` against `2`).
 """
 
@@ -19,7 +20,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
-from generator.fieldpath import Item, readable
+from generator.diff.identity import labels
+from generator.fieldpath import Item, Label, readable
 
 Key = tuple[str, str, str, str]  # part, kind, namespace ("" if cluster-scoped), name
 
@@ -150,16 +152,17 @@ def _named(old: list, new: list, old_names: list[str], new_names: list[str], pat
 def _positional(old: list, new: list, path: tuple[Any, ...]) -> list[Found]:
     matcher = SequenceMatcher(None, [_canonical(i) for i in old], [_canonical(i) for i in new], autojunk=False)
     out: list[Found] = []
+    old_labels, new_labels = [Label(x) for x in labels(old)], [Label(x) for x in labels(new)]
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
         paired = min(i2 - i1, j2 - j1)  # a replaced run: its items compared one to one
         for k in range(paired):
-            out += _walk(old[i1 + k], new[j1 + k], (*path, j1 + k))
+            out += _walk(old[i1 + k], new[j1 + k], (*path, new_labels[j1 + k]))
         for j in range(j1 + paired, j2):
-            out.append(((*path, j), "added", ABSENT, new[j]))
+            out.append(((*path, new_labels[j]), "added", ABSENT, new[j]))
         for i in range(i1 + paired, i2):
-            out.append(((*path, i), "removed", old[i], ABSENT))
+            out.append(((*path, old_labels[i]), "removed", old[i], ABSENT))
     return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from generator.diff import identity
 from generator.diff.compare import ABSENT, FieldChange, ObjectChange, Result
 
 WIDTH = 80  # a value longer than this is shortened in the text output (never in JSON)
@@ -56,9 +57,7 @@ def compact_pair(old: Any, new: Any) -> tuple[str, str]:
 
 
 def compact(value: Any) -> str:
-    if value is ABSENT:
-        return "(absent)"
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(", ", ": "), default=str)
+    return "(absent)" if value is ABSENT else identity.compact(value)
 
 
 def shorten(text: str, cut: int) -> str:
