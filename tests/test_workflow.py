@@ -80,8 +80,9 @@ def test_no_expression_is_expanded_inside_a_shell_script(workflow):
 
 def test_it_runs_the_readme_install_then_diff_check_validate(workflow):
     readme = (PROJECT / "README.md").read_text()
-    # the README's install, promtool first: the tests evaluate the alerts with it (never skipped)
-    install = re.search(r"^(\.ci/promtool && python3 -m venv .venv && .venv/bin/pip install -e '\.\[test\]')",
+    # the README's install, promtool first and Mermaid after pip: the tests evaluate the alerts and
+    # render the diagrams with them (never skipped)
+    install = re.search(r"^(\.ci/promtool && python3 -m venv .venv && .venv/bin/pip install -e '\.\[test\]' && \.ci/diagrams)",
                         readme, flags=re.MULTILINE)
     assert install
     runs = [step.get("run", "") for step in workflow["jobs"]["gen"]["steps"]]
