@@ -47,7 +47,7 @@ class ServiceFacts:
 class Pager:
     serving: str | None  # the color that serves the environment (None without blue-green)
     deployed: list[str]  # the colors deployed
-    mermaid: list[str]  # the part's dependency graph (`gen graph ENV [--color C]`)
+    mermaid: list[str]  # the part's dependency graph (`gen graph ENV [--color C]`), or none
     services: list[ServiceFacts]
     commands: list[str]  # Markdown lines: the release commands of this environment
 
@@ -63,7 +63,8 @@ def facts(catalog: Catalog, part: Part, graph: EnvironmentGraph, env_docs: list[
     return Pager(
         serving=serving,
         deployed=deployed,
-        mermaid=list(as_mermaid(found)),
+        # the environment's graph is shared's page's; `app` (no colors) would repeat it
+        mermaid=list(as_mermaid(found)) if part.name != APP else [],
         services=service_facts(catalog, part, found, env_docs) if part.name != SHARED else [],
         commands=list(commands(part, serving, deployed)),
     )
