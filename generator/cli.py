@@ -278,15 +278,13 @@ def graph_command(project: Path, env: str, color: str | None, output: str) -> No
     from generator import arguments
     from generator.catalog import load_catalog
     from generator.posture import graph
-    from generator.validation.policies import Context
     from generator.validation.run import environment_tree
 
     catalog = load_catalog(project)
     profile = arguments.environment(catalog, env)
     if color and not profile.blue_green:
         raise click.UsageError(f"{env} has no blue-green; drop --color")
-    ctx = Context(catalog, profile, environment_tree(project, catalog, profile).docs)
-    found = graph.edges(ctx.network, set(ctx.posture.namespaces), color, tuple(c.value for c in Color))
+    found = graph.EnvironmentGraph(catalog, profile, environment_tree(project, catalog, profile).docs).edges(color)
     if output == "json":
         click.echo(json.dumps(graph.as_json(env, found), indent=2))
     else:
@@ -427,10 +425,13 @@ def touched(project: Path, files: tuple[str, ...], verb: str) -> tuple[Catalog, 
 def warn_if_live(catalog: Catalog, selection: Selection, changes: Changes) -> None:
     """Changing what serves is allowed (a fix to what is live), never quietly: a render that adds,
     changes or removes a file of the serving color or of `shared` (the live Services, the
-    policies, the ConfigMap both colors read) says so, whatever its arguments."""
+    policies, the ConfigMap both colors read) says so, whatever its arguments. A README is not
+    synced: its changes alone are not news."""
+    from blueprints.layout import README
     from generator.rendered.parts import SHARED
 
-    touched = [p for p in (*changes.added, *changes.changed, *changes.removed) if RENDERED in p.parents]
+    touched = [p for p in (*changes.added, *changes.changed, *changes.removed)
+               if RENDERED in p.parents and p.name != README]
     for env in selection.environments:
         release = catalog.release(env.name)
         if release is None:

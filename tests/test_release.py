@@ -51,7 +51,12 @@ def test_promote_changes_only_the_live_selectors_and_the_record_and_rollback_res
     # the rollback alerts watch the color that serves: their color matchers follow it
     rules = {"rendered/production/shared/prometheusrule-alerts-rollback.yaml",
              "overlays/production/shared/resources/monitoring.yaml"}
-    assert changed(before, after) == live | rules | {"overlays/production/shared/resources/live.yaml", RECORD}
+    # the pages that say which color serves (not synced): shared's and both colors'
+    pages = {f"rendered/production/{part}/README.md" for part in ("shared", "blue", "green")}
+    assert changed(before, after) == live | rules | pages | {"overlays/production/shared/resources/live.yaml", RECORD}
+    assert "**green serves production**" in after["rendered/production/shared/README.md"].decode()
+    assert "**green serves production now**" in after["rendered/production/green/README.md"].decode()
+    assert "**blue is idle**: green serves production" in after["rendered/production/blue/README.md"].decode()
     for path in live:
         old, new = yamlio.load(before[path].decode()), yamlio.load(after[path].decode())
         assert (old["spec"]["selector"]["version"], new["spec"]["selector"]["version"]) == ("blue", "green")

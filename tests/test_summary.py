@@ -9,10 +9,9 @@ from pathlib import PurePosixPath
 
 import pytest
 
-from blueprints.model import Color
 from generator.catalog import load_catalog
 from generator.render import readme as readme_page
-from generator.rendered import parts, pod_template
+from generator.rendered import Part, parts, pod_template
 from tests.conftest import PROJECT, part_objects
 
 CATALOG = load_catalog(PROJECT)
@@ -84,12 +83,25 @@ def test_local_says_it_is_applied_by_hand(fresh):
     assert "Not synced by Argo CD" in readme(fresh, "local", "app")
 
 
-def test_a_promotion_leaves_every_summary_as_it_was(fresh):
-    """The summaries do not say which color serves: `gen promote` changes the live Services alone."""
-    promoted = CATALOG.with_release("production", CATALOG.release("production").model_copy(update={"active": Color.GREEN}))
-    for part in parts(promoted, promoted.env_by_name["production"]):
-        docs = [doc for doc in fresh.docs if doc.part == part]
-        assert readme_page.readme(promoted, part, docs).decode() == readme(fresh, "production", part.name)
+def test_a_promotion_changes_only_what_the_summaries_say_on_call(fresh):
+    """Which color serves is said under "On call" (the pager's section), and nothing else in a
+    summary depends on it: `gen promote` rewrites that section and the live Services."""
+    release = CATALOG.release("production")
+    other = next(c for c in release.colors if c != release.active)
+    promoted = CATALOG.with_release("production", release.model_copy(update={"active": other}))
+    chosen = parts(promoted, promoted.env_by_name["production"])
+    pages = readme_page.pages(PROJECT, promoted, chosen, [d for d in fresh.docs if d.part.env == "production"])
+
+    def aside(text: str) -> str:
+        before, _, after = text.partition("## On call\n")
+        return before + after.split("\n## ", 1)[-1]
+
+    for part in chosen:
+        old, new = readme(fresh, "production", part.name), pages[part.rendered_dir / "README.md"].decode()
+        assert aside(new) == aside(old), part
+        if part.color is not None or part.name == "shared":
+            assert new != old, part  # its serving line
+    assert f"**{other.value} serves production now**" in pages[Part.colored(promoted.env_by_name["production"], other).rendered_dir / "README.md"].decode()
 
 
 def test_summaries_are_marked_generated_and_the_yaml_is_not():

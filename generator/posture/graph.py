@@ -43,6 +43,22 @@ def edges(network: Any, platform: set[str], color: str | None = None, colors: tu
     return sorted(found)
 
 
+class EnvironmentGraph:
+    """An environment's rendered objects, their NetworkPolicies evaluated once over its pods: the
+    graph of the whole environment or of one color (`gen graph`, the parts' READMEs)."""
+
+    def __init__(self, catalog: Any, env: Any, docs: list[Any]) -> None:
+        from blueprints.enums import Color
+        from generator.validation.policies import Context
+
+        context = Context(catalog, env, docs)
+        self.network, self.platform = context.network, set(context.posture.namespaces)
+        self.colors = tuple(c.value for c in Color)
+
+    def edges(self, color: str | None = None) -> list[Edge]:
+        return edges(self.network, self.platform, color, self.colors)
+
+
 def as_json(env: str, found: list[Edge]) -> dict[str, Any]:
     return {"environment": env, "edges": [{"source": e.source, "target": e.target, "ports": list(e.ports)}
                                           for e in found]}

@@ -8,7 +8,8 @@
 Each step changes the release record (`blueprints/catalog/releases.yaml`) and re-renders only what
 depends on it, validates the result like `gen render`, and writes it all or nothing. A promotion
 or rollback changes the live Services' selectors, the alert rules' serving-color matchers (the
-rollback alerts watch the color that serves) and the record, nothing else: it refuses while
+rollback alerts watch the color that serves), the record, and the READMEs that say which color
+serves (shared's and both colors'; not synced), nothing else: it refuses while
 the `shared` part differs from a fresh render in any other way, or the color to serve differs
 from a fresh render, so that the pull request of a traffic switch holds the switch alone and what
 serves is what the catalog says. A retirement likewise refuses to carry other `argocd` changes.
@@ -22,13 +23,15 @@ from pathlib import Path, PurePosixPath
 
 from blueprints import labels
 from blueprints.argocd import LIVE, LIVE_FILES
+from blueprints.layout import README
 from blueprints.model import Catalog, Color, Environment, Release
 from blueprints.monitoring_spec import recolored
 from generator import regular
 from generator.errors import Refused, UsageError
-from generator.files import Changes
+from generator.files import Changes, Files
 from generator.release import record
 from generator.release.migrations import refuse_contract
+from generator.render import readme
 from generator.render.pipeline import Plan, Rendered, changes as diff, plan, write_plan
 from generator.render.select import Selection
 from generator.rendered import ARGOCD, SHARED, Part
@@ -95,20 +98,23 @@ def switch(project: Path, catalog: Catalog, env: Environment, was: Color, new: R
         raise Refused(f"{color.value} is not rendered in {env.name} ({serving.rendered_dir}/ is missing): run "
                       f"`{serving.render_command}` and merge it before you {verb}")
     updated = catalog.with_release(env.name, new)
-    # the color too, to prove that what will serve is what the catalog says (it is not written)
-    result = plan(project, updated, Selection((shared, serving)))
-    stale = changed_files(diff(project, only(result, serving)))
+    # the color too, to prove that what will serve is what the catalog says (only its README,
+    # which says that it serves now, is written)
+    whole = plan(project, updated, Selection((shared, serving)))
+    stale = [p for p in changed_files(diff(project, only(whole, serving))) if p.name != README]
     if stale:
         raise Refused(
             f"{serving.rendered_dir}/ differs from a fresh render ({len(stale)} files, e.g. {stale[0]}): "
             f"run `{serving.render_command}`, review, merge and sync it, then {verb}"
         )
-    result = with_record(only(result, shared), updated)
+    pages = {serving.rendered_dir / README: whole.files[serving.rendered_dir / README],
+             **readme.pages(project, updated, [Part.colored(env, was)], whole.docs)}
+    result = with_pages(with_record(only(whole, shared), updated), pages)
     changes = diff(project, result)
     live = {path for path in changes.changed if is_live(path, shared)}
     # the rules that know which color serves (blueprints/monitoring.py) change their color matchers alone
     rules = {path for path in changes.changed if path not in live and only_recolored(project, result, path, was, color)}
-    other = [p for p in changed_files(changes) if p not in live | rules and p != record.PATH]
+    other = [p for p in changed_files(changes) if p not in live | rules | {record.PATH, shared.rendered_dir / README, *pages}]
     if other:
         raise Refused(
             f"{shared.rendered_dir}/ is not up to date with the catalog ({len(other)} files besides the live Services "
@@ -166,6 +172,12 @@ def with_record(result: Plan, catalog: Catalog, extra_scope: list[PurePosixPath]
     files = {**result.files, **record.file(catalog)}
     scope = sorted({*result.scope, *extra_scope, record.PATH})
     return replace(result, catalog=catalog, scope=scope, files=files)
+
+
+def with_pages(result: Plan, pages: Files) -> Plan:
+    """The plan, also writing these README pages of other parts: files of the scope, before the
+    record, which is swapped last."""
+    return replace(result, files={**result.files, **pages}, scope=[*sorted(pages), *result.scope])
 
 
 def is_live(path: PurePosixPath, shared: Part) -> bool:

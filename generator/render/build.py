@@ -1,9 +1,11 @@
 """Build a selection's parts, in a scratch workspace, into the files a render writes.
 
   per part: synthesize (cdk8s) -> overlay -> kustomize build -> split into rendered files
-            -> Helm values beside them -> the part's README page
+            -> Helm values beside them
   per database release part: its vendored chart hydrated by the Helm engine (generator/hydrate/),
-            on a thread while cdk8s synthesizes (the engine releases the GIL) -> the README page
+            on a thread while cdk8s synthesizes (the engine releases the GIL)
+  then each part's README page, with the environment's objects (its policies and alert rules are
+            in `shared`): the fresh ones and the other parts' as committed
 
 Nothing in the project changes: the overlays are written to the workspace (with the project's
 hand patches as they are) and kustomize builds them there.
@@ -18,7 +20,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from blueprints.layout import README
 from blueprints.model import Catalog
 from generator.files import Files, write
 from generator.progress import Callback, silent
@@ -75,11 +76,11 @@ def build(project: Path, catalog: Catalog, parts: tuple[Part, ...], scaffolds: F
         patches.copy(project, workspace, parts)
         hydrated = [p for p in parts if p.name in catalog.release_parts(p.env)]
         charts = [(part, pool.submit(hydrate, project, catalog, part)) for part in hydrated]
-        parts = tuple(p for p in parts if p not in hydrated)
+        synthesized = tuple(p for p in parts if p not in hydrated)
         # kustomize runs on each part (its own process) while cdk8s synthesizes the next one
         builds = []
-        total = len(parts)
-        for number, synth in enumerate(synthesize(catalog, parts), 1):
+        total = len(synthesized)
+        for number, synth in enumerate(synthesize(catalog, synthesized), 1):
             progress(f"gen: synthesized {synth.part} ({number}/{total}), kustomize running")
             part_overlay = overlay(synth)
             write(workspace, part_overlay.files)
@@ -92,11 +93,10 @@ def build(project: Path, catalog: Catalog, parts: tuple[Part, ...], scaffolds: F
             built.files.update(part_files)
             built.docs.extend(part_docs)
             built.files.update(split.side_files(synth))
-            built.files[synth.part.rendered_dir / README] = readme.readme(catalog, synth.part, sorted(part_docs, key=lambda d: d.file))
         for part, job in charts:
             release = job.result()
             built.files.update(release.files)
             built.docs.extend(release.docs)
-            built.files[part.rendered_dir / README] = readme.readme(catalog, part, release.docs)
     built.docs.sort(key=lambda d: d.file)
+    built.files.update(readme.pages(project, catalog, parts, built.docs))
     return built

@@ -11,11 +11,16 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from pathlib import Path
+from typing import Any, Iterable
 
 from blueprints import argocd, labels
 from blueprints.model import Catalog
+from blueprints.layout import README
 from blueprints.quantity import GIB, gib, plain
+from generator.files import Files
+from generator.posture.graph import EnvironmentGraph
+from generator.render.pager import Pager, facts
 from generator.rendered import Doc, Part, Workload, workloads
 from generator.validation.capacity import annotated, pod_amounts
 
@@ -62,11 +67,14 @@ class DatabaseRelease:
     claim: dict[str, Decimal]  # the same, parsed: for the totals
 
 
-def readme(catalog: Catalog, part: Part, docs: list[Doc]) -> bytes:
-    """The README.md of `part`, from its rendered objects (in file order)."""
+def readme(catalog: Catalog, part: Part, docs: list[Doc], pager: Pager | None = None) -> bytes:
+    """The README.md of `part`, from its rendered objects (in file order) and, for the parts that
+    have them, the pager's facts (generator/render/pager.py)."""
     measured = [Measured(w, pod_amounts(w.spec, "requests"), pod_amounts(w.spec, "limits")) for w in workloads(docs)]
     releases = database_releases(docs)
     page = template().render(
+        pager=pager,
+        graph_command=f"gen graph {part.env}" + (f" --color {part.color.value}" if part.color else ""),
         part=str(part),
         part_name=part.name,
         env=part.env,
@@ -80,6 +88,25 @@ def readme(catalog: Catalog, part: Part, docs: list[Doc]) -> bytes:
         kinds=sorted(Counter(doc.kind for doc in docs).items()),
     )
     return page.encode()
+
+
+def pages(project: Path, catalog: Catalog, parts: Iterable[Part], fresh: list[Doc]) -> Files:
+    """The README.md of each of `parts`, from `fresh` (the objects of the parts rendered now) and,
+    for the pager's facts, the environment's other parts as committed."""
+    from generator.validation.run import environment_tree
+
+    by_env: dict[str, list[Part]] = {}
+    for part in parts:
+        by_env.setdefault(part.env, []).append(part)
+    out: Files = {}
+    for env_parts in by_env.values():
+        env = env_parts[0].environment
+        docs = environment_tree(project, catalog, env, [d for d in fresh if d.part.env == env.name]).docs
+        graph = EnvironmentGraph(catalog, env, docs)
+        for part in env_parts:
+            mine = [d for d in docs if d.part == part]
+            out[part.rendered_dir / README] = readme(catalog, part, mine, facts(catalog, part, graph, docs))
+    return out
 
 
 def describe(catalog: Catalog, part: Part) -> str:
@@ -110,7 +137,7 @@ def describe(catalog: Catalog, part: Part) -> str:
                 f"`helm template {part.name} charts/{release.chart.name}-{release.chart.version} -n "
                 f"{release.namespace or env.namespace} -f <those values>` prints the same objects.")
     if part.color:
-        # whether it serves is not said here: a promotion changes the live Services and nothing else
+        # whether it serves is said under "On call": a promotion rewrites that line and nothing else here
         return (f"The {count} services of {part.env} in {part.name}, named `<service>-{part.name}` and labelled "
                 f"`version: {part.name}`, each with its own Service for checking the color before it serves "
                 f"(which color serves: `blueprints/catalog/releases.yaml`). Image tag "
