@@ -30,13 +30,13 @@ class Change:
     kept: tuple[Flow, ...]  # unchanged flows touching an endpoint of a changed one
 
 
-def admitted_in(ctx: Any) -> set[tuple[str, str, str]]:
-    """Every flow an environment's policies admit (`ctx`: its validation Context), one per port;
-    none where no `shared` part holds its policies (the environment is not rendered there)."""
-    if not ctx.whole_environment:
+def admitted_in(catalog: Any, env: Any, docs: list[Any]) -> set[tuple[str, str, str]]:
+    """Every flow an environment's policies admit, one per port (gen graph's edges); none where no
+    `shared` part holds its policies (the environment is not rendered there)."""
+    found = graph.EnvironmentGraph(catalog, env, docs)
+    if not found.whole:
         return set()
-    return {(e.source, e.target, port) for e in graph.edges(ctx.network, set(ctx.posture.namespaces))
-            for port in e.ports}
+    return {(e.source, e.target, port) for e in found.edges() for port in e.ports}
 
 
 def color_of(name: str) -> str | None:

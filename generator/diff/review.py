@@ -94,9 +94,7 @@ def capacities(old: Side, new: Side, envs: list[Environment]) -> list[tuple[str,
 
 def flows(s: Side) -> dict[str, set]:
     """Each rendered environment's admitted flows, judged with the side's own catalog."""
-    from generator.validation.policies import Context
-
-    return {name: network.admitted_in(Context(s.catalog, s.profiles[name], docs)) for name, docs in s.docs.items()}
+    return {name: network.admitted_in(s.catalog, s.profiles[name], docs) for name, docs in s.docs.items()}
 
 
 def waivers(project: Path, catalog: Catalog, old_tree: Path, old: Catalog) -> list[str]:

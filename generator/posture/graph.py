@@ -52,6 +52,7 @@ class EnvironmentGraph:
         from generator.validation.policies import Context
 
         context = Context(catalog, env, docs)
+        self.whole = context.whole_environment  # its `shared` part, where the policies live, is among docs
         self.network, self.platform = context.network, set(context.posture.namespaces)
         self.colors = tuple(c.value for c in Color)
 
