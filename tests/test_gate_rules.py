@@ -122,3 +122,20 @@ def test_every_pod_bearing_kind_meets_the_pod_rules(kind: str) -> None:
 def test_the_pod_bearing_kinds_are_the_api_servers() -> None:
     assert set(POD_TEMPLATES) == {"Pod", "PodTemplate", "ReplicationController", "ReplicaSet", "Deployment",
                                   "StatefulSet", "DaemonSet", "Job", "CronJob"}
+
+
+def test_the_rules_run_and_are_listed_in_one_order_whichever_module_a_caller_imported_first() -> None:
+    """Rule modules register on import: a library caller (or a test) importing one of them first
+    must not reorder `gen rules` or the order findings come in."""
+    import subprocess
+    import sys
+
+    def order(first: str) -> list[str]:
+        script = (f"import {first}; from generator.validation.policies import load_rules; "
+                  "print(' '.join(load_rules()))")
+        return subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True).stdout.split()
+
+    plain = order("generator.validation.policies")
+    assert len(plain) > 1
+    for module in ("generator.validation.promql", "generator.validation.vault", "generator.validation.gate"):
+        assert order(module) == plain, module

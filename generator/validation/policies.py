@@ -145,12 +145,22 @@ def rule(check: str, summary: str, waivable: bool = True) -> Callable[[Rule], Ru
     return register
 
 
+# the rule modules in the order their rules run and are listed, whichever a caller imported first
+RULE_MODULES = ("policies", "exposure", "gate", "metadata", "pods", "promql", "rbac", "synced", "vault")
+
+
 def load_rules() -> dict[str, tuple[str, Rule]]:
     """Every rule gen validate runs: this module's and those of the rule modules beside it,
-    which register on import. `gen rules` and `run_rules` both read this one table."""
+    which register on import; ordered by RULE_MODULES, then as each module defines them (a caller
+    that imported one rule module first must not reorder `gen rules`). `gen rules` and
+    `run_rules` both read this one table."""
     from generator.validation import exposure, gate, metadata, pods, promql, rbac, synced, vault  # noqa: F401
 
-    return RULES
+    def rank(entry: tuple[int, tuple[str, tuple[str, Rule]]]) -> tuple[int, int]:
+        position, (_, (_, fn)) = entry
+        return RULE_MODULES.index(fn.__module__.rsplit(".", 1)[-1]), position
+
+    return dict(entry for _, entry in sorted(enumerate(RULES.items()), key=rank))
 
 
 def rules_table() -> list[list[str]]:
