@@ -158,7 +158,9 @@ def load_rules() -> dict[str, tuple[str, Rule]]:
 
     def rank(entry: tuple[int, tuple[str, tuple[str, Rule]]]) -> tuple[int, int]:
         position, (_, (_, fn)) = entry
-        return RULE_MODULES.index(fn.__module__.rsplit(".", 1)[-1]), position
+        module = getattr(fn, "__module__", "").rsplit(".", 1)[-1]
+        # a rule registered from elsewhere (a library caller's own) after gen's, as registered
+        return RULE_MODULES.index(module) if module in RULE_MODULES else len(RULE_MODULES), position
 
     return dict(entry for _, entry in sorted(enumerate(RULES.items()), key=rank))
 
