@@ -25,8 +25,9 @@ from tests.test_chart_keys import pinned
 CATALOG = load_catalog(PROJECT)
 TABLE = CATALOG.monitoring
 SERVICES = [s.name for s in CATALOG.services.services]
-ARGOCD_ENVS = ["development", "staging", "production"]
-NAMESPACE = "therapeutic-ai"
+ARGOCD_ENVS = [e.name for e in CATALOG.environments.environments if e.argocd]
+NAMESPACES = {e.name: e.namespace for e in CATALOG.environments.environments}
+NAMESPACE = NAMESPACES["production"]  # the tests that read production's objects
 
 # The seed's words -> (comparison that fires the alert, threshold number, its unit, the number the
 # expression compares with, in the metric's unit). The seed states objectives ("<100ms"), so those
@@ -149,7 +150,7 @@ def test_every_alert_expression_parses_and_reads_only_the_platforms_namespace(ob
         assert selectors, name
         for vs in selectors:
             namespaces = [m.value for m in vs.matchers.matchers if m.name in ("namespace", "exported_namespace")]
-            assert namespaces == [NAMESPACE], f"{name}: {vs.name} {vs.matchers}"
+            assert namespaces == [NAMESPACES[env]], f"{name}: {vs.name} {vs.matchers}"
 
 
 def test_the_rollback_alerts_carry_the_routing_label_and_the_seeds_durations(objects):
@@ -240,7 +241,7 @@ def test_one_service_monitor_per_service_with_the_tables_endpoint(objects, env):
         assert spec["endpoints"] == [{"port": scrape.port, "path": scrape.path, "interval": scrape.interval, "scheme": "http"}]
         assert (scrape.port, scrape.path, scrape.interval) == ("http", "/metrics", "30s")  # the table's default
         assert spec["podTargetLabels"] == ["version"]
-        assert spec["namespaceSelector"] == {"matchNames": [NAMESPACE]}
+        assert spec["namespaceSelector"] == {"matchNames": [NAMESPACES[env]]}
         assert spec["jobLabel"] == "app.kubernetes.io/name"
 
 
@@ -514,7 +515,7 @@ def test_an_alertmanager_config_routes_rollbacks_to_the_release_on_call_and_the_
     profile = CATALOG.environment(env).alerting
     config = routing(objects, env)
     assert config["apiVersion"] == "monitoring.coreos.com/v1alpha1"
-    assert config["metadata"]["namespace"] == NAMESPACE
+    assert config["metadata"]["namespace"] == NAMESPACES[env]
     assert config["metadata"]["labels"]["release"] == "kube-prometheus-stack"
     route = config["spec"]["route"]
     assert route["receiver"] == profile.warning.name
@@ -524,7 +525,7 @@ def test_an_alertmanager_config_routes_rollbacks_to_the_release_on_call_and_the_
     ]
     # the operator matches an AlertmanagerConfig's alerts on their namespace: every alert has it
     for name, alert in rendered_alerts(objects, env).items():
-        assert alert["labels"]["namespace"] == NAMESPACE, name
+        assert alert["labels"]["namespace"] == NAMESPACES[env], name
     names = [r["name"] for r in config["spec"]["receivers"]]
     assert sorted(names) == sorted({profile.release_on_call.name, profile.critical.name, profile.warning.name})
 
