@@ -96,17 +96,13 @@ def mermaid(change: Change) -> Iterator[str]:
         edges += [(s, t, ", ".join(p), status) for (s, t), p in sorted(ports.items())]
     changed = {n for flow in (*change.added, *change.removed) for n in flow[:2]}
     names = sorted({n for e in edges for n in e[:2]})
-    yield "flowchart LR"
-    yield "  classDef changed fill:#fff8c5,stroke:#9a6700,stroke-width:2px"
-    yield "  classDef faded fill:#f6f8fa,stroke:#d0d7de,color:#8c959f"
-    for name in names:
-        yield f'  {graph.node_id(name)}["{name}"]:::{"changed" if name in changed else "faded"}'
+    classes = ["  classDef changed fill:#fff8c5,stroke:#9a6700,stroke-width:2px",
+               "  classDef faded fill:#f6f8fa,stroke:#d0d7de,color:#8c959f"]
+    yield from graph.flowchart(((name, "changed" if name in changed else "faded") for name in names),
+                               ((source, target, label if status == "kept" else f"{label} ({status})", status == "removed")
+                                for source, target, label, status in edges), classes)
     styles = {"new": "stroke:#1a7f37,stroke-width:3px", "removed": "stroke:#cf222e,stroke-width:3px,stroke-dasharray:5 5",
               "kept": "stroke:#d0d7de,stroke-width:1px"}
-    for source, target, label, status in edges:
-        arrow = "-.->" if status == "removed" else "-->"
-        text = label if status == "kept" else f"{label} ({status})"
-        yield f'  {graph.node_id(source)} {arrow}|"{text}"| {graph.node_id(target)}'
     for status in ("new", "removed", "kept"):
         numbers = [str(i) for i, e in enumerate(edges) if e[3] == status]
         if numbers:

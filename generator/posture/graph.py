@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from generator.posture.flows import ports_of
 
@@ -83,10 +83,18 @@ def node_id(name: str) -> str:
     return "n_" + re.sub(r"[^A-Za-z0-9]", "_", name)
 
 
-def as_mermaid(found: list[Edge]) -> Iterator[str]:
+def flowchart(nodes: Iterable[tuple[str, str | None]], edges: Iterable[tuple[str, str, str, bool]],
+              preamble: Iterable[str] = ()) -> Iterator[str]:
+    """Mermaid flowchart lines, the one writer of them: `nodes` (name, class or None), `edges`
+    (source, target, label, dashed); `preamble` (class definitions) after the header."""
     yield "flowchart LR"
+    yield from preamble
+    for name, style in nodes:
+        yield f'  {node_id(name)}["{name}"]' + (f":::{style}" if style else "")
+    for source, target, label, dashed in edges:
+        yield f'  {node_id(source)} {"-.->" if dashed else "-->"}|"{label}"| {node_id(target)}'
+
+
+def as_mermaid(found: list[Edge]) -> Iterator[str]:
     names = sorted({n for e in found for n in (e.source, e.target)})
-    for name in names:
-        yield f'  {node_id(name)}["{name}"]'
-    for e in found:
-        yield f'  {node_id(e.source)} -->|"{e.label()}"| {node_id(e.target)}'
+    return flowchart(((name, None) for name in names), ((e.source, e.target, e.label(), False) for e in found))
